@@ -1,0 +1,32 @@
+package dev.gossamer.config;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One route ({@code routes[i]} in mesh.yaml): requests on {@code listener} that match {@code match} go to
+ * {@code cluster}.
+ *
+ * @param name     unique among routes
+ * @param listener the listener the route belongs to; empty means every listener
+ * @param match    what requests the route takes (default: every request)
+ * @param cluster  the name of a cluster in the same document
+ * @param timeout  whole-request timeout including retries, >= 0; 0 disables (default {@link #DEFAULT_TIMEOUT})
+ * @param retries  the retry policy (default {@link RetryConfig#DEFAULT})
+ */
+public record RouteConfig(String name, Optional<String> listener, RouteMatch match, String cluster, Duration timeout,
+                          RetryConfig retries) {
+
+    /** Envoy's route timeout default. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
+
+    public RouteConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(match, "match");
+        Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(retries, "retries");
+    }
+}

@@ -1,0 +1,275 @@
+package dev.gossamer.config;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.Tag;
+
+/** Reads a sidecar.yaml node tree into {@link SidecarConfig}, filling defaults. Stateless. */
+final class SidecarParser {
+
+    private static final Pattern STATUS_RANGE = Pattern.compile("([0-9]{3})-([0-9]{3})");
+    private static final Map<String, MembershipProfile> PROFILES = profiles();
+
+    private SidecarParser() {
+    }
+
+    static SidecarConfig parse(Doc d, Node root, Path baseDir) {
+        Obj o = d.obj(root, "", "");
+
+        NodeConfig node = new NodeConfig("", NodeConfig.DEFAULT_ZONE);
+        Obj n = o.obj("node", "node");
+        if (n == null) {
+            o.missing("node", "a mapping with the node's id");
+        } else {
+            node = new NodeConfig(orEmpty(n.requiredString("id", "a node id", Names::name)),
+                    n.string("zone", NodeConfig.DEFAULT_ZONE, "a zone name", Names::zone));
+        }
+
+        AdminConfig admin = AdminConfig.DEFAULT;
+        Obj a = o.obj("admin", "admin");
+        if (a != null) {
+            admin = new AdminConfig(a.address("address", AdminConfig.DEFAULT_ADDRESS, 0));
+        }
+
+        List<ListenerConfig> listeners = ListenerConfig.DEFAULT_LISTENERS;
+        if (o.has("listeners")) {
+            Uniques names = new Uniques(d, "listener");
+            listeners = orList(o.list("listeners", (el, path) -> {
+                Obj l = d.obj(el, path, "listeners[]");
+                String name = l.requiredString("name", "a listener name", Names::name);
+                HostPort address = l.address("address", null, 0);
+                if (!l.has("address")) {
+                    l.missing("address", Values.ADDRESS_EXPECTED);
+                }
+                names.add(name, l.value("name"), l.path("name"));
+                return name == null || address == null ? null : new ListenerConfig(name, address);
+            }));
+        }
+
+        List<ServiceConfig> services = List.of();
+        if (o.has("services")) {
+            Uniques names = new Uniques(d, "service");
+            services = orList(o.list("services", (el, path) -> {
+                Obj s = d.obj(el, path, "services[]");
+                String name = s.requiredString("name", "a service name", Names::name);
+                names.add(name, s.value("name"), s.path("name"));
+                if (!s.has("port")) {
+                    s.missing("port", "an integer 1..65535");
+                }
+                int port = s.integer("port", 1, 1, 65535);
+                int weight = s.integer("weight", ServiceConfig.DEFAULT_WEIGHT, 1, ServiceConfig.MAX_WEIGHT);
+                List<String> tags = orList(s.list("tags", (t, p) -> d.string(t, p, "a tag", Names::nonEmpty)));
+                Obj h = s.obj("health_check", "services[].health_check");
+                Optional<HealthCheckConfig> hc = h == null ? Optional.empty() : Optional.of(healthCheck(h));
+                return new ServiceConfig(orEmpty(name), port, weight, tags, hc);
+            }));
+        }
+
+        Optional<Path> meshConfig = Optional.empty();
+        if (o.has("mesh_config")) {
+            String p = o.requiredString("mesh_config", "a file path", Names::nonEmpty);
+            if (p != null) {
+                try {
+                    Path path = Path.of(p);
+                    meshConfig = Optional.of(baseDir == null ? path : baseDir.resolve(path).normalize());
+                } catch (InvalidPathException e) {
+                    o.problem("mesh_config", Doc.quote(p) + " (expected: a file path: " + e.getReason() + ")");
+                }
+            }
+        }
+
+        Obj m = o.obj("membership", "membership");
+        Optional<MembershipConfig> membership = m == null ? Optional.empty() : Optional.of(membership(m));
+
+        DrainConfig drain = DrainConfig.DEFAULT;
+        Obj dr = o.obj("drain", "drain");
+        if (dr != null) {
+            drain = new DrainConfig(dr.nonNegativeDuration("timeout", DrainConfig.DEFAULT_TIMEOUT));
+        }
+
+        MetricsConfig metrics = MetricsConfig.DEFAULT;
+        Obj me = o.obj("metrics", "metrics");
+        if (me != null) {
+            metrics = new MetricsConfig(me.bool("per_endpoint", MetricsConfig.DEFAULT_PER_ENDPOINT));
+        }
+        return new SidecarConfig(node, admin, listeners, services, meshConfig, membership, drain, metrics);
+    }
+
+    private static MembershipConfig membership(Obj m) {
+        Doc d = m.doc;
+        MembershipProfile p = m.choice("profile", MembershipConfig.DEFAULT_PROFILE, PROFILES);
+        HostPort address = m.address("address", MembershipConfig.DEFAULT_ADDRESS, 0);
+        Optional<HostPort> advertise = Optional.ofNullable(m.address("advertise", null, 1));
+        List<HostPort> seeds = orList(m.list("seeds", (el, path) -> d.address(el, path, 1)));
+        String clusterName = m.string("cluster_name", MembershipConfig.DEFAULT_CLUSTER_NAME, "a cluster name",
+                Names::name);
+        List<String> keys = orList(m.list("keys", (el, path) -> key(el, path, d)));
+        Duration probeInterval = m.positiveDuration("probe_interval", p.probeInterval());
+        Duration probeTimeout = m.positiveDuration("probe_timeout", p.probeTimeout());
+        if (probeTimeout.compareTo(probeInterval) > 0) {
+            String at = m.has("probe_timeout") ? "probe_timeout" : m.has("probe_interval") ? "probe_interval" : null;
+            String msg = "probe_timeout " + Values.format(probeTimeout) + " > probe_interval "
+                    + Values.format(probeInterval) + " (expected: probe_timeout <= probe_interval)";
+            if (at != null) {
+                m.problem(at, msg);
+            }
+        }
+        return new MembershipConfig(address, advertise, seeds, p, clusterName, keys,
+                probeInterval, probeTimeout,
+                m.integer("indirect_checks", p.indirectChecks(), 0, 16),
+                m.integer("suspicion_mult", p.suspicionMult(), 1, 100),
+                m.integer("suspicion_max_timeout_mult", p.suspicionMaxTimeoutMult(), 1, 100),
+                m.positiveDuration("gossip_interval", p.gossipInterval()),
+                m.integer("gossip_nodes", p.gossipNodes(), 1, 64),
+                m.integer("retransmit_mult", p.retransmitMult(), 1, 100),
+                m.nonNegativeDuration("push_pull_interval", p.pushPullInterval()),
+                m.integer("awareness_max_multiplier", p.awarenessMaxMultiplier(), 1, 100),
+                m.nonNegativeDuration("dead_node_reclaim_time", p.deadNodeReclaimTime()));
+    }
+
+    /** A base64 AES key; the value is never echoed in a message. */
+    private static String key(Node el, String path, Doc d) {
+        String expected = "base64 of 16, 24 or 32 bytes (AES-128, AES-192, AES-256)";
+        Doc.Scalar s = d.scalar(el, path, expected);
+        if (s == null) {
+            return null;
+        }
+        if (!s.is(Tag.STR)) {
+            d.problem(el, path, "a value that is not a string (expected: " + expected + ")");
+            return null;
+        }
+        byte[] key;
+        try {
+            key = Base64.getDecoder().decode(s.text());
+        } catch (IllegalArgumentException e) {
+            d.problem(el, path, "a key that is not base64 (expected: " + expected + ")");
+            return null;
+        }
+        if (key.length != 16 && key.length != 24 && key.length != 32) {
+            d.problem(el, path, "a key of " + key.length + " bytes (expected: " + expected + ")");
+            return null;
+        }
+        return s.text();
+    }
+
+    /** Shared by services (sidecar.yaml) and clusters (mesh.yaml). */
+    static HealthCheckConfig healthCheck(Obj h) {
+        Doc d = h.doc;
+        boolean http = h.has("http");
+        boolean tcp = h.has("tcp");
+        if (http && tcp) {
+            h.problem("tcp", "both 'http' and 'tcp' given (expected: exactly one of 'http: /path' or 'tcp: true')");
+        } else if (!http && !tcp) {
+            h.missing("http", "exactly one of 'http: /path' or 'tcp: true'");
+        }
+        String path = http ? h.string("http", "/", "an HTTP path like /healthz", Names::httpPath) : "";
+        if (tcp) {
+            h.requireTrue("tcp");
+        }
+        List<HealthCheckConfig.StatusRange> statuses = HealthCheckConfig.DEFAULT_EXPECTED_STATUSES;
+        if (h.has("expected_statuses")) {
+            if (!http) {
+                h.problem("expected_statuses", "not valid for a tcp check (expected: only with 'http')");
+            }
+            List<HealthCheckConfig.StatusRange> given = h.list("expected_statuses", (el, p) -> status(d, el, p));
+            if (given != null && !given.isEmpty()) {
+                statuses = given;
+            } else if (given != null) {
+                h.problem("expected_statuses", "[] (expected: at least one status or range, or omit the key)");
+            }
+        }
+        Duration interval = h.positiveDuration("interval", HealthCheckConfig.DEFAULT_INTERVAL);
+        Duration timeout = h.positiveDuration("timeout", HealthCheckConfig.DEFAULT_TIMEOUT);
+        if (timeout.compareTo(interval) > 0) {
+            String at = h.has("timeout") ? "timeout" : h.has("interval") ? "interval" : null;
+            if (at != null) {
+                h.problem(at, "timeout " + Values.format(timeout) + " > interval " + Values.format(interval)
+                        + " (expected: timeout <= interval)");
+            }
+        }
+        return new HealthCheckConfig(http || !tcp ? HealthCheckConfig.Protocol.HTTP : HealthCheckConfig.Protocol.TCP,
+                http || !tcp ? path : "", statuses, interval, timeout,
+                h.percent("jitter", HealthCheckConfig.DEFAULT_JITTER_PERCENT),
+                h.integer("unhealthy_threshold", HealthCheckConfig.DEFAULT_UNHEALTHY_THRESHOLD, 1, 100),
+                h.integer("healthy_threshold", HealthCheckConfig.DEFAULT_HEALTHY_THRESHOLD, 1, 100));
+    }
+
+    private static HealthCheckConfig.StatusRange status(Doc d, Node el, String path) {
+        String expected = "a status 100..599 or a range like \"200-399\"";
+        Doc.Scalar s = d.scalar(el, path, expected);
+        if (s == null) {
+            return null;
+        }
+        if (s.is(Tag.INT)) {
+            Long v = d.integer(el, path, 100, 599);
+            return v == null ? null : new HealthCheckConfig.StatusRange(v.intValue(), v.intValue());
+        }
+        Matcher m = STATUS_RANGE.matcher(s.text());
+        if (s.is(Tag.STR) && m.matches()) {
+            int from = Integer.parseInt(m.group(1));
+            int to = Integer.parseInt(m.group(2));
+            if (from >= 100 && to <= 599 && from <= to) {
+                return new HealthCheckConfig.StatusRange(from, to);
+            }
+        }
+        d.expected(el, path, expected);
+        return null;
+    }
+
+    private static Map<String, MembershipProfile> profiles() {
+        Map<String, MembershipProfile> m = new java.util.LinkedHashMap<>();
+        for (MembershipProfile p : MembershipProfile.values()) {
+            m.put(p.yamlName(), p);
+        }
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    static <T> List<T> orList(List<T> l) {
+        return l == null ? List.of() : l;
+    }
+
+    /** Reports names seen twice within one list. */
+    static final class Uniques {
+        private final Doc doc;
+        private final String what;
+        private final Map<String, Node> first = new HashMap<>();
+        final List<String> names = new ArrayList<>();
+
+        Uniques(Doc doc, String what) {
+            this.doc = doc;
+            this.what = what;
+        }
+
+        /** Records {@code name} (ignored when null); reports a duplicate at {@code at}. */
+        void add(String name, Node at, String path) {
+            if (name == null) {
+                return;
+            }
+            Node prior = first.putIfAbsent(name, at);
+            if (prior != null) {
+                doc.duplicate(at, path, name, prior, what);
+            } else {
+                names.add(name);
+            }
+        }
+
+        boolean contains(String name) {
+            return first.containsKey(name);
+        }
+    }
+}

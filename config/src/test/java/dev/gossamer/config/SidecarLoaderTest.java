@@ -1,0 +1,165 @@
+package dev.gossamer.config;
+
+import static dev.gossamer.config.Yaml.sidecar;
+import static dev.gossamer.config.Yaml.sidecarProblems;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+class SidecarLoaderTest {
+
+    @Test
+    void substitutesEnvironmentVariablesWithDefaults() {
+        SidecarConfig c = sidecar("""
+                node: {id: "${HOSTNAME}", zone: "${ZONE:-zone-b}"}
+                admin: {address: "127.0.0.1:${ADMIN_PORT:-0}"}
+                services:
+                  - name: "svc-${EMPTY:-x}"
+                    port: ${PORT:-8080}
+                    weight: ${HOSTNAME_WEIGHT:-3}
+                    tags: ["$$1"]
+                """);
+        assertThat(c.node()).isEqualTo(new NodeConfig("web-7", "zone-b"));
+        assertThat(c.admin().address()).isEqualTo(new HostPort("127.0.0.1", 0));
+        assertThat(c.services().get(0).name()).isEqualTo("svc-x");
+        assertThat(c.services().get(0).port()).isEqualTo(8080);
+        assertThat(c.services().get(0).weight()).isEqualTo(3);
+        assertThat(c.services().get(0).tags()).containsExactly("$1");
+    }
+
+    @Test
+    void unsetVariableWithoutDefaultIsAProblem() {
+        assertThat(sidecarProblems("node: {id: \"${NODE_ID}\"}\nadmin: {address: \"${A:-x}\"}\n")).containsExactly(
+                "sidecar.yaml:1:12: node.id: \"${NODE_ID}\" (expected: environment variable NODE_ID to be set, or a "
+                        + "default: ${NODE_ID:-default})",
+                "sidecar.yaml:2:18: admin.address: \"x\" (expected: host:port, like 127.0.0.1:15001 or [::1]:15001)");
+        assertThat(sidecarProblems("node: {id: \"${NODE_ID\"}\n")).containsExactly(
+                "sidecar.yaml:1:12: node.id: \"${NODE_ID\" (expected: a closing '}' for '${'; write $$ for a "
+                        + "literal $)");
+        assertThat(sidecarProblems("node: {id: \"${1X}\"}\n")).containsExactly(
+                "sidecar.yaml:1:12: node.id: \"${1X}\" (expected: ${NAME} or ${NAME:-default} with NAME of letters, "
+                        + "digits and '_')");
+    }
+
+    @Test
+    void meshDocumentsDoNotSubstitute() {
+        assertThat(Yaml.meshProblems("clusters: [{name: \"${HOSTNAME}\"}]\n")).containsExactly(
+                "mesh.yaml:1:19: clusters[0].name: \"${HOSTNAME}\" (expected: a name of letters, digits, '.', '_', "
+                        + "'-', at most 128 characters)");
+    }
+
+    @Test
+    void collectsEveryProblemOfABadBootstrap() {
+        String yaml = """
+                node: {zne: a}
+                admin: {address: "localhost:99999"}
+                listeners:
+                  - {name: inbound, address: 127.0.0.1:0}
+                  - {name: inbound, address: ":80"}
+                services:
+                  - {name: orders, port: "8080", weight: 0}
+                  - {name: x, health_check: {http: healthz, timeout: 10s, jitter: 10.5%}}
+                membership:
+                  keys: [abc, MDEyMzQ1Njc4OQ==, 42]
+                  profile: lann
+                  probe_timeout: 2s
+                  seeds: [a:0]
+                drain: {timeout: -1s}
+                metrics: {per_endpoint: yes}
+                """;
+        assertThat(sidecarProblems(yaml)).containsExactly(
+                "sidecar.yaml:1:7: node.id: missing (expected: a node id)",
+                "sidecar.yaml:1:8: node.zne: unknown key (did you mean 'zone'?)",
+                "sidecar.yaml:2:18: admin.address: \"localhost:99999\" (expected: port 0..65535)",
+                "sidecar.yaml:5:12: listeners[1].name: \"inbound\" (expected: a unique listener name; first defined "
+                        + "at sidecar.yaml:4:12)",
+                "sidecar.yaml:5:30: listeners[1].address: \":80\" (expected: host:port, like 127.0.0.1:15001 or "
+                        + "[::1]:15001)",
+                "sidecar.yaml:7:26: services[0].port: \"8080\" (expected: an integer 1..65535)",
+                "sidecar.yaml:7:42: services[0].weight: 0 (expected: 1..1000000)",
+                "sidecar.yaml:8:5: services[1].port: missing (expected: an integer 1..65535)",
+                "sidecar.yaml:8:36: services[1].health_check.http: \"healthz\" (expected: a path starting with '/', "
+                        + "without spaces)",
+                "sidecar.yaml:8:54: services[1].health_check.timeout: timeout 10s > interval 5s (expected: timeout "
+                        + "<= interval)",
+                "sidecar.yaml:10:10: membership.keys[0]: a key of 2 bytes (expected: base64 of 16, 24 or 32 bytes "
+                        + "(AES-128, AES-192, AES-256))",
+                "sidecar.yaml:10:15: membership.keys[1]: a key of 10 bytes (expected: base64 of 16, 24 or 32 bytes "
+                        + "(AES-128, AES-192, AES-256))",
+                "sidecar.yaml:10:33: membership.keys[2]: a value that is not a string (expected: base64 of 16, 24 or 32 bytes (AES-128, "
+                        + "AES-192, AES-256))",
+                "sidecar.yaml:11:12: membership.profile: \"lann\" (expected: one of lan, wan, local; did you mean "
+                        + "'lan'?)",
+                "sidecar.yaml:12:18: membership.probe_timeout: probe_timeout 2s > probe_interval 1s (expected: "
+                        + "probe_timeout <= probe_interval)",
+                "sidecar.yaml:13:11: membership.seeds[0]: \"a:0\" (expected: port 1..65535)",
+                "sidecar.yaml:14:18: drain.timeout: \"-1s\" (expected: a duration with a unit, like 250ms, 5s, 1.5s, "
+                        + "1m30s, 1h, or 0)",
+                "sidecar.yaml:15:25: metrics.per_endpoint: \"yes\" (expected: true or false)");
+    }
+
+    @Test
+    void keysAreNeverEchoed() {
+        String secret = "c2VjcmV0LXNlY3JldA";  // 13 bytes
+        List<String> problems = sidecarProblems("node: {id: n}\nmembership: {keys: [" + secret + "]}\n");
+        assertThat(problems).hasSize(1);
+        assertThat(problems.get(0)).doesNotContain(secret);
+        SidecarConfig ok = sidecar("node: {id: n}\nmembership: {keys: [MDEyMzQ1Njc4OWFiY2RlZg==]}\n");
+        assertThat(ok.membership().orElseThrow().toString()).doesNotContain("MDEy").contains("<1 redacted>");
+        assertThat(ok.membership().orElseThrow().decodedKeys().get(0)).hasSize(16);
+    }
+
+    @Test
+    void membershipTakesProfileDefaultsForAbsentKeys() {
+        MembershipConfig wan = sidecar("node: {id: n}\nmembership: {profile: wan, gossip_nodes: 9}\n")
+                .membership().orElseThrow();
+        assertThat(wan.profile()).isEqualTo(MembershipProfile.WAN);
+        assertThat(wan.probeInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(wan.probeTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(wan.suspicionMult()).isEqualTo(6);
+        assertThat(wan.gossipNodes()).isEqualTo(9);
+        MembershipConfig local = sidecar("node: {id: n}\nmembership: {profile: local}\n").membership().orElseThrow();
+        assertThat(local.probeTimeout()).isEqualTo(Duration.ofMillis(200));
+        assertThat(local.indirectChecks()).isEqualTo(1);
+        assertThat(local.gossipInterval()).isEqualTo(Duration.ofMillis(100));
+    }
+
+    @Test
+    void meshConfigIsResolvedAgainstTheSidecarFileWhenLoadedFromAFile(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("conf/sidecar.yaml");
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Files.writeString(file, "node: {id: n}\nmesh_config: ../mesh/mesh.yaml\n");
+        SidecarConfig c = Yaml.LOADER.loadSidecar(file).value();
+        assertThat(c.meshConfig()).contains(dir.resolve("mesh/mesh.yaml"));
+        assertThat(sidecar("node: {id: n}\nmesh_config: ./m.yaml\n").meshConfig()).contains(Path.of("./m.yaml"));
+    }
+
+    @Test
+    void ipv6AndPortZeroAddresses() {
+        SidecarConfig c = sidecar("""
+                node: {id: n}
+                admin: {address: "[::1]:0"}
+                listeners: [{name: out, address: "[2001:db8::1]:15001"}, {name: in, address: localhost:0}]
+                """);
+        assertThat(c.admin().address()).isEqualTo(new HostPort("::1", 0));
+        assertThat(c.admin().address().toString()).isEqualTo("[::1]:0");
+        assertThat(c.listeners()).extracting(ListenerConfig::address)
+                .containsExactly(new HostPort("2001:db8::1", 15001), new HostPort("localhost", 0));
+        assertThat(c.listenerNames()).containsExactlyInAnyOrder("out", "in");
+    }
+
+    @Test
+    void environmentIsInjected() {
+        ConfigLoader loader = new ConfigLoader(Map.of("ID", "from-map")::get);
+        assertThat(loader.loadSidecar("s.yaml", "node: {id: \"${ID}\"}\n").value().node().id()).isEqualTo("from-map");
+        assertThat(loader.loadSidecar("s.yaml", "node: {id: \"${ID}\"}\nmesh_config: x.yaml\n").value().meshConfig())
+                .isEqualTo(Optional.of(Path.of("x.yaml")));
+    }
+}
