@@ -1,1 +1,29 @@
-/** placeholder */ package dev.gossamer.proxy;
+/**
+ * Gossamer's HTTP data plane on Vert.x: listeners (HTTP/1.1 and h2c), an immutable routing table, per-cluster
+ * connection pools and pickers, forwarding with timeouts, retries within a budget, dead-endpoint skipping,
+ * metrics, hot apply and graceful drain.
+ *
+ * <p>Starting points: {@link dev.gossamer.proxy.DataPlane} (create, {@code apply}, {@code start}, {@code drain});
+ * its inputs {@link dev.gossamer.proxy.DataPlaneOptions}, {@link dev.gossamer.proxy.ListenerSpec},
+ * {@link dev.gossamer.proxy.RouteSpec} ({@link dev.gossamer.proxy.RouteMatch},
+ * {@link dev.gossamer.proxy.HeaderMatch}, {@link dev.gossamer.proxy.RetrySpec}) and
+ * {@link dev.gossamer.proxy.ClusterSpec} ({@link dev.gossamer.proxy.HashOn}, {@link dev.gossamer.proxy.Protocol});
+ * its outputs {@link dev.gossamer.proxy.ClusterStatus} and {@link dev.gossamer.proxy.OutcomeListener}. The
+ * request path itself is {@code Exchange} (package-private).
+ *
+ * <p>Why not {@code io.vertx:vertx-http-proxy}: its {@code ReverseProxy} picks one origin per request and maps
+ * any origin failure to 502, and its request body is streamed straight to that one origin. We need, per try,
+ * a choice of endpoint that excludes the endpoints already tried, a per-try timer separate from the route
+ * timer, a replay buffer so a retry can resend a body that was already partly consumed (and a cut-off after
+ * which the request is no longer retryable), a retry budget shared across the cluster, a precise mapping of
+ * each failure kind to 502/503/504 with a reason header, per-try outcome reports for outlier detection, and
+ * dead-endpoint marking on connect refusal. Adding those would mean replacing most of its request/response
+ * pipeline through interceptors that do not see connection-level failures, so forwarding is written directly
+ * on {@code HttpClient} / {@code HttpServerRequest}, which keeps the hot path short and allocation-light.
+ * Vert.x still does all HTTP parsing, h2c, pooling, keep-alive, 431/400 answers and GOAWAY on shutdown.
+ *
+ * <p>Timeouts: the route timeout and the per-try timeout bound the time until response headers; once headers
+ * are forwarded, a stalled body is bounded by the upstream idle timeout instead, so long downloads and
+ * streams are not cut.
+ */
+package dev.gossamer.proxy;

@@ -1,0 +1,299 @@
+package dev.gossamer.proxy;
+
+import dev.gossamer.balancer.ActiveRequests;
+import dev.gossamer.balancer.Endpoint;
+import dev.gossamer.balancer.Picker;
+import dev.gossamer.common.Scheduler;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+
+/**
+ * The live state of one cluster: its connection pools (one Vert.x client, pooled per endpoint), its current
+ * immutable picker, the endpoints marked dead by connect failures, per-endpoint counters and the retry budget.
+ *
+ * <p>Threading: the picker is one volatile read; counters are atomics. Everything that rebuilds the picker
+ * (endpoint changes, health filter, dead marks) runs under this object's lock, off the request path except for
+ * the rare mark-down after a refused connection.
+ */
+final class ClusterState implements ActiveRequests {
+
+    final String name;
+    final HttpClientAgent client;
+    final Protocol protocol;
+    final AtomicInteger active = new AtomicInteger();
+    final AtomicInteger activeRetries = new AtomicInteger();
+    final Counter retries;
+    final Counter budgetExhausted;
+    final Counter connectErrors;
+    final Counter timeouts;
+    final Counter resets;
+
+    private final MeterRegistry registry;
+    private final boolean perEndpointMetrics;
+    private final Scheduler scheduler;
+    private final Duration backoffInitial;
+    private final Duration backoffMax;
+    private final ConcurrentHashMap<String, EndpointStats> stats = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Duration> nextBackoff = new ConcurrentHashMap<>();
+
+    private volatile ClusterSpec spec;
+    private volatile Picker picker;
+    private volatile Map<String, SocketAddress> addresses = Map.of();
+
+    // Guarded by this.
+    private List<Endpoint> all = List.of();
+    private Predicate<Endpoint> filter = e -> true;
+    private final Map<String, Dead> dead = new HashMap<>();
+
+    private record Dead(long untilNanos, Scheduler.Cancellable restore) {
+    }
+
+    ClusterState(Vertx vertx, ClusterSpec spec, DataPlaneOptions options, MeterRegistry registry,
+                 Scheduler scheduler) {
+        this.name = spec.name();
+        this.spec = spec;
+        this.protocol = spec.protocol();
+        this.registry = registry;
+        this.perEndpointMetrics = options.perEndpointMetrics();
+        this.scheduler = scheduler;
+        this.backoffInitial = options.deadEndpointBackoff();
+        this.backoffMax = options.deadEndpointMaxBackoff();
+        this.retries = registry.counter("gossamer.retries", "cluster", name);
+        this.budgetExhausted = registry.counter("gossamer.retry.budget.exhausted", "cluster", name);
+        this.connectErrors = registry.counter("gossamer.upstream.connect.errors", "cluster", name);
+        this.timeouts = registry.counter("gossamer.upstream.timeouts", "cluster", name);
+        this.resets = registry.counter("gossamer.upstream.resets", "cluster", name);
+
+        HttpClientOptions o = new HttpClientOptions()
+                .setKeepAlive(true)
+                .setTcpNoDelay(true)
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, spec.connectTimeout().toMillis()))
+                .setMaxHeaderSize(64 * 1024)
+                .setDecompressionSupported(false);
+        long idleMs = options.upstreamIdleTimeout().toMillis();
+        if (idleMs > 0) {
+            o.setIdleTimeoutUnit(TimeUnit.MILLISECONDS).setIdleTimeout((int) Math.min(Integer.MAX_VALUE, idleMs));
+            o.setKeepAliveTimeout((int) Math.max(1, options.upstreamIdleTimeout().toSeconds()));
+            o.setHttp2KeepAliveTimeout((int) Math.max(1, options.upstreamIdleTimeout().toSeconds()));
+        }
+        if (spec.protocol() == Protocol.HTTP2) {
+            o.setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false);
+        }
+        PoolOptions pool = new PoolOptions()
+                .setHttp1MaxSize(spec.maxConnectionsPerEndpoint())
+                .setHttp2MaxSize(spec.maxConnectionsPerEndpoint());
+        this.client = vertx.httpClientBuilder().with(o).with(pool).build();
+    }
+
+    ClusterSpec spec() {
+        return spec;
+    }
+
+    Picker picker() {
+        return picker;
+    }
+
+    SocketAddress address(Endpoint e) {
+        SocketAddress a = addresses.get(e.id());
+        return a != null ? a : SocketAddress.inetSocketAddress(e.port(), e.host());
+    }
+
+    EndpointStats stats(Endpoint e) {
+        EndpointStats s = stats.get(e.id());
+        return s != null ? s : stats.computeIfAbsent(e.id(), id -> new EndpointStats(e));
+    }
+
+    @Override
+    public int active(Endpoint endpoint) {
+        EndpointStats s = stats.get(endpoint.id());
+        return s == null ? 0 : s.active.get();
+    }
+
+    @Override
+    public int total() {
+        return active.get();
+    }
+
+    /** Takes a retry token if the budget allows: in flight < max(min, percent% of active requests). */
+    boolean tryAcquireRetry(RetrySpec r) {
+        int limit = Math.max(r.minRetryConcurrency(), (int) ((long) active.get() * r.budgetPercent() / 100));
+        while (true) {
+            int cur = activeRetries.get();
+            if (cur >= limit) {
+                budgetExhausted.increment();
+                return false;
+            }
+            if (activeRetries.compareAndSet(cur, cur + 1)) {
+                retries.increment();
+                return true;
+            }
+        }
+    }
+
+    void releaseRetry() {
+        activeRetries.decrementAndGet();
+    }
+
+    /** Replaces spec and endpoints (an apply that kept this state) and rebuilds the picker. */
+    synchronized void update(ClusterSpec newSpec, List<Endpoint> endpoints) {
+        this.spec = newSpec;
+        setEndpoints(endpoints);
+    }
+
+    synchronized void setEndpoints(List<Endpoint> endpoints) {
+        ClusterSpec.checkUniqueIds(endpoints);
+        this.all = List.copyOf(endpoints);
+        Map<String, SocketAddress> addr = new HashMap<>();
+        for (Endpoint e : all) {
+            addr.put(e.id(), SocketAddress.inetSocketAddress(e.port(), e.host()));
+            stats.computeIfAbsent(e.id(), id -> new EndpointStats(e));
+        }
+        this.addresses = Map.copyOf(addr);
+        dead.keySet().removeIf(id -> !addr.containsKey(id));
+        stats.entrySet().removeIf(en -> !addr.containsKey(en.getKey()) && en.getValue().active.get() == 0);
+        rebuild();
+    }
+
+    synchronized void setFilter(Predicate<Endpoint> usable) {
+        this.filter = usable;
+        rebuild();
+    }
+
+    /** An endpoint refused a connection: skip it at once, try again after a doubling backoff. */
+    void markDown(Endpoint e) {
+        synchronized (this) {
+            if (dead.containsKey(e.id()) || !addresses.containsKey(e.id())) {
+                return;
+            }
+            Duration backoff = nextBackoff.getOrDefault(e.id(), backoffInitial);
+            Duration doubled = backoff.multipliedBy(2);
+            nextBackoff.put(e.id(), doubled.compareTo(backoffMax) > 0 ? backoffMax : doubled);
+            long until = scheduler.ticker().nanoTime() + backoff.toNanos();
+            Scheduler.Cancellable c = scheduler.schedule(backoff, () -> restore(e.id()));
+            dead.put(e.id(), new Dead(until, c));
+            rebuild();
+        }
+    }
+
+    /** A try to {@code e} got a response: forget its backoff, and restore it if it was marked dead. */
+    void markUp(Endpoint e) {
+        if (nextBackoff.isEmpty() || !nextBackoff.containsKey(e.id())) {
+            return;
+        }
+        synchronized (this) {
+            nextBackoff.remove(e.id());
+            Dead d = dead.remove(e.id());
+            if (d != null) {
+                d.restore.cancel();
+                rebuild();
+            }
+        }
+    }
+
+    private synchronized void restore(String id) {
+        if (dead.remove(id) != null) {
+            rebuild();
+        }
+    }
+
+    synchronized boolean isDown(String id) {
+        return dead.containsKey(id);
+    }
+
+    private void rebuild() {
+        List<Endpoint> eligible = new ArrayList<>(all.size());
+        for (Endpoint e : all) {
+            if (filter.test(e)) {
+                eligible.add(e);
+            }
+        }
+        List<Endpoint> alive = new ArrayList<>(eligible.size());
+        for (Endpoint e : eligible) {
+            if (!dead.containsKey(e.id())) {
+                alive.add(e);
+            }
+        }
+        // All marked dead: try them anyway, a mark from one refused connect must never cause a 503.
+        picker = spec.policy().newPicker(alive.isEmpty() ? eligible : alive, this);
+    }
+
+    synchronized ClusterStatus status() {
+        List<ClusterStatus.EndpointStatus> eps = new ArrayList<>();
+        long now = scheduler.ticker().nanoTime();
+        for (Endpoint e : all) {
+            EndpointStats s = stats(e);
+            Dead d = dead.get(e.id());
+            long answered = s.latencyCount.sum();
+            eps.add(new ClusterStatus.EndpointStatus(e.id(), e.authority(), e.weight(), filter.test(e), d != null,
+                    d == null ? 0 : Math.max(0, (d.untilNanos - now) / 1_000_000), s.active.get(), s.total.sum(),
+                    s.connectFailures.sum(), s.resets.sum(), s.timeouts.sum(), s.http5xx.sum(),
+                    answered == 0 ? 0 : s.latencySumNanos.sum() / 1e6 / answered));
+        }
+        return new ClusterStatus(name, spec.policy().name(), protocol, active.get(), eps);
+    }
+
+    synchronized void cancelTimers() {
+        for (Dead d : dead.values()) {
+            d.restore.cancel();
+        }
+    }
+
+    /** Counters of one endpoint; all atomic. */
+    final class EndpointStats {
+        final AtomicInteger active = new AtomicInteger();
+        final LongAdder total = new LongAdder();
+        final LongAdder connectFailures = new LongAdder();
+        final LongAdder resets = new LongAdder();
+        final LongAdder timeouts = new LongAdder();
+        final LongAdder http5xx = new LongAdder();
+        final LongAdder latencySumNanos = new LongAdder();
+        final LongAdder latencyCount = new LongAdder();
+        private final Counter[] byOutcome;
+
+        EndpointStats(Endpoint e) {
+            if (perEndpointMetrics) {
+                Outcome.Kind[] kinds = Outcome.Kind.values();
+                byOutcome = new Counter[kinds.length];
+                for (Outcome.Kind k : kinds) {
+                    byOutcome[k.ordinal()] = registry.counter("gossamer.upstream.requests", "cluster", name,
+                            "endpoint", e.id(), "outcome", k.name().toLowerCase(java.util.Locale.ROOT));
+                }
+            } else {
+                byOutcome = null;
+            }
+        }
+
+        void record(Outcome o, long latencyNanos) {
+            switch (o.kind()) {
+                case SUCCESS -> { }
+                case HTTP_5XX -> http5xx.increment();
+                case CONNECT_FAILURE -> connectFailures.increment();
+                case RESET -> resets.increment();
+                case TIMEOUT -> timeouts.increment();
+            }
+            if (o.kind() == Outcome.Kind.SUCCESS || o.kind() == Outcome.Kind.HTTP_5XX) {
+                latencySumNanos.add(latencyNanos);
+                latencyCount.increment();
+            }
+            if (byOutcome != null) {
+                byOutcome[o.kind().ordinal()].increment();
+            }
+        }
+    }
+}

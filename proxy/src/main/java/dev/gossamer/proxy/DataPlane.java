@@ -1,0 +1,403 @@
+package dev.gossamer.proxy;
+
+import dev.gossamer.balancer.Endpoint;
+import dev.gossamer.balancer.HashKeys;
+import dev.gossamer.common.RandomSource;
+import dev.gossamer.common.Scheduler;
+import dev.gossamer.common.Ticker;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * Gossamer's HTTP data plane: listeners that accept HTTP/1.1 and h2c, a routing snapshot swapped atomically by
+ * {@link #apply}, per-cluster connection pools and pickers, forwarding with timeouts, retries within a budget,
+ * dead-endpoint skipping, metrics, and graceful drain.
+ *
+ * <p>Lifecycle: {@link #create} → {@link #apply} (any time, as often as needed) → {@link #start} →
+ * {@link #drain}. Requests arriving before the first {@code apply} answer 404 "no route".
+ *
+ * <p>Answers of its own, each with an {@code x-gossamer-reason} header: 404 "no route", 503 "no healthy
+ * endpoint", 502 "upstream connect failure" / "upstream reset", 504 "upstream timeout". Vert.x itself answers
+ * 400 (malformed), 414 (request line too long) and 431 (headers over {@link DataPlaneOptions#maxHeaderSize()}).
+ *
+ * <p>Metrics (Micrometer names; Prometheus renders dots as underscores, e.g. {@code gossamer_requests_total}):
+ * {@code gossamer.requests} (counter; route, cluster, status_class), {@code gossamer.request.duration} (timer
+ * with percentile histogram; route, cluster), {@code gossamer.active.requests} (gauge),
+ * {@code gossamer.retries}, {@code gossamer.retry.budget.exhausted}, {@code gossamer.upstream.connect.errors},
+ * {@code gossamer.upstream.resets}, {@code gossamer.upstream.timeouts} (counters; cluster), and only with
+ * {@link DataPlaneOptions#perEndpointMetrics()}: {@code gossamer.upstream.requests} (cluster, endpoint, outcome).
+ *
+ * <p>Threading: every public method is thread-safe. {@code apply}, {@code setEndpoints} and
+ * {@code setEndpointFilter} build new immutable snapshots under a lock and publish them with one volatile write;
+ * the request path reads them without locks. Requests in flight finish on the snapshot they started on.
+ */
+public final class DataPlane {
+
+    private static final AtomicInteger RANDOM_PORT_KEYS = new AtomicInteger();
+
+    final DataPlaneOptions options;
+    final Ticker ticker;
+    final Scheduler scheduler;
+    final RandomSource random;
+    final AtomicInteger active = new AtomicInteger();
+    final RouteMetrics noRouteMetrics;
+
+    private final Vertx vertx;
+    private final MeterRegistry registry;
+    private final List<OutcomeListener> outcomeListeners = new CopyOnWriteArrayList<>();
+    private final Map<String, List<Endpoint>> dynamicEndpoints = new ConcurrentHashMap<>();
+    private final Map<String, Predicate<Endpoint>> filters = new ConcurrentHashMap<>();
+    private final Map<String, Integer> boundPorts = new ConcurrentHashMap<>();
+    private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
+    private final List<String> deployments = new CopyOnWriteArrayList<>();
+
+    private volatile Snapshot snapshot;
+    private volatile boolean draining;
+    private boolean started; // guarded by this
+    private Future<Void> drained; // guarded by this
+
+    /** The routing state one request sees from start to end. Immutable. */
+    static final class Snapshot {
+        final RoutingTable table;
+        final Map<String, ClusterState> clusters;
+        final Map<String, RouteMetrics> routeMetrics;
+
+        Snapshot(RoutingTable table, Map<String, ClusterState> clusters, Map<String, RouteMetrics> routeMetrics) {
+            this.table = table;
+            this.clusters = clusters;
+            this.routeMetrics = routeMetrics;
+        }
+    }
+
+    /** Pre-built meters of one route, so the request path never looks meters up by tags. */
+    static final class RouteMetrics {
+        private final Counter[] byClass = new Counter[6];
+        private final Timer latency;
+
+        RouteMetrics(MeterRegistry registry, String route, String cluster) {
+            for (int i = 1; i <= 5; i++) {
+                byClass[i] = registry.counter("gossamer.requests", "route", route, "cluster", cluster,
+                        "status_class", i + "xx");
+            }
+            latency = Timer.builder("gossamer.request.duration").tags("route", route, "cluster", cluster)
+                    .publishPercentileHistogram().register(registry);
+        }
+
+        void record(int status, long nanos) {
+            int c = status / 100;
+            byClass[c < 1 || c > 5 ? 5 : c].increment();
+            latency.record(nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private DataPlane(Vertx vertx, DataPlaneOptions options, MeterRegistry registry, Scheduler scheduler,
+                      RandomSource random) {
+        this.vertx = vertx;
+        this.options = options;
+        this.registry = registry;
+        this.scheduler = scheduler;
+        this.ticker = scheduler.ticker();
+        this.random = random;
+        this.noRouteMetrics = new RouteMetrics(registry, "", "");
+        this.snapshot = new Snapshot(RoutingTable.empty(), Map.of(), Map.of());
+        registry.gauge("gossamer.active.requests", active);
+    }
+
+    /** A data plane whose timers run on Vert.x ({@link VertxScheduler}) and measure with {@code ticker}. */
+    public static DataPlane create(Vertx vertx, DataPlaneOptions options, MeterRegistry registry, Ticker ticker,
+                                   RandomSource random) {
+        Objects.requireNonNull(vertx, "vertx");
+        return create(vertx, options, registry, new VertxScheduler(vertx, Objects.requireNonNull(ticker, "ticker")),
+                random);
+    }
+
+    /** A data plane with an explicit scheduler (its ticker is the data plane's clock); for tests and wiring. */
+    public static DataPlane create(Vertx vertx, DataPlaneOptions options, MeterRegistry registry,
+                                   Scheduler scheduler, RandomSource random) {
+        return new DataPlane(Objects.requireNonNull(vertx, "vertx"), Objects.requireNonNull(options, "options"),
+                Objects.requireNonNull(registry, "registry"), Objects.requireNonNull(scheduler, "scheduler"),
+                Objects.requireNonNull(random, "random"));
+    }
+
+    // ---- listeners ----
+
+    /**
+     * Binds every listener, {@link DataPlaneOptions#acceptorInstances()} servers each on their own event loop.
+     * A port-0 listener binds once and the other instances share the port it got. Fails if any bind fails.
+     * Call once.
+     */
+    public Future<Void> start(List<ListenerSpec> listeners) {
+        synchronized (this) {
+            if (started || draining) {
+                return Future.failedFuture(new IllegalStateException("start: called twice or after drain"));
+            }
+            started = true;
+        }
+        Set<String> names = new HashSet<>();
+        for (ListenerSpec l : listeners) {
+            if (!names.add(l.name())) {
+                return Future.failedFuture(new IllegalArgumentException("listeners: duplicate name " + l.name()
+                        + " (expected: unique names)"));
+            }
+        }
+        Future<Void> chain = Future.succeededFuture();
+        for (ListenerSpec l : listeners) {
+            chain = chain.compose(v -> startListener(l));
+        }
+        return chain;
+    }
+
+    private Future<Void> startListener(ListenerSpec l) {
+        // Vert.x shares one bound socket among servers listening on the same positive port; for port 0 it
+        // shares a random port among servers listening on the same negative port, so each port-0 listener gets
+        // its own negative key.
+        int port = l.port() == 0 ? RANDOM_PORT_KEYS.decrementAndGet() : l.port();
+        return deploy(l, port, options.acceptorInstances());
+    }
+
+    private Future<Void> deploy(ListenerSpec l, int port, int instances) {
+        return vertx.deployVerticle(() -> new ListenerVerticle(l, port),
+                new DeploymentOptions().setInstances(instances)).map(id -> {
+                    deployments.add(id);
+                    return null;
+                });
+    }
+
+    private HttpServerOptions serverOptions() {
+        HttpServerOptions o = new HttpServerOptions()
+                .setMaxHeaderSize(options.maxHeaderSize())
+                .setMaxInitialLineLength(options.maxInitialLineLength())
+                .setHttp2ClearTextEnabled(true)
+                .setUseAlpn(false)
+                .setHandle100ContinueAutomatically(true)
+                .setTcpNoDelay(true)
+                .setDecompressionSupported(false)
+                .setCompressionSupported(false);
+        long idle = options.downstreamIdleTimeout().toMillis();
+        if (idle > 0) {
+            o.setIdleTimeoutUnit(TimeUnit.MILLISECONDS).setIdleTimeout((int) Math.min(Integer.MAX_VALUE, idle));
+        }
+        return o;
+    }
+
+    /** One server instance of one listener; Vert.x shares the port among instances. */
+    private final class ListenerVerticle extends VerticleBase {
+        private final ListenerSpec spec;
+        private final int port;
+
+        ListenerVerticle(ListenerSpec spec, int port) {
+            this.spec = spec;
+            this.port = port;
+        }
+
+        @Override
+        public Future<?> start() {
+            HttpServer server = vertx.createHttpServer(serverOptions());
+            String name = spec.name();
+            Context ctx = context;
+            server.requestHandler(req -> handle(name, req, ctx));
+            return server.listen(port, spec.host()).onSuccess(s -> {
+                servers.add(s);
+                boundPorts.putIfAbsent(name, s.actualPort());
+            });
+        }
+    }
+
+    private void handle(String listener, HttpServerRequest req, Context ctx) {
+        new Exchange(this, snapshot, listener, req, ctx).start();
+    }
+
+    /** The port {@code listenerName} is bound to (useful with port 0); -1 when it is not bound. */
+    public int boundPort(String listenerName) {
+        return boundPorts.getOrDefault(listenerName, -1);
+    }
+
+    // ---- configuration ----
+
+    /**
+     * Replaces the whole routing configuration atomically. Validates first and throws
+     * {@link IllegalArgumentException} without changing anything when the table is bad. A cluster that keeps its
+     * name and its transport settings (protocol, connect timeout, pool size) keeps its connection pools,
+     * per-endpoint counters and dead marks; its endpoints, policy and hash key may change. A cluster whose
+     * transport changed gets new pools; the old ones close gracefully once in-flight requests finish.
+     */
+    public synchronized void apply(List<RouteSpec> routes, List<ClusterSpec> clusters) {
+        RoutingTable table = RoutingTable.of(routes, clusters);
+        Snapshot old = snapshot;
+        Map<String, ClusterState> next = new HashMap<>();
+        List<ClusterState> retired = new ArrayList<>();
+        for (ClusterSpec spec : table.clusters().values()) {
+            ClusterState keep = old.clusters.get(spec.name());
+            List<Endpoint> eps = spec.endpoints() != null ? spec.endpoints()
+                    : dynamicEndpoints.getOrDefault(spec.name(), List.of());
+            if (keep != null && keep.spec().sameTransport(spec)) {
+                keep.update(spec, eps);
+                next.put(spec.name(), keep);
+            } else {
+                if (keep != null) {
+                    retired.add(keep);
+                }
+                ClusterState cs = new ClusterState(vertx, spec, options, registry, scheduler);
+                Predicate<Endpoint> f = filters.get(spec.name());
+                if (f != null) {
+                    cs.setFilter(f);
+                }
+                cs.setEndpoints(eps);
+                next.put(spec.name(), cs);
+            }
+        }
+        for (Map.Entry<String, ClusterState> e : old.clusters.entrySet()) {
+            if (!next.containsKey(e.getKey())) {
+                retired.add(e.getValue());
+            }
+        }
+        Map<String, RouteMetrics> rm = new HashMap<>();
+        for (RouteSpec r : table.routes()) {
+            RouteMetrics m = old.routeMetrics.get(r.name());
+            rm.put(r.name(), m != null ? m : new RouteMetrics(registry, r.name(), r.cluster()));
+        }
+        snapshot = new Snapshot(table, Map.copyOf(next), Map.copyOf(rm));
+        for (ClusterState c : retired) {
+            c.cancelTimers();
+            c.client.shutdown(options.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Sets the endpoints of a dynamic cluster (one whose spec has null endpoints), e.g. from membership. Kept
+     * across {@link #apply}; ignored for static clusters, whose spec wins.
+     */
+    public synchronized void setEndpoints(String cluster, List<Endpoint> endpoints) {
+        Objects.requireNonNull(cluster, "cluster");
+        List<Endpoint> copy = List.copyOf(endpoints);
+        ClusterSpec.checkUniqueIds(copy);
+        dynamicEndpoints.put(cluster, copy);
+        ClusterState cs = snapshot.clusters.get(cluster);
+        if (cs != null && cs.spec().endpoints() == null) {
+            cs.setEndpoints(copy);
+        }
+    }
+
+    /**
+     * The health seam: only endpoints for which {@code usable} holds are picked (the picker is rebuilt now; call
+     * again whenever the health verdict changes). Kept across {@link #apply}. If no endpoint is usable the cluster
+     * answers 503. The predicate must be thread-safe and fast.
+     */
+    public synchronized void setEndpointFilter(String cluster, Predicate<Endpoint> usable) {
+        Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(usable, "usable");
+        filters.put(cluster, usable);
+        ClusterState cs = snapshot.clusters.get(cluster);
+        if (cs != null) {
+            cs.setFilter(usable);
+        }
+    }
+
+    /** Adds a listener that hears the outcome of every try. */
+    public void addOutcomeListener(OutcomeListener listener) {
+        outcomeListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    void fireOutcome(String cluster, Endpoint ep, Outcome outcome, long latencyNanos) {
+        for (OutcomeListener l : outcomeListeners) {
+            try {
+                l.onOutcome(cluster, ep, outcome, latencyNanos);
+            } catch (RuntimeException e) {
+                // A listener's bug must not break forwarding.
+            }
+        }
+    }
+
+    // ---- drain ----
+
+    /**
+     * Stops accepting connections, lets in-flight requests finish for up to {@code timeout} (HTTP/1.1 responses
+     * carry {@code Connection: close}, HTTP/2 connections get GOAWAY), then closes everything. Idempotent: later
+     * calls return the first call's future.
+     */
+    public synchronized Future<Void> drain(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (drained != null) {
+            return drained;
+        }
+        draining = true;
+        List<Future<Void>> shut = new ArrayList<>();
+        for (HttpServer s : servers) {
+            shut.add(s.shutdown(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        }
+        Promise<Void> done = Promise.promise();
+        Future.join(shut).onComplete(ar -> {
+            List<Future<?>> closing = new ArrayList<>();
+            for (ClusterState c : snapshot.clusters.values()) {
+                c.cancelTimers();
+                closing.add(c.client.close());
+            }
+            for (String id : deployments) {
+                closing.add(vertx.undeploy(id));
+            }
+            Future.join(closing).onComplete(x -> done.complete());
+        });
+        drained = done.future();
+        return drained;
+    }
+
+    /** {@link #drain} with {@link DataPlaneOptions#drainTimeout()}. */
+    public Future<Void> drain() {
+        return drain(options.drainTimeout());
+    }
+
+    /** True once {@link #drain} has been called. */
+    public boolean draining() {
+        return draining;
+    }
+
+    // ---- status ----
+
+    /** A snapshot of every cluster for the admin API, sorted by name. */
+    public List<ClusterStatus> clusters() {
+        List<ClusterStatus> list = new ArrayList<>();
+        for (ClusterState c : snapshot.clusters.values()) {
+            list.add(c.status());
+        }
+        list.sort((a, b) -> a.name().compareTo(b.name()));
+        return list;
+    }
+
+    /** Downstream requests in flight right now. */
+    public long activeRequests() {
+        return active.get();
+    }
+
+    /** The routing table currently applied. */
+    public RoutingTable routingTable() {
+        return snapshot.table;
+    }
+
+    // Every sidecar must map a key to the same value, so the balancer's one hash function is used.
+    static long hashKey(String key) {
+        return HashKeys.hash(key);
+    }
+}

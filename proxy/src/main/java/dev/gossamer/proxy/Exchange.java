@@ -1,0 +1,626 @@
+package dev.gossamer.proxy;
+
+import dev.gossamer.balancer.Endpoint;
+import dev.gossamer.balancer.PickContext;
+import dev.gossamer.balancer.PickResult;
+import dev.gossamer.common.Scheduler;
+import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * One downstream request on its way through the data plane: route, pick, forward, retry, answer.
+ *
+ * <p>Threading: confined to the event loop of the downstream connection. Vert.x runs the upstream client's
+ * callbacks on the context that issued the request (this one); scheduler callbacks hop back with
+ * {@link Context#runOnContext}. So no field needs synchronisation.
+ */
+final class Exchange {
+
+    static final String REASON = "x-gossamer-reason";
+    private static final int CLIENT_CLOSED = 499;
+
+    private final DataPlane dp;
+    private final DataPlane.Snapshot snap;
+    private final String listener;
+    private final HttpServerRequest in;
+    private final HttpServerResponse out;
+    private final Context ctx;
+    private final long startNanos;
+
+    private RouteSpec route;
+    private ClusterState cluster;
+    private DataPlane.RouteMetrics metrics;
+    private String requestId; // generated once when the request has none, so retries carry the same id
+    private PickContext pickContext;
+    private boolean chunkedUpstream;
+
+    // Replay buffer (Linkerd-style): the body so far while it fits; null once it no longer does.
+    private List<Buffer> replay = List.of();
+    private long replayBytes;
+    private boolean inEnded;
+
+    private Set<Endpoint> tried = Set.of(); // grows only when a request is retried
+    private int tries;
+    private Attempt current;
+    private boolean responded;
+    private boolean done;
+    private Scheduler.Cancellable routeTimer;
+    private boolean nextHoldsToken; // the next try holds a retry-budget token
+
+    /** One try against one endpoint. */
+    private final class Attempt {
+        final Endpoint ep;
+        final ClusterState.EndpointStats stats;
+        final long start;
+        final boolean holdsToken;
+        HttpClientRequest req;
+        boolean finished;
+        boolean reqEnded;
+        Scheduler.Cancellable tryTimer;
+
+        Attempt(Endpoint ep, boolean holdsToken) {
+            this.ep = ep;
+            this.stats = cluster.stats(ep);
+            this.start = dp.ticker.nanoTime();
+            this.holdsToken = holdsToken;
+        }
+    }
+
+    Exchange(DataPlane dp, DataPlane.Snapshot snap, String listener, HttpServerRequest in, Context ctx) {
+        this.dp = dp;
+        this.snap = snap;
+        this.listener = listener;
+        this.in = in;
+        this.out = in.response();
+        this.ctx = ctx;
+        this.startNanos = dp.ticker.nanoTime();
+    }
+
+    void start() {
+        in.pause();
+        dp.active.incrementAndGet();
+        in.handler(this::onInboundChunk);
+        in.endHandler(v -> onInboundEnd());
+        in.exceptionHandler(t -> abortByClient());
+        out.closeHandler(v -> abortByClient());
+
+        HostAndPort authority = in.authority();
+        String host = authority == null ? null : authority.host();
+        String path = in.path();
+        route = snap.table.match(listener, in.method().name(), host, path == null ? "" : path, in.headers());
+        if (route == null) {
+            metrics = dp.noRouteMetrics;
+            respondError(404, "no route");
+            return;
+        }
+        metrics = snap.routeMetrics.get(route.name());
+        cluster = snap.clusters.get(route.cluster());
+        cluster.active.incrementAndGet();
+
+        if (!in.headers().contains("x-request-id")) {
+            requestId = requestId();
+        }
+        pickContext = pickContext(cluster.spec().hashOn());
+
+        String contentLength = in.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (contentLength != null) {
+            try {
+                if (Long.parseLong(contentLength.trim()) > dp.options.replayBufferBytes()) {
+                    replay = null; // Linkerd: a body declared larger than the buffer is never retried.
+                }
+            } catch (NumberFormatException e) {
+                replay = null;
+            }
+        } else if (in.version() == HttpVersion.HTTP_2) {
+            chunkedUpstream = in.method() != HttpMethod.GET && in.method() != HttpMethod.HEAD;
+        } else {
+            chunkedUpstream = in.headers().contains(HttpHeaders.TRANSFER_ENCODING);
+        }
+
+        if (in.version() != HttpVersion.HTTP_2 && "websocket".equalsIgnoreCase(in.getHeader(HttpHeaders.UPGRADE))) {
+            tunnel();
+            return;
+        }
+        if (route.timeout().compareTo(Duration.ZERO) > 0) {
+            routeTimer = dp.scheduler.schedule(route.timeout(), () -> ctx.runOnContext(v -> onRouteTimeout()));
+        }
+        startAttempt();
+    }
+
+    /** The request's end-to-end headers plus the forwarding headers, written straight into the upstream request. */
+    private void writeUpstreamHeaders(MultiMap dst) {
+        Headers.copyEndToEnd(in.headers(), dst, true);
+        SocketAddress remote = in.remoteAddress();
+        if (remote != null && remote.hostAddress() != null) {
+            Headers.append(dst, "x-forwarded-for", remote.hostAddress());
+        }
+        Headers.append(dst, "x-forwarded-proto", in.scheme() == null ? "http" : in.scheme());
+        HostAndPort authority = in.authority();
+        if (authority != null) {
+            Headers.append(dst, "x-forwarded-host",
+                    authority.port() > 0 ? authority.host() + ":" + authority.port() : authority.host());
+        }
+        if (requestId != null) {
+            dst.set("x-request-id", requestId);
+        }
+    }
+
+    private String requestId() {
+        // RFC 9562 version 4 layout from the injected randomness.
+        long msb = (dp.random.nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (dp.random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(msb, lsb).toString();
+    }
+
+    private PickContext pickContext(HashOn hashOn) {
+        String key = switch (hashOn.kind()) {
+            case NONE -> null;
+            case HEADER -> in.getHeader(hashOn.name());
+            case COOKIE -> {
+                Cookie c = in.getCookie(hashOn.name());
+                yield c == null ? null : c.getValue();
+            }
+            case QUERY -> in.getParam(hashOn.name());
+            case SOURCE_IP -> in.remoteAddress() == null ? null : in.remoteAddress().hostAddress();
+            case PATH -> in.path();  // null only for odd request targets; then no key
+        };
+        return key == null ? PickContext.empty() : PickContext.withHashKey(DataPlane.hashKey(key));
+    }
+
+    // ---- attempts ----
+
+    private void startAttempt() {
+        boolean token = nextHoldsToken;
+        nextHoldsToken = false;
+        PickResult r = cluster.picker().pick(tried.isEmpty() ? pickContext : pickContext.excluding(tried));
+        if (!r.hasEndpoint()) {
+            if (token) {
+                cluster.releaseRetry();
+            }
+            respondError(503, "no healthy endpoint");
+            return;
+        }
+        Attempt a = new Attempt(r.endpoint(), token);
+        current = a;
+        if (route.retries().attempts() > 1) {
+            if (tried.isEmpty()) {
+                tried = new HashSet<>(4);
+            }
+            tried.add(a.ep);
+        }
+        tries++;
+        a.stats.active.incrementAndGet();
+        a.stats.total.increment();
+        Duration perTry = route.retries().perTryTimeout();
+        if (perTry.compareTo(Duration.ZERO) > 0) {
+            a.tryTimer = dp.scheduler.schedule(perTry, () -> ctx.runOnContext(v -> onTryTimeout(a)));
+        }
+        RequestOptions ro = new RequestOptions()
+                .setServer(cluster.address(a.ep))
+                .setMethod(in.method())
+                .setURI(in.uri());
+        cluster.client.request(ro).onComplete(ar -> {
+            if (ar.succeeded()) {
+                onConnected(a, ar.result());
+            } else {
+                onAttemptFailure(a, Outcome.CONNECT_FAILURE);
+            }
+        });
+    }
+
+    private void onConnected(Attempt a, HttpClientRequest req) {
+        if (a.finished || done) {
+            req.reset();
+            return;
+        }
+        a.req = req;
+        writeUpstreamHeaders(req.headers());
+        HostAndPort authority = in.authority();
+        if (authority != null) {
+            req.authority(authority);
+        }
+        if (chunkedUpstream && cluster.protocol == Protocol.HTTP1) {
+            req.setChunked(true);
+        }
+        req.exceptionHandler(t -> onAttemptFailure(a, Outcome.RESET));
+        req.response().onComplete(ar -> {
+            if (ar.succeeded()) {
+                onResponse(a, ar.result());
+            } else {
+                onAttemptFailure(a, Outcome.RESET);
+            }
+        });
+        if (replay != null) {
+            for (Buffer b : replay) {
+                req.write(b);
+            }
+        }
+        if (inEnded) {
+            a.reqEnded = true;
+            req.end();
+        } else if (req.writeQueueFull()) {
+            req.drainHandler(v -> resumeInbound(a));
+        } else {
+            in.resume();
+        }
+    }
+
+    private void resumeInbound(Attempt a) {
+        if (current == a && !a.finished && !done) {
+            in.resume();
+        }
+    }
+
+    private void onInboundChunk(Buffer b) {
+        if (done) {
+            return; // answered already: drop the rest of the body so the connection stays usable
+        }
+        if (replay != null) {
+            if (replayBytes + b.length() <= dp.options.replayBufferBytes()) {
+                if (replay.isEmpty()) {
+                    replay = new ArrayList<>(4);
+                }
+                replay.add(b);
+                replayBytes += b.length();
+            } else {
+                replay = null;
+            }
+        }
+        Attempt a = current;
+        if (a != null && a.req != null && !a.finished) {
+            a.req.write(b);
+            if (a.req.writeQueueFull()) {
+                in.pause();
+                a.req.drainHandler(v -> resumeInbound(a));
+            }
+        }
+    }
+
+    private void onInboundEnd() {
+        inEnded = true;
+        Attempt a = current;
+        if (!done && a != null && a.req != null && !a.finished && !a.reqEnded) {
+            a.reqEnded = true;
+            a.req.end();
+        }
+    }
+
+    private void onResponse(Attempt a, HttpClientResponse resp) {
+        if (a.finished || done || a != current) {
+            resp.request().reset();
+            return;
+        }
+        cancel(a.tryTimer);
+        int status = resp.statusCode();
+        Outcome outcome = Outcome.ofStatus(status);
+        report(a, outcome);
+        if (status >= 500 && mayRetry(outcome)) {
+            endAttempt(a);
+            if (a.reqEnded) {
+                resp.resume(); // drain and drop, so the keep-alive connection goes back to the pool
+            } else {
+                a.req.reset();
+            }
+            in.pause();
+            startAttempt();
+            return;
+        }
+        cluster.markUp(a.ep);
+        cancel(routeTimer);
+        responded = true;
+        out.setStatusCode(status);
+        if (resp.statusMessage() != null && in.version() != HttpVersion.HTTP_2) {
+            out.setStatusMessage(resp.statusMessage());
+        }
+        Headers.copyEndToEnd(resp.headers(), out.headers(), false);
+        markConnectionClose();
+        // HTTP/1.0 has no chunked coding: Vert.x then delimits the body by closing the connection.
+        if (!out.headers().contains(HttpHeaders.CONTENT_LENGTH) && in.version() == HttpVersion.HTTP_1_1
+                && in.method() != HttpMethod.HEAD && status != 204 && status != 304 && status >= 200) {
+            out.setChunked(true);
+        }
+        resp.handler(buf -> {
+            if (done) {
+                return;
+            }
+            out.write(buf);
+            if (out.writeQueueFull()) {
+                resp.pause();
+                out.drainHandler(v -> resp.resume());
+            }
+        });
+        resp.exceptionHandler(t -> {
+            if (done) {
+                return;
+            }
+            cluster.resets.increment();
+            endAttempt(a);
+            out.reset();
+            finish(status);
+        });
+        resp.endHandler(v -> {
+            if (done) {
+                return;
+            }
+            MultiMap trailers = resp.trailers();
+            if (trailers != null && !trailers.isEmpty()
+                    && (in.version() == HttpVersion.HTTP_2 || out.isChunked())) {
+                out.trailers().addAll(trailers);
+            }
+            endAttempt(a);
+            out.end();
+            finish(status);
+        });
+    }
+
+    private void onTryTimeout(Attempt a) {
+        if (a.finished || done || responded || a != current) {
+            return;
+        }
+        onAttemptFailure(a, Outcome.TIMEOUT);
+    }
+
+    private void onRouteTimeout() {
+        if (done || responded) {
+            return;
+        }
+        cluster.timeouts.increment();
+        Attempt a = current;
+        if (a != null && !a.finished) {
+            report(a, Outcome.TIMEOUT);
+            endAttempt(a);
+            if (a.req != null) {
+                a.req.reset();
+            }
+        }
+        respondError(504, "upstream timeout");
+    }
+
+    private void onAttemptFailure(Attempt a, Outcome outcome) {
+        if (a.finished || done) {
+            return;
+        }
+        endAttempt(a);
+        report(a, outcome);
+        switch (outcome.kind()) {
+            case CONNECT_FAILURE -> {
+                cluster.connectErrors.increment();
+                cluster.markDown(a.ep);
+            }
+            case RESET -> cluster.resets.increment();
+            case TIMEOUT -> cluster.timeouts.increment();
+            default -> { }
+        }
+        if (a.req != null) {
+            a.req.reset();
+        }
+        if (responded) {
+            out.reset();
+            finish(502);
+            return;
+        }
+        if (mayRetry(outcome)) {
+            in.pause();
+            startAttempt();
+            return;
+        }
+        switch (outcome.kind()) {
+            case CONNECT_FAILURE -> respondError(502, "upstream connect failure");
+            case TIMEOUT -> respondError(504, "upstream timeout");
+            default -> respondError(502, "upstream reset");
+        }
+    }
+
+    /** Whether this failure may be retried now; takes a retry-budget token when it may. */
+    private boolean mayRetry(Outcome outcome) {
+        RetrySpec r = route.retries();
+        if (tries >= r.attempts() || replay == null) {
+            return false;
+        }
+        Set<RetryOn> on = r.retryOn();
+        boolean kindOk = switch (outcome.kind()) {
+            case CONNECT_FAILURE -> on.contains(RetryOn.CONNECT_FAILURE);
+            case RESET -> on.contains(RetryOn.RESET);
+            case TIMEOUT -> idempotentOk(r)
+                    && (on.contains(RetryOn.GATEWAY_ERROR) || on.contains(RetryOn.SERVER_ERROR_5XX));
+            case HTTP_5XX -> idempotentOk(r) && (on.contains(RetryOn.SERVER_ERROR_5XX)
+                    || (on.contains(RetryOn.GATEWAY_ERROR) && outcome.status() >= 502 && outcome.status() <= 504));
+            case SUCCESS -> false;
+        };
+        if (!kindOk) {
+            return false;
+        }
+        if (outcome.kind() == Outcome.Kind.CONNECT_FAILURE) {
+            // The try never reached a server, so retrying adds no upstream work, and the refusing endpoint is
+            // already marked down so later picks avoid it: a requeue (Finagle's term) outside the budget.
+            cluster.retries.increment();
+            return true;
+        }
+        if (cluster.tryAcquireRetry(r)) {
+            nextHoldsToken = true;
+            return true;
+        }
+        return false;
+    }
+
+    private boolean idempotentOk(RetrySpec r) {
+        if (r.retryNonIdempotent()) {
+            return true;
+        }
+        HttpMethod m = in.method();
+        return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS || m == HttpMethod.PUT
+                || m == HttpMethod.DELETE || m == HttpMethod.TRACE;
+    }
+
+    private void report(Attempt a, Outcome outcome) {
+        long latency = dp.ticker.nanoTime() - a.start;
+        a.stats.record(outcome, latency);
+        dp.fireOutcome(cluster.name, a.ep, outcome, latency);
+    }
+
+    private void endAttempt(Attempt a) {
+        if (a.finished) {
+            return;
+        }
+        a.finished = true;
+        cancel(a.tryTimer);
+        a.stats.active.decrementAndGet();
+        if (a.holdsToken) {
+            cluster.releaseRetry();
+        }
+    }
+
+    // ---- downstream ----
+
+    private void abortByClient() {
+        if (done) {
+            return;
+        }
+        Attempt a = current;
+        if (a != null && !a.finished) {
+            endAttempt(a);
+            if (a.req != null) {
+                a.req.reset();
+            }
+        }
+        finish(CLIENT_CLOSED);
+    }
+
+    private void markConnectionClose() {
+        if (dp.draining() && in.version() != HttpVersion.HTTP_2) {
+            out.headers().set(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+        }
+    }
+
+    private void respondError(int status, String reason) {
+        if (responded) {
+            out.reset();
+            finish(status);
+            return;
+        }
+        responded = true;
+        if (!out.ended() && !out.closed()) {
+            out.setStatusCode(status);
+            out.headers().set(REASON, reason).set(HttpHeaders.CONTENT_LENGTH, "0");
+            markConnectionClose();
+            out.end();
+        }
+        finish(status);
+        // Read and drop the rest of the request body so an HTTP/1.1 connection stays reusable.
+        in.resume();
+    }
+
+    private void finish(int status) {
+        if (done) {
+            return;
+        }
+        done = true;
+        cancel(routeTimer);
+        dp.active.decrementAndGet();
+        if (cluster != null) {
+            cluster.active.decrementAndGet();
+        }
+        metrics.record(status, dp.ticker.nanoTime() - startNanos);
+    }
+
+    private static void cancel(Scheduler.Cancellable c) {
+        if (c != null) {
+            c.cancel();
+        }
+    }
+
+    // ---- WebSocket (HTTP/1.1 Upgrade) pass-through ----
+
+    private void tunnel() {
+        if (cluster.protocol != Protocol.HTTP1) {
+            respondError(502, "websocket needs an http1 cluster");
+            return;
+        }
+        PickResult r = cluster.picker().pick(pickContext);
+        if (!r.hasEndpoint()) {
+            respondError(503, "no healthy endpoint");
+            return;
+        }
+        Attempt a = new Attempt(r.endpoint(), false);
+        current = a;
+        a.stats.active.incrementAndGet();
+        a.stats.total.increment();
+        RequestOptions ro = new RequestOptions().setServer(cluster.address(a.ep)).setMethod(HttpMethod.GET)
+                .setURI(in.uri());
+        cluster.client.request(ro).onComplete(ar -> {
+            if (ar.failed()) {
+                onAttemptFailure(a, Outcome.CONNECT_FAILURE);
+                return;
+            }
+            HttpClientRequest req = ar.result();
+            if (done) {
+                req.reset();
+                return;
+            }
+            a.req = req;
+            writeUpstreamHeaders(req.headers());
+            req.headers().set(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE).set(HttpHeaders.UPGRADE, "websocket");
+            if (in.authority() != null) {
+                req.authority(in.authority());
+            }
+            req.connect().onComplete(ar2 -> {
+                if (ar2.failed()) {
+                    onAttemptFailure(a, Outcome.RESET);
+                    return;
+                }
+                HttpClientResponse resp = ar2.result();
+                report(a, Outcome.ofStatus(resp.statusCode()));
+                if (resp.statusCode() != 101) {
+                    endAttempt(a);
+                    responded = true;
+                    out.setStatusCode(resp.statusCode());
+                    Headers.copyEndToEnd(resp.headers(), out.headers(), false);
+                    resp.body().onComplete(b -> {
+                        out.end(b.succeeded() ? b.result() : Buffer.buffer());
+                        finish(resp.statusCode());
+                    });
+                    return;
+                }
+                responded = true;
+                out.setStatusCode(101);
+                out.headers().addAll(resp.headers());
+                NetSocket up = resp.netSocket();
+                in.toNetSocket().onComplete(ar3 -> {
+                    endAttempt(a);
+                    if (ar3.failed()) {
+                        up.close();
+                        finish(502);
+                        return;
+                    }
+                    NetSocket down = ar3.result();
+                    down.pipeTo(up);
+                    up.pipeTo(down);
+                    down.closeHandler(v -> up.close());
+                    up.closeHandler(v -> down.close());
+                    // The tunnel lives on its own; the exchange counts as answered with 101.
+                    finish(101);
+                });
+            });
+            in.resume();
+        });
+    }
+}

@@ -1,0 +1,49 @@
+package dev.gossamer.proxy;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * One route: requests on {@code listener} that satisfy {@code match} go to {@code cluster}. Immutable.
+ *
+ * @param name     unique route name (metrics tag)
+ * @param listener the listener the route belongs to
+ * @param match    the request condition
+ * @param cluster  the target cluster's name
+ * @param timeout  overall time until response headers, across all tries; {@link Duration#ZERO} = none
+ * @param retries  retry policy; {@link RetrySpec#NONE} for none
+ */
+public record RouteSpec(String name, String listener, RouteMatch match, String cluster, Duration timeout,
+                        RetrySpec retries) {
+
+    /** Envoy's default route timeout. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
+
+    public RouteSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(match, "match");
+        Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(retries, "retries");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("name: \"\" (expected: non-blank)");
+        }
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout: " + timeout + " (expected: >= 0)");
+        }
+    }
+
+    /** A route with the default timeout and retries. */
+    public static RouteSpec of(String name, String listener, RouteMatch match, String cluster) {
+        return new RouteSpec(name, listener, match, cluster, DEFAULT_TIMEOUT, RetrySpec.DEFAULT);
+    }
+
+    public RouteSpec withTimeout(Duration d) {
+        return new RouteSpec(name, listener, match, cluster, d, retries);
+    }
+
+    public RouteSpec withRetries(RetrySpec r) {
+        return new RouteSpec(name, listener, match, cluster, timeout, r);
+    }
+}

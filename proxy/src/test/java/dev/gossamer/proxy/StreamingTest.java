@@ -1,0 +1,106 @@
+package dev.gossamer.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * 64 MiB each way through the proxy. "Not buffered" is checked by causality: the backend sees the first upload
+ * byte while the client has sent only a fraction of the body, and the client sees the first download byte while
+ * the backend has written only a fraction (the back-pressure chain holds the rest). A full buffer would need
+ * the whole body first.
+ */
+class StreamingTest extends ProxyTestBase {
+
+    private static final long TOTAL = 64L * 1024 * 1024;
+    private static final Buffer CHUNK = Buffer.buffer(new byte[64 * 1024]);
+
+    @Test
+    void largeUploadStreamsWithBackPressure() {
+        Backend a = backend("a");
+        AtomicLong clientSent = new AtomicLong();
+        AtomicLong sentAtFirstByte = new AtomicLong(-1);
+        a.behaviour = req -> {
+            AtomicLong got = new AtomicLong();
+            req.handler(b -> {
+                sentAtFirstByte.compareAndSet(-1, clientSent.get());
+                got.addAndGet(b.length());
+            });
+            req.endHandler(v -> req.response().end(Long.toString(got.get())));
+        };
+        DataPlane p = startPlane(List.of(route("r", RouteMatch.ANY, "c")), List.of(cluster("c", a.endpoint())));
+        HttpClientAgent c = client();
+        Resp r = await(c.request(new RequestOptions().setHost(HOST).setPort(p.boundPort("in"))
+                .setMethod(HttpMethod.POST).setURI("/up")).compose(req -> {
+                    req.putHeader("content-length", Long.toString(TOTAL));
+                    Promise<Void> sent = Promise.promise();
+                    pump(req, clientSent, sent);
+                    return req.response().compose(resp -> resp.body().map(b -> new Resp(resp.statusCode(),
+                            resp.headers(), b.toString(), resp.version())));
+                }));
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo(Long.toString(TOTAL));
+        assertThat(sentAtFirstByte.get()).as("client bytes sent when the backend saw the first byte")
+                .isBetween(0L, TOTAL / 2);
+    }
+
+    private static void pump(HttpClientRequest req, AtomicLong sent, Promise<Void> done) {
+        while (sent.get() < TOTAL) {
+            if (req.writeQueueFull()) {
+                req.drainHandler(v -> pump(req, sent, done));
+                return;
+            }
+            req.write(CHUNK);
+            sent.addAndGet(CHUNK.length());
+        }
+        req.end().onComplete(done);
+    }
+
+    @Test
+    void largeDownloadStreamsWithBackPressure() {
+        Backend a = backend("a");
+        AtomicLong backendWritten = new AtomicLong();
+        a.behaviour = req -> {
+            HttpServerResponse resp = req.response().setChunked(true);
+            write(resp, backendWritten);
+        };
+        DataPlane p = startPlane(List.of(route("r", RouteMatch.ANY, "c")), List.of(cluster("c", a.endpoint())));
+        HttpClientAgent c = client();
+        AtomicLong writtenAtFirstByte = new AtomicLong(-1);
+        long received = await(c.request(new RequestOptions().setHost(HOST).setPort(p.boundPort("in"))
+                .setURI("/down")).compose(req -> req.send()).compose(resp -> {
+                    AtomicLong got = new AtomicLong();
+                    Promise<Long> done = Promise.promise();
+                    resp.handler(b -> {
+                        writtenAtFirstByte.compareAndSet(-1, backendWritten.get());
+                        got.addAndGet(b.length());
+                    });
+                    resp.endHandler(v -> done.complete(got.get()));
+                    return done.future();
+                }));
+        assertThat(received).isEqualTo(TOTAL);
+        assertThat(writtenAtFirstByte.get()).as("backend bytes written when the client saw the first byte")
+                .isBetween(0L, TOTAL / 2);
+    }
+
+    private static void write(HttpServerResponse resp, AtomicLong written) {
+        while (written.get() < TOTAL) {
+            if (resp.writeQueueFull()) {
+                resp.drainHandler(v -> write(resp, written));
+                return;
+            }
+            resp.write(CHUNK);
+            written.addAndGet(CHUNK.length());
+        }
+        resp.end();
+    }
+}
