@@ -33,9 +33,7 @@ public record RetryConfig(int attempts, Set<RetryOn> retryOn, Duration perTryTim
         /** 502, 503 or 504 from upstream. */
         GATEWAY_ERROR,
         /** Any 5xx from upstream, and timeouts of a try. */
-        _5XX,
-        /** 409 Conflict. */
-        RETRIABLE_4XX;
+        _5XX;
 
         /** The YAML spelling. */
         public String yamlName() {

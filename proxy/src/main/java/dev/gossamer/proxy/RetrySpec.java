@@ -14,7 +14,7 @@ import java.util.Set;
  * failure are outside the budget (bounded only by {@code attempts}): the try never reached a server, and the
  * refusing endpoint is marked down at once, so they cannot amplify load.
  *
- * @param attempts            total tries including the first, 1..10 (1 = never retry)
+ * @param attempts            total tries including the first, 1..{@link #MAX_ATTEMPTS} (1 = never retry)
  * @param retryOn             the failures that may be retried
  * @param perTryTimeout       time a single try may wait for response headers; {@link Duration#ZERO} = only the
  *                            route timeout applies
@@ -27,6 +27,8 @@ public record RetrySpec(int attempts, Set<RetryOn> retryOn, Duration perTryTimeo
 
     /** Two tries: enough to step around one dead endpoint without multiplying load (Linkerd's default is 1 retry). */
     public static final int DEFAULT_ATTEMPTS = 2;
+    /** The first try plus at most 10 retries (the YAML's {@code attempts} bound): more only deepens an outage. */
+    public static final int MAX_ATTEMPTS = 11;
     /** Envoy's and Linkerd's default budget: retries may add at most 20% load. */
     public static final int DEFAULT_BUDGET_PERCENT = 20;
     /** Envoy's default min_retry_concurrency: a quiet cluster still gets a few retries. */
@@ -44,8 +46,8 @@ public record RetrySpec(int attempts, Set<RetryOn> retryOn, Duration perTryTimeo
     public RetrySpec {
         retryOn = Set.copyOf(Objects.requireNonNull(retryOn, "retryOn"));
         Objects.requireNonNull(perTryTimeout, "perTryTimeout");
-        if (attempts < 1 || attempts > 10) {
-            throw new IllegalArgumentException("attempts: " + attempts + " (expected: 1..10)");
+        if (attempts < 1 || attempts > MAX_ATTEMPTS) {
+            throw new IllegalArgumentException("attempts: " + attempts + " (expected: 1.." + MAX_ATTEMPTS + ")");
         }
         if (perTryTimeout.isNegative()) {
             throw new IllegalArgumentException("perTryTimeout: " + perTryTimeout + " (expected: >= 0)");

@@ -34,7 +34,7 @@ class SpecsTest {
     @Test
     void specsValidate() {
         assertThatThrownBy(() -> new ListenerSpec("l", "0.0.0.0", 70000)).hasMessage("port: 70000 (expected: 0..65535)");
-        assertThatThrownBy(() -> RetrySpec.of(0)).hasMessage("attempts: 0 (expected: 1..10)");
+        assertThatThrownBy(() -> RetrySpec.of(0)).hasMessage("attempts: 0 (expected: 1..11)");
         assertThatThrownBy(() -> RetrySpec.DEFAULT.withBudget(101, 3))
                 .hasMessage("budgetPercent: 101 (expected: 0..100)");
         assertThatThrownBy(() -> RouteSpec.of("r", "in", RouteMatch.ANY, "c").withTimeout(Duration.ofMillis(-1)))

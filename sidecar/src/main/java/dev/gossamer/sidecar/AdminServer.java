@@ -1,0 +1,149 @@
+package dev.gossamer.sidecar;
+
+import dev.gossamer.config.ConfigProblem;
+import dev.gossamer.proxy.ClusterStatus;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The per-sidecar admin API (bound to 127.0.0.1 by default): Kubernetes probes, Prometheus metrics, cluster and
+ * config state, reload, drain and exit. JSON shapes are documented in {@code docs/admin-api.md}.
+ *
+ * <p>Threading: handlers run on the admin server's event loop and only read immutable snapshots.
+ */
+final class AdminServer {
+
+    static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final Vertx vertx;
+    private final Sidecar sidecar;
+    private HttpServer server;
+
+    AdminServer(Vertx vertx, Sidecar sidecar) {
+        this.vertx = vertx;
+        this.sidecar = sidecar;
+    }
+
+    Future<Void> listen(String host, int port) {
+        Router router = Router.router(vertx);
+        router.get("/ready").handler(this::ready);
+        router.get("/live").handler(ctx -> ctx.response().end("live\n"));
+        router.get("/metrics").handler(ctx -> ctx.response()
+                .putHeader("content-type", PROMETHEUS_CONTENT_TYPE)
+                .end(sidecar.registry().scrape()));
+        router.get("/admin/clusters").handler(ctx -> json(ctx, 200, clusters()));
+        router.get("/admin/config").handler(ctx -> json(ctx, 200, config()));
+        router.post("/admin/reload").handler(this::reload);
+        router.post("/admin/drain").handler(ctx -> {
+            sidecar.drain();
+            json(ctx, 202, new JsonObject().put("draining", true));
+        });
+        router.post("/quitquitquit").handler(ctx -> {
+            // Answer first: the admin server itself closes at the end of the shutdown.
+            json(ctx, 202, new JsonObject().put("exiting", true));
+            sidecar.shutdown();
+        });
+        router.get("/").handler(ctx -> ctx.response()
+                .putHeader("content-type", "text/html; charset=utf-8")
+                .end(Dashboard.html()));
+        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+                .requestHandler(router);
+        return server.listen().mapEmpty();
+    }
+
+    int port() {
+        return server == null ? -1 : server.actualPort();
+    }
+
+    Future<Void> close() {
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+
+    private void ready(RoutingContext ctx) {
+        boolean ready = sidecar.ready();
+        ctx.response().setStatusCode(ready ? 200 : 503).end(ready ? "ready\n" : "not ready\n");
+    }
+
+    private void reload(RoutingContext ctx) {
+        sidecar.reload().onComplete(ar -> {
+            if (ar.failed()) {
+                json(ctx, 500, new JsonObject().put("error", String.valueOf(ar.cause().getMessage())));
+                return;
+            }
+            List<ConfigProblem> problems = ar.result();
+            MeshConfigState s = sidecar.meshState();
+            JsonObject body = new JsonObject().put("applied", problems.isEmpty()).put("version", s.version());
+            if (!problems.isEmpty()) {
+                body.put("problems", problems(problems));
+            }
+            json(ctx, problems.isEmpty() ? 200 : 400, body);
+        });
+    }
+
+    JsonObject clusters() {
+        JsonArray clusters = new JsonArray();
+        for (ClusterStatus c : sidecar.dataPlane().clusters()) {
+            JsonArray endpoints = new JsonArray();
+            for (ClusterStatus.EndpointStatus e : c.endpoints()) {
+                endpoints.add(new JsonObject()
+                        .put("id", e.id())
+                        .put("address", e.address())
+                        .put("weight", e.weight())
+                        .put("eligible", e.eligible())
+                        .put("down", e.down())
+                        .put("down_for_ms", e.downForMillis())
+                        .put("active_requests", e.active())
+                        .put("requests", e.total())
+                        .put("connect_failures", e.connectFailures())
+                        .put("resets", e.resets())
+                        .put("timeouts", e.timeouts())
+                        .put("http_5xx", e.http5xx())
+                        .put("mean_latency_ms", e.meanLatencyMillis()));
+            }
+            clusters.add(new JsonObject()
+                    .put("name", c.name())
+                    .put("policy", c.policy())
+                    .put("protocol", c.protocol().name().toLowerCase(java.util.Locale.ROOT))
+                    .put("active_requests", c.active())
+                    .put("endpoints", endpoints));
+        }
+        return new JsonObject().put("clusters", clusters);
+    }
+
+    JsonObject config() {
+        MeshConfigState s = sidecar.meshState();
+        JsonObject body = new JsonObject()
+                .put("version", s.version())
+                .put("digest", s.digest())
+                .put("source", s.source())
+                .put("applied_at", s.applied() ? Instant.ofEpochMilli(s.appliedAtMillis()).toString() : null)
+                .put("yaml", s.yaml());
+        if (!s.lastError().isEmpty()) {
+            body.put("last_error", new JsonObject()
+                    .put("at", Instant.ofEpochMilli(s.lastErrorAtMillis()).toString())
+                    .put("problems", problems(s.lastError())));
+        } else {
+            body.putNull("last_error");
+        }
+        return body;
+    }
+
+    static JsonArray problems(List<ConfigProblem> problems) {
+        JsonArray a = new JsonArray();
+        problems.forEach(p -> a.add(p.toString()));
+        return a;
+    }
+
+    private static void json(RoutingContext ctx, int status, JsonObject body) {
+        ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
+                .end(body.encodePrettily());
+    }
+}

@@ -1,0 +1,73 @@
+package dev.gossamer.sidecar;
+
+import dev.gossamer.config.ConfigResult;
+import dev.gossamer.config.SidecarConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code gossamer run --config sidecar.yaml}: runs a sidecar until SIGTERM/SIGINT or {@code POST /quitquitquit},
+ * then drains and exits 0. SIGHUP re-reads the mesh config. Exit 1 when the configuration is invalid or a port
+ * cannot be bound.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run a sidecar. SIGHUP reloads the mesh config; SIGTERM drains and exits 0.")
+final class RunCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
+            description = "The sidecar (bootstrap) document, e.g. sidecar.yaml.")
+    Path config;
+
+    @Option(names = "--event-loops", paramLabel = "N",
+            description = "Event loops (and listener acceptors). Default: one per core (${DEFAULT-VALUE}).")
+    int eventLoops = Math.max(1, java.lang.Runtime.getRuntime().availableProcessors());
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (eventLoops < 1) {
+            System.err.println("--event-loops: " + eventLoops + " (expected: >= 1)");
+            return 2;
+        }
+        Sidecar.Runtime runtime = Sidecar.Runtime.system(eventLoops);
+        ConfigResult<SidecarConfig> loaded = runtime.loader().loadSidecar(config);
+        if (!loaded.isOk()) {
+            loaded.problems().forEach(System.err::println);
+            return 1;
+        }
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
+        Sidecar sidecar;
+        try {
+            sidecar = Sidecar.start(vertx, loaded.value(), runtime).toCompletionStage().toCompletableFuture().get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Sidecar.ConfigRejected rejected) {
+                rejected.problems().forEach(System.err::println);
+            } else {
+                System.err.println("gossamer: cannot start: " + cause.getMessage());
+            }
+            vertx.close();
+            return 1;
+        }
+        Signals.on("HUP", sidecar::reload);
+        Signals.on("TERM", sidecar::shutdown);
+        Signals.on("INT", sidecar::shutdown);
+        CompletableFuture<Void> done = sidecar.terminated().toCompletionStage().toCompletableFuture();
+        try {
+            done.get();
+        } catch (ExecutionException e) {
+            System.err.println("gossamer: shutdown failed: " + e.getCause().getMessage());
+        }
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get();
+        } catch (ExecutionException e) {
+            // Already shutting down; nothing left to release.
+        }
+        return 0;
+    }
+}

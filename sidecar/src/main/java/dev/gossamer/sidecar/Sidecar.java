@@ -1,0 +1,289 @@
+package dev.gossamer.sidecar;
+
+import dev.gossamer.common.RandomSource;
+import dev.gossamer.common.Ticker;
+import dev.gossamer.common.WallClock;
+import dev.gossamer.config.ConfigLoader;
+import dev.gossamer.config.ConfigProblem;
+import dev.gossamer.config.ConfigResult;
+import dev.gossamer.config.MeshConfig;
+import dev.gossamer.config.SidecarConfig;
+import dev.gossamer.proxy.DataPlane;
+import dev.gossamer.proxy.DataPlaneOptions;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running sidecar: the data plane, the admin API and the mesh-config source, wired from a
+ * {@link SidecarConfig}. This class is the only place that maps configuration onto the modules.
+ *
+ * <p>Lifecycle: {@link #start} binds the listeners and the admin server and applies the mesh config; the sidecar
+ * is ready once both happened. {@link #reload} re-reads the mesh config; {@link #drain} turns readiness off and lets
+ * in-flight requests finish; {@link #shutdown} drains and releases everything, completing {@link #terminated()}.
+ *
+ * <p>Threading: every method is thread-safe; reloads are serialised on the Vert.x context of the sidecar.
+ */
+public final class Sidecar {
+
+    private static final Logger log = LoggerFactory.getLogger(Sidecar.class);
+
+    private final Vertx vertx;
+    private final SidecarConfig config;
+    private final ConfigLoader loader;
+    private final WallClock wallClock;
+    private final RandomSource random;
+    private final PrometheusMeterRegistry registry;
+    private final DataPlane dataPlane;
+    private final Promise<Void> terminated = Promise.promise();
+    private AdminServer admin;
+    private FileWatcher watcher;
+    private volatile MeshConfigState meshState = MeshConfigState.NONE;
+    private volatile boolean ready;
+    private volatile Future<Void> shutdown;
+
+    /** What the process supplies: clocks, randomness, the environment for {@code ${VAR}}, event loops. */
+    public record Runtime(Ticker ticker, WallClock wallClock, RandomSource random, ConfigLoader loader,
+                          int eventLoops) {
+        public Runtime {
+            Objects.requireNonNull(ticker, "ticker");
+            Objects.requireNonNull(wallClock, "wallClock");
+            Objects.requireNonNull(random, "random");
+            Objects.requireNonNull(loader, "loader");
+            if (eventLoops < 1) {
+                throw new IllegalArgumentException("eventLoops: " + eventLoops + " (expected: >= 1)");
+            }
+        }
+
+        /** Production: system clocks, thread-local randomness, the process environment. */
+        public static Runtime system(int eventLoops) {
+            return new Runtime(Ticker.system(), WallClock.system(), RandomSource.threadLocal(),
+                    ConfigLoader.withSystemEnvironment(), eventLoops);
+        }
+    }
+
+    private Sidecar(Vertx vertx, SidecarConfig config, Runtime runtime) {
+        this.vertx = vertx;
+        this.config = config;
+        this.loader = runtime.loader();
+        this.wallClock = runtime.wallClock();
+        this.random = runtime.random();
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        DataPlaneOptions options = DataPlaneOptions.builder()
+                .acceptorInstances(runtime.eventLoops())
+                .drainTimeout(config.drain().timeout())
+                .perEndpointMetrics(config.metrics().perEndpoint())
+                .build();
+        this.dataPlane = DataPlane.create(vertx, options, registry, runtime.ticker(), random);
+    }
+
+    /**
+     * Starts a sidecar: applies the mesh config (when {@code mesh_config} names one; an invalid file fails the
+     * start with every problem), binds the listeners and the admin server, and starts watching the mesh file.
+     */
+    public static Future<Sidecar> start(Vertx vertx, SidecarConfig config, Runtime runtime) {
+        Sidecar s = new Sidecar(vertx, config, runtime);
+        return s.startAll().map(v -> s);
+    }
+
+    private Future<Void> startAll() {
+        Optional<Path> meshFile = config.meshConfig();
+        Future<Void> initial = meshFile.isPresent()
+                ? vertx.fileSystem().readFile(meshFile.get().toString())
+                        .recover(err -> Future.failedFuture(new IllegalStateException(
+                                meshFile.get() + ": cannot read mesh_config: " + err.getMessage(), err)))
+                        .compose(content -> {
+                            List<ConfigProblem> problems = applyMesh(content);
+                            if (!problems.isEmpty()) {
+                                return Future.failedFuture(new ConfigRejected(problems));
+                            }
+                            watcher = new FileWatcher(vertx, meshFile.get(), FileWatcher.DEFAULT_INTERVAL,
+                                    this::applyMeshLogged);
+                            watcher.start(content);
+                            return Future.succeededFuture();
+                        })
+                : Future.succeededFuture();
+        return initial
+                .compose(v -> dataPlane.start(ConfigMapping.listeners(config.listeners())))
+                .compose(v -> {
+                    admin = new AdminServer(vertx, this);
+                    return admin.listen(config.admin().address().host(), config.admin().address().port());
+                })
+                .onSuccess(v -> {
+                    ready = meshState.applied() || meshFile.isEmpty();
+                    log.info("node {} ready: listeners {}, admin on {}", config.node().id(), listenerSummary(),
+                            adminAddress());
+                })
+                .onFailure(err -> dataPlane.drain(Duration.ZERO));
+    }
+
+    /** A mesh config that failed validation; its message lists every problem, one per line. */
+    public static final class ConfigRejected extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient List<ConfigProblem> problems;
+
+        ConfigRejected(List<ConfigProblem> problems) {
+            super(problems.size() + " problem(s) in the mesh config:\n"
+                    + String.join("\n", problems.stream().map(ConfigProblem::toString).toList()));
+            this.problems = List.copyOf(problems);
+        }
+
+        public List<ConfigProblem> problems() {
+            return problems;
+        }
+    }
+
+    private void applyMeshLogged(Buffer content) {
+        List<ConfigProblem> problems = applyMesh(content);
+        if (problems.isEmpty()) {
+            log.info("mesh config version {} applied from {}", meshState.version(), meshState.source());
+        } else {
+            log.warn("mesh config rejected; version {} keeps serving:\n{}", meshState.version(),
+                    String.join("\n", problems.stream().map(ConfigProblem::toString).toList()));
+        }
+    }
+
+    /** Validates {@code content} and swaps it in; returns the problems (empty when applied). */
+    private synchronized List<ConfigProblem> applyMesh(Buffer content) {
+        Path file = config.meshConfig().orElseThrow();
+        String text = content.toString(StandardCharsets.UTF_8);
+        ConfigResult<MeshConfig> result = loader.loadMesh(file.toString(), text, config.listenerNames());
+        if (!result.isOk()) {
+            meshState = meshState.withError(result.problems(), wallClock.currentTimeMillis());
+            return result.problems();
+        }
+        byte[] digest = FileWatcher.digest(content);
+        if (meshState.applied() && meshState.digest().equals(java.util.HexFormat.of().formatHex(digest))) {
+            meshState = meshState.withError(List.of(), 0);
+            return List.of();
+        }
+        ConfigMapping.Routing routing = ConfigMapping.routing(result.value(), config.listenerNames(), random);
+        dataPlane.apply(routing.routes(), routing.clusters());
+        meshState = meshState.withApplied(digest, file.toString(), wallClock.currentTimeMillis(), text,
+                result.value());
+        if (!ready && admin != null && !dataPlane.draining()) {
+            ready = true;
+        }
+        return List.of();
+    }
+
+    /**
+     * Re-reads the mesh config file now (SIGHUP, {@code POST /admin/reload}). Completes with the problems of the
+     * file (empty when it applied or was unchanged); the old config keeps serving on problems.
+     */
+    public Future<List<ConfigProblem>> reload() {
+        Optional<Path> file = config.meshConfig();
+        if (file.isEmpty()) {
+            return Future.succeededFuture(List.of());
+        }
+        return vertx.fileSystem().readFile(file.get().toString())
+                .map(content -> {
+                    List<ConfigProblem> problems = applyMesh(content);
+                    if (problems.isEmpty()) {
+                        log.info("reload: mesh config version {} serving", meshState.version());
+                    } else {
+                        log.warn("reload rejected:\n{}",
+                                String.join("\n", problems.stream().map(ConfigProblem::toString).toList()));
+                    }
+                    return problems;
+                })
+                .recover(err -> {
+                    ConfigProblem p = new ConfigProblem(file.get().toString(), 0, 0, ConfigProblem.ROOT,
+                            "cannot read: " + err.getMessage());
+                    meshState = meshState.withError(List.of(p), wallClock.currentTimeMillis());
+                    return Future.succeededFuture(List.of(p));
+                });
+    }
+
+    /** Turns readiness off and drains the data plane (in-flight requests finish within the drain timeout). */
+    public Future<Void> drain() {
+        ready = false;
+        if (watcher != null) {
+            watcher.stop();
+        }
+        log.info("draining: {} request(s) in flight, timeout {}", dataPlane.activeRequests(),
+                config.drain().timeout());
+        return dataPlane.drain(config.drain().timeout());
+    }
+
+    /** Drains, then closes the admin server; completes {@link #terminated()}. Idempotent. */
+    public synchronized Future<Void> shutdown() {
+        if (shutdown == null) {
+            shutdown = drain()
+                    .transform(ar -> admin != null ? admin.close() : Future.succeededFuture())
+                    .onComplete(ar -> {
+                        registry.close();
+                        log.info("node {} stopped", config.node().id());
+                        terminated.tryComplete();
+                    });
+        }
+        return shutdown;
+    }
+
+    /** Completes once {@link #shutdown} finished, whoever asked for it (a signal, {@code /quitquitquit}). */
+    public Future<Void> terminated() {
+        return terminated.future();
+    }
+
+    public boolean ready() {
+        return ready && !dataPlane.draining();
+    }
+
+    public SidecarConfig config() {
+        return config;
+    }
+
+    public DataPlane dataPlane() {
+        return dataPlane;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    MeshConfigState meshState() {
+        return meshState;
+    }
+
+    /** The port a listener is bound to (useful with port 0). */
+    public int listenerPort(String name) {
+        return dataPlane.boundPort(name);
+    }
+
+    /** {@code host:port} of the admin API as bound. */
+    public String adminAddress() {
+        return admin == null ? "-" : config.admin().address().host() + ":" + admin.port();
+    }
+
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
+    }
+
+    private String listenerSummary() {
+        return String.join(", ", config.listeners().stream()
+                .map(l -> l.name() + "=" + l.address().host() + ":" + dataPlane.boundPort(l.name())).toList());
+    }
+}

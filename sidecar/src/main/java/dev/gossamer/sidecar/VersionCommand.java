@@ -1,0 +1,50 @@
+package dev.gossamer.sidecar;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+
+/** {@code gossamer version}: the project version, the JVM and the Vert.x version. */
+@Command(name = "version", mixinStandardHelpOptions = true, description = "Print the version and exit.")
+final class VersionCommand implements Runnable {
+
+    @Override
+    public void run() {
+        for (String line : versionLines()) {
+            System.out.println(line);
+        }
+    }
+
+    static String version() {
+        Properties p = new Properties();
+        try (InputStream in = VersionCommand.class.getResourceAsStream("/gossamer-version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return p.getProperty("version", "unknown");
+    }
+
+    static String[] versionLines() {
+        Package vertx = io.vertx.core.Vertx.class.getPackage();
+        String vertxVersion = vertx.getImplementationVersion() != null ? vertx.getImplementationVersion() : "5";
+        return new String[] {
+            "gossamer " + version(),
+            "java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")",
+            "vert.x " + vertxVersion
+        };
+    }
+
+    /** Feeds {@code gossamer --version}. */
+    static final class Provider implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return versionLines();
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package dev.gossamer.sidecar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gossamer.config.ConfigLoader;
+import dev.gossamer.config.SidecarConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A whole sidecar in-process, configured by real YAML files, in front of real backends on loopback. */
+class SidecarTest {
+
+    @TempDir
+    Path dir;
+
+    private Vertx vertx;
+    private DemoBackends backends;
+    private Sidecar sidecar;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        vertx = Vertx.vertx();
+        backends = Await.result(DemoBackends.start(vertx, 3));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (sidecar != null) {
+            Await.result(sidecar.shutdown());
+        }
+        Await.result(backends.close());
+        Await.result(vertx.close());
+    }
+
+    private Sidecar start(String meshYaml) throws Exception {
+        Files.writeString(dir.resolve("sidecar.yaml"), """
+                node: {id: test-node}
+                admin: {address: 127.0.0.1:0}
+                listeners:
+                  - {name: outbound, address: 127.0.0.1:0}
+                mesh_config: ./mesh.yaml
+                drain: {timeout: 2s}
+                """);
+        Files.writeString(dir.resolve("mesh.yaml"), meshYaml);
+        ConfigLoader loader = ConfigLoader.withSystemEnvironment();
+        SidecarConfig cfg = loader.loadSidecar(dir.resolve("sidecar.yaml")).value();
+        sidecar = Await.result(Sidecar.start(vertx, cfg, Sidecar.Runtime.system(1)));
+        return sidecar;
+    }
+
+    private String mesh(String policy, int... backendIndexes) {
+        StringBuilder eps = new StringBuilder();
+        for (int i : backendIndexes) {
+            eps.append(eps.length() == 0 ? "" : ", ").append("127.0.0.1:").append(backends.port(i));
+        }
+        return """
+                routes:
+                  - {name: all, listener: outbound, match: {path_prefix: /}, cluster: app, timeout: 5s}
+                clusters:
+                  - name: app
+                    endpoints: [%s]
+                    balancer: {policy: %s}
+                """.formatted(eps, policy);
+    }
+
+    private HttpResponse<String> get(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String url, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String proxyUrl() {
+        return "http://127.0.0.1:" + sidecar.listenerPort("outbound") + "/";
+    }
+
+    private String adminUrl(String path) {
+        return "http://127.0.0.1:" + sidecar.adminPort() + path;
+    }
+
+    @Test
+    void balancesRoundRobinAndReportsReadyConfigClustersAndMetrics() throws Exception {
+        start(mesh("round_robin", 0, 1, 2));
+        assertThat(get(adminUrl("/ready")).statusCode()).isEqualTo(200);
+        assertThat(get(adminUrl("/live")).statusCode()).isEqualTo(200);
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 30; i++) {
+            HttpResponse<String> r = get(proxyUrl());
+            assertThat(r.statusCode()).isEqualTo(200);
+            seen.add(r.body().trim());
+        }
+        assertThat(seen).containsExactlyInAnyOrder("b1", "b2", "b3");
+
+        JsonObject config = new JsonObject(get(adminUrl("/admin/config")).body());
+        assertThat(config.getLong("version")).isEqualTo(1L);
+        assertThat(config.getString("yaml")).contains("round_robin");
+        assertThat(config.getValue("last_error")).isNull();
+
+        JsonObject clusters = new JsonObject(get(adminUrl("/admin/clusters")).body());
+        JsonObject app = clusters.getJsonArray("clusters").getJsonObject(0);
+        assertThat(app.getString("name")).isEqualTo("app");
+        assertThat(app.getString("policy")).isEqualTo("round_robin");
+        long total = 0;
+        for (int i = 0; i < 3; i++) {
+            total += app.getJsonArray("endpoints").getJsonObject(i).getLong("requests");
+        }
+        assertThat(total).isEqualTo(30);
+
+        HttpResponse<String> metrics = get(adminUrl("/metrics"));
+        assertThat(metrics.headers().firstValue("content-type")).hasValueSatisfying(
+                v -> assertThat(v).startsWith("text/plain"));
+        assertThat(metrics.body()).contains("gossamer_").contains("jvm_memory_used_bytes");
+        assertThat(get(adminUrl("/")).body()).contains("<title>Gossamer</title>");
+    }
+
+    @Test
+    void invalidReloadKeepsServingTheOldConfigAndShowsTheError() throws Exception {
+        start(mesh("round_robin", 0));
+        assertThat(get(proxyUrl()).body().trim()).isEqualTo("b1");
+
+        Files.writeString(dir.resolve("mesh.yaml"), mesh("round_robin", 0) + "    bogus_key: 1\n");
+        HttpResponse<String> reload = post(adminUrl("/admin/reload"), "");
+        assertThat(reload.statusCode()).isEqualTo(400);
+        assertThat(reload.body()).contains("mesh.yaml:7:5: clusters[0].bogus_key");
+
+        assertThat(get(proxyUrl()).body().trim()).isEqualTo("b1");
+        JsonObject config = new JsonObject(get(adminUrl("/admin/config")).body());
+        assertThat(config.getLong("version")).isEqualTo(1L);
+        assertThat(config.getJsonObject("last_error").getJsonArray("problems").getString(0))
+                .contains("bogus_key");
+    }
+
+    @Test
+    void validReloadSwapsRoutingByEndpointAndByFileWatch() throws Exception {
+        start(mesh("round_robin", 0));
+        assertThat(get(proxyUrl()).body().trim()).isEqualTo("b1");
+
+        Files.writeString(dir.resolve("mesh.yaml"), mesh("round_robin", 1));
+        HttpResponse<String> reload = post(adminUrl("/admin/reload"), "");
+        assertThat(reload.statusCode()).isEqualTo(200);
+        assertThat(get(proxyUrl()).body().trim()).isEqualTo("b2");
+
+        // The file watcher notices an edit by itself.
+        Files.writeString(dir.resolve("mesh.yaml"), mesh("random", 2));
+        Await.until(() -> {
+            try {
+                return get(proxyUrl()).body().trim().equals("b3");
+            } catch (Exception e) {
+                return false;
+            }
+        }, Duration.ofSeconds(10), "the watcher applies the edited mesh.yaml");
+        assertThat(sidecar.meshState().version()).isEqualTo(3);
+    }
+
+    @Test
+    void quitquitquitDrainsAndTerminates() throws Exception {
+        start(mesh("round_robin", 0));
+        HttpResponse<String> r = post(adminUrl("/quitquitquit"), "");
+        assertThat(r.statusCode()).isEqualTo(202);
+        Await.result(sidecar.terminated());
+        assertThat(sidecar.ready()).isFalse();
+        sidecar = null;
+    }
+
+    @Test
+    void startFailsWithEveryProblemWhenTheMeshConfigIsInvalid() {
+        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> start("""
+                routes:
+                  - {name: r, listener: nope, match: {path_prefix: /}, cluster: missing}
+                clusters: []
+                """));
+        sidecar = null;
+        assertThat(failure).isInstanceOf(Sidecar.ConfigRejected.class);
+        assertThat(((Sidecar.ConfigRejected) failure).problems()).hasSize(2);
+        assertThat(failure.getMessage()).contains("mesh.yaml:2:").contains("listener").contains("cluster");
+    }
+}
