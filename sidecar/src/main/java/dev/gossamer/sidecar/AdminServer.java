@@ -1,6 +1,10 @@
 package dev.gossamer.sidecar;
 
 import dev.gossamer.config.ConfigProblem;
+import dev.gossamer.health.HealthState;
+import dev.gossamer.health.OutlierSnapshot;
+import dev.gossamer.membership.Member;
+import dev.gossamer.membership.ServiceEndpoint;
 import dev.gossamer.proxy.ClusterStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -12,6 +16,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The per-sidecar admin API (bound to 127.0.0.1 by default): Kubernetes probes, Prometheus metrics, cluster and
@@ -41,6 +46,7 @@ final class AdminServer {
                 .end(sidecar.registry().scrape()));
         router.get("/admin/clusters").handler(ctx -> json(ctx, 200, clusters()));
         router.get("/admin/config").handler(ctx -> json(ctx, 200, config()));
+        router.get("/admin/members").handler(ctx -> json(ctx, 200, members(sidecar)));
         router.post("/admin/reload").handler(this::reload);
         router.post("/admin/drain").handler(ctx -> {
             sidecar.drain();
@@ -92,8 +98,9 @@ final class AdminServer {
         JsonArray clusters = new JsonArray();
         for (ClusterStatus c : sidecar.dataPlane().clusters()) {
             JsonArray endpoints = new JsonArray();
+            ClusterHealth health = sidecar.health(c.name()).orElse(null);
             for (ClusterStatus.EndpointStatus e : c.endpoints()) {
-                endpoints.add(new JsonObject()
+                JsonObject ep = new JsonObject()
                         .put("id", e.id())
                         .put("address", e.address())
                         .put("weight", e.weight())
@@ -106,7 +113,9 @@ final class AdminServer {
                         .put("resets", e.resets())
                         .put("timeouts", e.timeouts())
                         .put("http_5xx", e.http5xx())
-                        .put("mean_latency_ms", e.meanLatencyMillis()));
+                        .put("mean_latency_ms", e.meanLatencyMillis());
+                putHealth(ep, health, e.id());
+                endpoints.add(ep);
             }
             clusters.add(new JsonObject()
                     .put("name", c.name())
@@ -116,6 +125,59 @@ final class AdminServer {
                     .put("endpoints", endpoints));
         }
         return new JsonObject().put("clusters", clusters);
+    }
+
+    /** Active-check state and outlier ejection of one endpoint; absent keys mean "not configured". */
+    private static void putHealth(JsonObject ep, ClusterHealth health, String id) {
+        if (health == null) {
+            return;
+        }
+        HealthState active = health.activeState(id);
+        if (active != null) {
+            ep.put("health", active.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        OutlierSnapshot o = health.outlier(id);
+        if (o != null) {
+            ep.put("ejected", o.ejected())
+                    .put("times_ejected", o.timesEjected())
+                    .put("ejected_for_ms", o.ejected() ? o.remaining().toMillis() : 0)
+                    .put("ejection_reason", o.lastEjectionReason().map(Object::toString).orElse(null))
+                    .put("outlier", o.describe());
+        }
+    }
+
+    /** The body of {@code GET /admin/members}; also what {@code gossamer members} prints. */
+    static JsonObject members(Sidecar sidecar) {
+        JsonArray members = new JsonArray();
+        Optional<MeshMembership> mm = sidecar.membership();
+        if (mm.isPresent()) {
+            for (Member m : mm.get().members()) {
+                JsonArray services = new JsonArray();
+                for (ServiceEndpoint s : m.metadata().services()) {
+                    String health = m.metadata().fields().get(MeshMembership.HEALTH_FIELD_PREFIX + s.name());
+                    services.add(new JsonObject()
+                            .put("name", s.name())
+                            .put("port", s.port())
+                            .put("weight", s.weight())
+                            .put("tags", new JsonArray(s.tags()))
+                            .put("health", health));
+                }
+                members.add(new JsonObject()
+                        .put("id", m.id())
+                        .put("address", m.address())
+                        .put("state", MeshMembership.state(m.state()))
+                        .put("incarnation", m.incarnation())
+                        .put("zone", m.zone())
+                        .put("local", m.local())
+                        .put("local_health", m.local() ? m.localHealth() : null)
+                        .put("services", services)
+                        .put("fields", new JsonObject(new java.util.TreeMap<>(m.metadata().fields()))));
+            }
+        }
+        return new JsonObject()
+                .put("enabled", mm.isPresent())
+                .put("self", sidecar.config().node().id())
+                .put("members", members);
     }
 
     JsonObject config() {

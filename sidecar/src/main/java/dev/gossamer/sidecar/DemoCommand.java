@@ -4,6 +4,7 @@ import dev.gossamer.config.ConfigLoader;
 import dev.gossamer.config.ConfigResult;
 import dev.gossamer.config.Durations;
 import dev.gossamer.config.SidecarConfig;
+import dev.gossamer.membership.MemberState;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
@@ -14,8 +15,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,33 +31,42 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code gossamer demo}: the local demo mesh. Starts three in-process backends and a sidecar in front of them with
- * one route per balancing policy, shows how traffic spreads, that a hash key sticks to one backend, and that
- * killing a backend under load fails no request; then serves until Ctrl-C or {@code --duration}.
- * Exits 1 if anything it shows is wrong.
+ * {@code gossamer demo}: the local demo mesh. Three backends, each with a sidecar node beside it; the nodes find
+ * each other by encrypted gossip and advertise their backend as service {@code orders} with its health. Through
+ * node-1 the demo shows how each balancing policy spreads traffic, that a hash key sticks to one backend, that a
+ * backend killed under load fails no request (retries, outlier and dead-endpoint skip, then its failed health check
+ * spreads by gossip), and that a crashed node leaves every picker. Then it serves until Ctrl-C or
+ * {@code --duration}. Exits 1 if anything it shows is wrong.
+ *
+ * <p>Each node runs on its own Vert.x instance, so "crashing" node-3 is closing that instance: its sockets close
+ * without a goodbye, as when a pod dies.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run the local demo mesh: three backends, a sidecar, traffic through every policy, "
-                + "a backend killed under load.")
+        description = "Run the local demo mesh: three backends with a sidecar node each, found by gossip; "
+                + "traffic through every policy; a backend killed and a node crashed under load.")
 final class DemoCommand implements Callable<Integer> {
 
-    /** The demo's routes: path prefix → the balancer block of its cluster. */
+    static final int NODES = 3;
+
+    /** The demo's static routes: route and cluster name → the cluster's balancer block. */
     static final Map<String, String> POLICIES = demoPolicies();
 
     @Option(names = "--duration", paramLabel = "DURATION",
-            description = "Stop by itself this long after the checks (e.g. 30s, 0 = right away). "
+            description = "Stop by itself this long after the checks (e.g. 30s; 0 = right away). "
                     + "Default: run until Ctrl-C.")
     String duration;
 
-    @Option(names = "--port", paramLabel = "PORT", description = "Listener port (0 = any free; default ${DEFAULT-VALUE}).")
+    @Option(names = "--port", paramLabel = "PORT",
+            description = "node-1's listener port (0 = any free; default ${DEFAULT-VALUE}).")
     int port = 15001;
 
     @Option(names = "--admin-port", paramLabel = "PORT",
-            description = "Admin API port (0 = any free; default ${DEFAULT-VALUE}).")
+            description = "node-1's admin API port (0 = any free; default ${DEFAULT-VALUE}).")
     int adminPort = 9901;
 
     @Option(names = "--requests", paramLabel = "N", description = "Requests per route (default ${DEFAULT-VALUE}).")
@@ -77,81 +89,129 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Duration stopAfter = duration == null ? null : Durations.parse(duration);
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        Vertx backendsVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
         Path dir = Files.createTempDirectory("gossamer-demo");
-        DemoBackends backends = await(DemoBackends.start(vertx, 3));
-        Sidecar sidecar = null;
+        List<Vertx> nodeVertx = new ArrayList<>();
+        List<Sidecar> nodes = new ArrayList<>();
+        DemoBackends backends = null;
         boolean ok;
         try {
-            out.println("Gossamer demo: three backends " + backends.ids() + " on 127.0.0.1:"
-                    + backends.port(0) + ", " + backends.port(1) + ", " + backends.port(2));
-            writeConfig(dir, backends);
-            ConfigLoader loader = ConfigLoader.withSystemEnvironment();
-            ConfigResult<SidecarConfig> cfg = loader.loadSidecar(dir.resolve("sidecar.yaml"));
-            if (!cfg.isOk()) {
-                out.println("demo config invalid (a bug):\n" + cfg.problemsText());
-                return 1;
+            backends = await(DemoBackends.start(backendsVertx, NODES));
+            out.println("Gossamer demo: backends " + backends.ids() + " on 127.0.0.1:" + backends.port(0) + ", "
+                    + backends.port(1) + ", " + backends.port(2) + ", a sidecar node beside each");
+            writeMesh(dir, backends);
+            String key = Base64.getEncoder().encodeToString(randomKey());
+            String seed = null;
+            for (int i = 0; i < NODES; i++) {
+                Path file = writeSidecar(dir, i, backends.port(i), seed, key);
+                ConfigResult<SidecarConfig> cfg = ConfigLoader.withSystemEnvironment().loadSidecar(file);
+                if (!cfg.isOk()) {
+                    out.println("demo config invalid (a bug):\n" + cfg.problemsText());
+                    return 1;
+                }
+                Vertx v = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+                nodeVertx.add(v);
+                Sidecar node = await(Sidecar.start(v, cfg.value(), Sidecar.Runtime.system(1)));
+                nodes.add(node);
+                if (seed == null) {
+                    seed = node.membership().orElseThrow().membership().address();
+                }
             }
-            sidecar = await(Sidecar.start(vertx, cfg.value(), Sidecar.Runtime.system(2)));
-            String base = "http://127.0.0.1:" + sidecar.listenerPort("outbound");
-            String adminUrl = "http://" + sidecar.adminAddress();
-            out.println("sidecar listening on " + base + ", admin on " + adminUrl + "/  (config in " + dir + ")");
+            Sidecar front = nodes.get(0);
+            String base = "http://127.0.0.1:" + front.listenerPort("outbound");
+            String adminUrl = "http://" + front.adminAddress();
+            out.println("node-1 listens on " + base + ", admin on " + adminUrl + "/  (config in " + dir + ")");
             out.println();
-            ok = new Traffic(base, backends).run(sidecar);
+            ok = new Traffic(base, backends, nodes, nodeVertx).run();
             out.println();
             out.println(ok ? "All checks passed." : "SOME CHECKS FAILED (see above).");
-            out.println("Try:  curl " + base + "/maglev/ -H 'x-user-id: 42'    "
-                    + "dashboard: " + adminUrl + "/    metrics: " + adminUrl + "/metrics");
+            out.println("Try:  curl " + base + "/maglev/ -H 'x-user-id: 42'    dashboard: " + adminUrl
+                    + "/    members: ./gossamer members --admin " + front.adminAddress());
             if (stopAfter == null) {
                 out.println("Serving until Ctrl-C.");
-                Sidecar s = sidecar;
-                Signals.on("INT", s::shutdown);
-                Signals.on("TERM", s::shutdown);
-                sidecar.terminated().toCompletionStage().toCompletableFuture().get();
+                Signals.on("INT", front::shutdown);
+                Signals.on("TERM", front::shutdown);
+                front.terminated().toCompletionStage().toCompletableFuture().get();
             } else if (!stopAfter.isZero()) {
                 out.println("Serving for " + duration + ".");
-                sidecar.terminated().toCompletionStage().toCompletableFuture()
+                front.terminated().toCompletionStage().toCompletableFuture()
                         .completeOnTimeout(null, stopAfter.toMillis(), TimeUnit.MILLISECONDS).get();
             }
         } finally {
-            if (sidecar != null) {
-                await(sidecar.shutdown());
+            for (Sidecar node : nodes) {
+                if (node != null) {
+                    awaitQuietly(node.shutdown());
+                }
             }
-            await(backends.close());
-            await(vertx.close());
+            for (Vertx v : nodeVertx) {
+                awaitQuietly(v.close());
+            }
+            if (backends != null) {
+                awaitQuietly(backends.close());
+            }
+            awaitQuietly(backendsVertx.close());
             deleteQuietly(dir);
         }
         return ok ? 0 : 1;
     }
 
-    private void writeConfig(Path dir, DemoBackends backends) throws IOException {
-        Files.writeString(dir.resolve("sidecar.yaml"), """
-                # yaml-language-server: $schema=https://gossamer.dev/schema/sidecar.schema.json
-                node: {id: demo-node, zone: local}
+    private static byte[] randomKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return key;
+    }
+
+    /** Node i's bootstrap: node-1 takes the ports given on the command line, the others any free port. */
+    private Path writeSidecar(Path dir, int i, int servicePort, String seed, String key) throws IOException {
+        Path file = dir.resolve("sidecar-" + (i + 1) + ".yaml");
+        Files.writeString(file, """
+                node: {id: node-%d, zone: zone-%c}
                 admin: {address: 127.0.0.1:%d}
                 listeners:
                   - {name: outbound, address: 127.0.0.1:%d}
+                services:
+                  - name: orders
+                    port: %d
+                    health_check: {http: /healthz, interval: 500ms, timeout: 250ms, unhealthy_threshold: 2, healthy_threshold: 1}
                 mesh_config: ./mesh.yaml
+                membership:
+                  address: 127.0.0.1:0
+                  profile: lan
+                  seeds: [%s]
+                  keys: [%s]
                 drain: {timeout: 2s}
-                """.formatted(adminPort, port));
+                """.formatted(i + 1, (char) ('a' + i), i == 0 ? adminPort : 0, i == 0 ? port : 0, servicePort,
+                seed == null ? "" : seed, key));
+        return file;
+    }
+
+    /** One mesh document for every node: a static cluster per policy, and {@code orders} from gossip. */
+    private void writeMesh(Path dir, DemoBackends backends) throws IOException {
+        String retries = "    retries: {attempts: 2, retry_on: [connect_failure, reset, gateway_error], "
+                + "per_try_timeout: 2s}\n";
         StringBuilder mesh = new StringBuilder("routes:\n");
-        String eps = "[127.0.0.1:" + backends.port(0) + ", 127.0.0.1:" + backends.port(1) + ", 127.0.0.1:"
-                + backends.port(2) + "]";
         for (String name : POLICIES.keySet()) {
             mesh.append("  - name: ").append(name).append('\n')
                     .append("    match: {path_prefix: /").append(name).append("/}\n")
                     .append("    cluster: ").append(name).append('\n')
                     .append("    timeout: 5s\n")
-                    .append("    retries: {attempts: 2, retry_on: [connect_failure, reset, gateway_error], "
-                            + "per_try_timeout: 2s}\n");
+                    .append(retries);
         }
+        mesh.append("  - name: orders\n    match: {path_prefix: /orders/}\n    cluster: orders\n    timeout: 5s\n")
+                .append(retries);
         mesh.append("clusters:\n");
+        String eps = "[127.0.0.1:" + backends.port(0) + ", 127.0.0.1:" + backends.port(1) + ", 127.0.0.1:"
+                + backends.port(2) + "]";
         for (Map.Entry<String, String> e : POLICIES.entrySet()) {
             mesh.append("  - name: ").append(e.getKey()).append('\n')
                     .append("    endpoints: ").append(eps).append('\n')
                     .append("    balancer: ").append(e.getValue()).append('\n')
-                    .append("    connect_timeout: 500ms\n");
+                    .append("    connect_timeout: 500ms\n")
+                    .append("    outlier_detection: {consecutive_local_origin_failure: 3, base_ejection_time: 10s}\n");
         }
+        mesh.append("  - name: orders            # no endpoints: the members that serve 'orders'\n")
+                .append("    balancer: {policy: round_robin}\n")
+                .append("    connect_timeout: 500ms\n");
         Files.writeString(dir.resolve("mesh.yaml"), mesh.toString());
     }
 
@@ -159,30 +219,54 @@ final class DemoCommand implements Callable<Integer> {
     private final class Traffic {
         private final String base;
         private final DemoBackends backends;
+        private final List<Sidecar> nodes;
+        private final List<Vertx> nodeVertx;
         private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         private final ExecutorService pool = Executors.newFixedThreadPool(8);
         private boolean ok = true;
 
-        Traffic(String base, DemoBackends backends) {
+        Traffic(String base, DemoBackends backends, List<Sidecar> nodes, List<Vertx> nodeVertx) {
             this.base = base;
             this.backends = backends;
+            this.nodes = nodes;
+            this.nodeVertx = nodeVertx;
         }
 
-        boolean run(Sidecar sidecar) throws Exception {
+        boolean run() throws Exception {
             try {
+                gossip();
                 spread();
                 stickiness();
                 failover();
+                crash();
                 return ok;
             } finally {
                 pool.shutdownNow();
             }
         }
 
+        private MeshMembership membership(int node) {
+            return nodes.get(node).membership().orElseThrow();
+        }
+
+        private void gossip() throws Exception {
+            long start = System.nanoTime();
+            boolean found = waitFor(() -> membership(0).endpoints("orders").size() == NODES, Duration.ofSeconds(20));
+            out.printf("0. The three nodes found each other by encrypted gossip; node-1 has %d 'orders' endpoints "
+                    + "after %d ms:%n", membership(0).endpoints("orders").size(), millisSince(start));
+            check(found, "gossip: node-1 sees every node's orders endpoint");
+            java.io.ByteArrayOutputStream table = new java.io.ByteArrayOutputStream();
+            MembersCommand.print(AdminServer.members(nodes.get(0)),
+                    new PrintStream(table, true, java.nio.charset.StandardCharsets.UTF_8));
+            table.toString(java.nio.charset.StandardCharsets.UTF_8).lines().forEach(l -> out.println("   " + l));
+        }
+
         private void spread() throws Exception {
-            out.println("1. " + requests + " requests through each route:");
+            List<String> routes = new ArrayList<>(POLICIES.keySet());
+            routes.add("orders");
+            out.println("1. " + requests + " requests through each route (orders: endpoints from gossip):");
             Map<String, Map<String, Integer>> table = new LinkedHashMap<>();
-            for (String route : POLICIES.keySet()) {
+            for (String route : routes) {
                 Map<String, Integer> counts = new TreeMap<>();
                 backends.ids().forEach(id -> counts.put(id, 0));
                 AtomicInteger done = new AtomicInteger();
@@ -222,10 +306,11 @@ final class DemoCommand implements Callable<Integer> {
                     check(row.getValue().getOrDefault(id, 0) > 0, row.getKey() + ": " + id + " got traffic");
                 }
             }
-            Map<String, Integer> rr = table.get("round-robin");
-            if (requests % 3 == 0) {
-                check(backends.ids().stream().allMatch(id -> rr.get(id) == requests / 3),
-                        "round-robin: exactly " + requests / 3 + " each");
+            if (requests % NODES == 0) {
+                for (String rr : List.of("round-robin", "orders")) {
+                    check(backends.ids().stream().allMatch(id -> table.get(rr).get(id) == requests / NODES),
+                            rr + ": exactly " + requests / NODES + " each");
+                }
             }
         }
 
@@ -252,45 +337,87 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
 
-        private void failover() throws Exception {
-            out.println("3. Kill backend b2 while 4 clients send to round-robin and maglev:");
-            AtomicBoolean stop = new AtomicBoolean();
-            AtomicLong sent = new AtomicLong();
-            AtomicLong failed = new AtomicLong();
-            AtomicLong afterKillToB2 = new AtomicLong();
-            AtomicBoolean killed = new AtomicBoolean();
-            List<Future<?>> clients = new ArrayList<>();
-            for (int c = 0; c < 4; c++) {
-                String route = c % 2 == 0 ? "round-robin" : "maglev";
-                int client = c;
-                clients.add(pool.submit(() -> {
-                    int i = 0;
-                    while (!stop.get()) {
-                        boolean wasKilled = killed.get();
-                        String who = get(base + "/" + route + "/", "user-" + client + "-" + (i++ % 20));
-                        sent.incrementAndGet();
-                        if ("FAILED".equals(who)) {
-                            failed.incrementAndGet();
-                        } else if (wasKilled && "b2".equals(who)) {
-                            afterKillToB2.incrementAndGet();
+        /** Clients that send until stopped, counting failures and answers from backends that should be gone. */
+        private final class Load {
+            final AtomicBoolean stop = new AtomicBoolean();
+            final AtomicLong sent = new AtomicLong();
+            final AtomicLong failed = new AtomicLong();
+            final AtomicLong fromGone = new AtomicLong();
+            volatile String gone = "";
+            final List<Future<?>> clients = new ArrayList<>();
+
+            Load(List<String> routes) {
+                for (int c = 0; c < 4; c++) {
+                    String route = routes.get(c % routes.size());
+                    int client = c;
+                    clients.add(pool.submit(() -> {
+                        int i = 0;
+                        while (!stop.get()) {
+                            String goneBefore = gone;
+                            String who = get(base + "/" + route + "/", "user-" + client + "-" + (i++ % 20));
+                            sent.incrementAndGet();
+                            if ("FAILED".equals(who)) {
+                                failed.incrementAndGet();
+                            } else if (who.equals(goneBefore)) {
+                                fromGone.incrementAndGet();
+                            }
                         }
-                    }
-                    return null;
-                }));
+                        return null;
+                    }));
+                }
             }
-            waitFor(() -> sent.get() >= 400, Duration.ofSeconds(20));
-            long before = sent.get();
+
+            void stop() throws Exception {
+                stop.set(true);
+                for (Future<?> f : clients) {
+                    f.get();
+                }
+            }
+        }
+
+        private void failover() throws Exception {
+            out.println("3. Kill backend b2 while 4 clients send to round-robin, maglev and orders:");
+            Load load = new Load(List.of("round-robin", "maglev", "orders", "round-robin"));
+            waitFor(() -> load.sent.get() >= 400, Duration.ofSeconds(20));
+            long before = load.sent.get();
+            long killedAt = System.nanoTime();
             await(backends.kill(1));
-            killed.set(true);
-            waitFor(() -> sent.get() >= before + 1500, Duration.ofSeconds(30));
-            stop.set(true);
-            for (Future<?> f : clients) {
-                f.get();
-            }
-            out.println("   " + sent.get() + " requests, " + failed.get() + " failed, " + afterKillToB2.get()
+            load.gone = "b2";
+            boolean dropped = waitFor(() -> membership(0).endpoints("orders").size() == NODES - 1,
+                    Duration.ofSeconds(20));
+            long droppedMs = millisSince(killedAt);
+            waitFor(() -> load.sent.get() >= before + 1500, Duration.ofSeconds(30));
+            load.stop();
+            out.println("   " + load.sent.get() + " requests, " + load.failed.get() + " failed, " + load.fromGone.get()
                     + " answered by b2 after it was killed");
-            check(failed.get() == 0, "failover: no request failed");
-            check(afterKillToB2.get() == 0, "failover: nothing answered by the dead backend");
+            out.println("   node-2's health check of b2 failed and gossip took b2 out of node-1's 'orders' after "
+                    + droppedMs + " ms");
+            check(load.failed.get() == 0, "failover: no request failed");
+            check(load.fromGone.get() == 0, "failover: nothing answered by the dead backend");
+            check(dropped, "failover: node-1 dropped b2 from orders via gossip");
+        }
+
+        private void crash() throws Exception {
+            out.println("4. Crash node-3 and its backend b3 (sockets closed, no goodbye) while clients send to orders:");
+            Load load = new Load(List.of("orders"));
+            waitFor(() -> load.sent.get() >= 200, Duration.ofSeconds(20));
+            long crashedAt = System.nanoTime();
+            await(nodeVertx.get(2).close());
+            nodes.set(2, null); // crashed: nothing left to shut down
+            await(backends.kill(2));
+            load.gone = "b3";
+            boolean dead = waitFor(() -> membership(0).members().stream()
+                    .anyMatch(m -> m.id().equals("node-3") && m.state() == MemberState.DEAD), Duration.ofSeconds(30));
+            long deadMs = millisSince(crashedAt);
+            long more = load.sent.get();
+            waitFor(() -> load.sent.get() >= more + 200, Duration.ofSeconds(20));
+            load.stop();
+            out.println("   node-1 declared node-3 dead after " + deadMs + " ms (SWIM probe, suspicion, timeout); "
+                    + load.sent.get() + " requests, " + load.failed.get() + " failed, orders endpoints now "
+                    + membership(0).endpoints("orders").size());
+            check(dead, "crash: node-3 declared dead");
+            check(load.failed.get() == 0, "crash: no request failed");
+            check(membership(0).endpoints("orders").size() == 1, "crash: only b1 is left in orders");
         }
 
         /** GET url with x-user-id; returns the backend id that answered, or FAILED. */
@@ -316,12 +443,20 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void waitFor(java.util.function.BooleanSupplier condition, Duration deadline)
-            throws InterruptedException {
+    private static long millisSince(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    /** Polls {@code condition} until it holds or {@code deadline} passes; returns whether it held. */
+    private static boolean waitFor(BooleanSupplier condition, Duration deadline) throws InterruptedException {
         long end = System.nanoTime() + deadline.toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() < end) {
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                return false;
+            }
             TimeUnit.MILLISECONDS.sleep(10);
         }
+        return true;
     }
 
     private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
@@ -332,6 +467,14 @@ final class DemoCommand implements Callable<Integer> {
                 throw ex;
             }
             throw e;
+        }
+    }
+
+    private static void awaitQuietly(io.vertx.core.Future<?> f) {
+        try {
+            f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // Best effort while tearing the demo down.
         }
     }
 

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             ValidateCommand.class,
             DemoCommand.class,
+            MembersCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -3,6 +3,8 @@ package dev.gossamer.sidecar;
 import dev.gossamer.common.RandomSource;
 import dev.gossamer.common.Ticker;
 import dev.gossamer.common.WallClock;
+import dev.gossamer.common.Scheduler;
+import dev.gossamer.config.ClusterConfig;
 import dev.gossamer.config.ConfigLoader;
 import dev.gossamer.config.ConfigProblem;
 import dev.gossamer.config.ConfigResult;
@@ -10,6 +12,7 @@ import dev.gossamer.config.MeshConfig;
 import dev.gossamer.config.SidecarConfig;
 import dev.gossamer.proxy.DataPlane;
 import dev.gossamer.proxy.DataPlaneOptions;
+import dev.gossamer.proxy.VertxScheduler;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -25,7 +28,9 @@ import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -53,8 +58,13 @@ public final class Sidecar {
     private final PrometheusMeterRegistry registry;
     private final DataPlane dataPlane;
     private final Promise<Void> terminated = Promise.promise();
+    private final Ticker ticker;
     private AdminServer admin;
+    private volatile MeshMembership membership;
     private FileWatcher watcher;
+    private final Scheduler scheduler;
+    /** Per-cluster health (active checks, outlier detection); replaced as a whole on every mesh apply. */
+    private volatile Map<String, ClusterHealth> health = Map.of();
     private volatile MeshConfigState meshState = MeshConfigState.NONE;
     private volatile boolean ready;
     private volatile Future<Void> shutdown;
@@ -85,6 +95,7 @@ public final class Sidecar {
         this.loader = runtime.loader();
         this.wallClock = runtime.wallClock();
         this.random = runtime.random();
+        this.ticker = runtime.ticker();
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
@@ -97,7 +108,14 @@ public final class Sidecar {
                 .drainTimeout(config.drain().timeout())
                 .perEndpointMetrics(config.metrics().perEndpoint())
                 .build();
+        this.scheduler = new VertxScheduler(vertx, runtime.ticker());
         this.dataPlane = DataPlane.create(vertx, options, registry, runtime.ticker(), random);
+        dataPlane.addOutcomeListener((cluster, endpoint, outcome, latencyNanos) -> {
+            ClusterHealth h = health.get(cluster);
+            if (h != null) {
+                h.record(endpoint, outcome);
+            }
+        });
     }
 
     /**
@@ -110,6 +128,18 @@ public final class Sidecar {
     }
 
     private Future<Void> startAll() {
+        Future<Void> joined = config.membership().isEmpty() ? Future.succeededFuture()
+                : MeshMembership.start(vertx, config, ticker, scheduler, random, registry,
+                        this::refreshDynamicEndpoints)
+                        .map(m -> {
+                            membership = m;
+                            refreshDynamicEndpoints();
+                            return (Void) null;
+                        });
+        return joined.compose(v -> startServing());
+    }
+
+    private Future<Void> startServing() {
         Optional<Path> meshFile = config.meshConfig();
         Future<Void> initial = meshFile.isPresent()
                 ? vertx.fileSystem().readFile(meshFile.get().toString())
@@ -182,12 +212,93 @@ public final class Sidecar {
         }
         ConfigMapping.Routing routing = ConfigMapping.routing(result.value(), config.listenerNames(), random);
         dataPlane.apply(routing.routes(), routing.clusters());
+        applyHealth(result.value());
+        refreshDynamicEndpoints(result.value());
         meshState = meshState.withApplied(digest, file.toString(), wallClock.currentTimeMillis(), text,
                 result.value());
         if (!ready && admin != null && !dataPlane.draining()) {
             ready = true;
         }
         return List.of();
+    }
+
+    /**
+     * Keeps the health state of clusters whose health settings did not change (so a reload does not forget an
+     * ejection), builds it for new or changed ones, and closes it for removed ones.
+     */
+    private void applyHealth(MeshConfig mesh) {
+        Map<String, ClusterHealth> old = health;
+        Map<String, ClusterHealth> next = new HashMap<>();
+        for (ClusterConfig c : mesh.clusters()) {
+            ClusterHealth keep = old.get(c.name());
+            if (keep != null && sameHealth(keep.config(), c)) {
+                next.put(c.name(), keep);
+            } else {
+                if (keep != null) {
+                    keep.close();
+                }
+                Optional<ClusterHealth> h = ClusterHealth.of(c, dataPlane, vertx, scheduler, random,
+                        registry);
+                if (h.isPresent()) {
+                    next.put(c.name(), h.get());
+                } else {
+                    dataPlane.setEndpointFilter(c.name(), e -> true);
+                }
+            }
+            ClusterHealth h = next.get(c.name());
+            if (h != null && c.endpoints().isPresent()) {
+                h.setEndpoints(ConfigMapping.endpoints(c.endpoints().get()));
+            }
+        }
+        for (Map.Entry<String, ClusterHealth> e : old.entrySet()) {
+            if (next.get(e.getKey()) != e.getValue()) {
+                e.getValue().close();
+            }
+        }
+        health = Map.copyOf(next);
+    }
+
+    private static boolean sameHealth(ClusterConfig a, ClusterConfig b) {
+        return a.healthCheck().equals(b.healthCheck()) && a.outlierDetection().equals(b.outlierDetection())
+                && a.endpoints().isPresent() == b.endpoints().isPresent();
+    }
+
+    /**
+     * Gives every cluster without static endpoints the endpoints membership knows for the service of the same
+     * name. Runs after every membership event and every mesh apply; the data plane keeps them across applies.
+     */
+    private void refreshDynamicEndpoints() {
+        MeshConfig mesh = meshState.mesh();
+        if (mesh != null) {
+            refreshDynamicEndpoints(mesh);
+        }
+    }
+
+    private void refreshDynamicEndpoints(MeshConfig mesh) {
+        MeshMembership m = membership;
+        if (m == null) {
+            return;
+        }
+        for (ClusterConfig c : mesh.clusters()) {
+            if (c.endpoints().isEmpty()) {
+                List<dev.gossamer.balancer.Endpoint> eps = m.endpoints(c.name());
+                dataPlane.setEndpoints(c.name(), eps);
+                ClusterHealth h = health.get(c.name());
+                if (h != null) {
+                    h.setEndpoints(eps);
+                }
+            }
+        }
+    }
+
+    /** This node's membership, when {@code membership:} is configured. */
+    Optional<MeshMembership> membership() {
+        return Optional.ofNullable(membership);
+    }
+
+    /** The health of {@code cluster}, if it has checks or outlier detection. */
+    Optional<ClusterHealth> health(String cluster) {
+        return Optional.ofNullable(health.get(cluster));
     }
 
     /**
@@ -232,9 +343,15 @@ public final class Sidecar {
     /** Drains, then closes the admin server; completes {@link #terminated()}. Idempotent. */
     public synchronized Future<Void> shutdown() {
         if (shutdown == null) {
-            shutdown = drain()
+            // Leave the gossip mesh first so other sidecars stop sending to this node's services while the
+            // outbound listeners drain.
+            MeshMembership m = membership;
+            Future<Void> left = m == null ? Future.succeededFuture()
+                    : m.leave(Duration.ofSeconds(1)).recover(err -> Future.succeededFuture());
+            shutdown = Future.join(left, drain()).<Void>mapEmpty()
                     .transform(ar -> admin != null ? admin.close() : Future.succeededFuture())
                     .onComplete(ar -> {
+                        health.values().forEach(ClusterHealth::close);
                         registry.close();
                         log.info("node {} stopped", config.node().id());
                         terminated.tryComplete();
