@@ -40,7 +40,8 @@ import java.util.function.Predicate;
  * {@link #drain}. Requests arriving before the first {@code apply} answer 404 "no route".
  *
  * <p>Answers of its own, each with an {@code x-gossamer-reason} header: 404 "no route", 503 "no healthy
- * endpoint", 502 "upstream connect failure" / "upstream reset", 504 "upstream timeout". Vert.x itself answers
+ * endpoint", 502 "upstream connect failure" / "upstream reset", 504 "upstream timeout", and 502 "proxy error" when
+ * the proxy itself failed unexpectedly (logged; the request is never left waiting). Vert.x itself answers
  * 400 (malformed), 414 (request line too long) and 431 (headers over {@link DataPlaneOptions#maxHeaderSize()}).
  *
  * <p>Metrics (Micrometer names; Prometheus renders dots as underscores, e.g. {@code gossamer_requests_total}):
@@ -389,6 +390,11 @@ public final class DataPlane {
     /** Downstream requests in flight right now. */
     public long activeRequests() {
         return active.get();
+    }
+
+    /** The live state of cluster {@code name} in the current snapshot, or null; for tests. */
+    ClusterState cluster(String name) {
+        return snapshot.clusters.get(name);
     }
 
     /** The routing table currently applied. */

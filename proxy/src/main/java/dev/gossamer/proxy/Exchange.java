@@ -5,6 +5,7 @@ import dev.gossamer.balancer.PickContext;
 import dev.gossamer.balancer.PickResult;
 import dev.gossamer.common.Scheduler;
 import io.vertx.core.Context;
+import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Cookie;
@@ -31,11 +32,13 @@ import java.util.UUID;
  *
  * <p>Threading: confined to the event loop of the downstream connection. Vert.x runs the upstream client's
  * callbacks on the context that issued the request (this one); scheduler callbacks hop back with
- * {@link Context#runOnContext}. So no field needs synchronisation.
+ * {@link Context#runOnContext}. So no field needs synchronisation. Nothing thrown in a callback reaches Vert.x:
+ * {@link #guard} turns it into a failed exchange, so a bug never leaves a client waiting for its own timeout.
  */
 final class Exchange {
 
     static final String REASON = "x-gossamer-reason";
+    private static final System.Logger LOG = System.getLogger(Exchange.class.getName());
     private static final int CLIENT_CLOSED = 499;
 
     private final DataPlane dp;
@@ -96,12 +99,20 @@ final class Exchange {
     }
 
     void start() {
-        in.pause();
         dp.active.incrementAndGet();
-        in.handler(this::onInboundChunk);
-        in.endHandler(v -> onInboundEnd());
-        in.exceptionHandler(t -> abortByClient());
-        out.closeHandler(v -> abortByClient());
+        try {
+            begin();
+        } catch (RuntimeException e) {
+            crash(e);
+        }
+    }
+
+    private void begin() {
+        pauseInbound();
+        in.handler(guard(this::onInboundChunk));
+        in.endHandler(guard(v -> onInboundEnd()));
+        in.exceptionHandler(guard(t -> abortByClient()));
+        out.closeHandler(guard(v -> abortByClient()));
 
         HostAndPort authority = in.authority();
         String host = authority == null ? null : authority.host();
@@ -141,7 +152,7 @@ final class Exchange {
             return;
         }
         if (route.timeout().compareTo(Duration.ZERO) > 0) {
-            routeTimer = dp.scheduler.schedule(route.timeout(), () -> ctx.runOnContext(v -> onRouteTimeout()));
+            routeTimer = dp.scheduler.schedule(route.timeout(), () -> ctx.runOnContext(guard(v -> onRouteTimeout())));
         }
         startAttempt();
     }
@@ -212,19 +223,19 @@ final class Exchange {
         a.stats.total.increment();
         Duration perTry = route.retries().perTryTimeout();
         if (perTry.compareTo(Duration.ZERO) > 0) {
-            a.tryTimer = dp.scheduler.schedule(perTry, () -> ctx.runOnContext(v -> onTryTimeout(a)));
+            a.tryTimer = dp.scheduler.schedule(perTry, () -> ctx.runOnContext(guard(v -> onTryTimeout(a))));
         }
         RequestOptions ro = new RequestOptions()
                 .setServer(cluster.address(a.ep))
                 .setMethod(in.method())
                 .setURI(in.uri());
-        cluster.client.request(ro).onComplete(ar -> {
+        cluster.client.request(ro).onComplete(guard(ar -> {
             if (ar.succeeded()) {
                 onConnected(a, ar.result());
             } else {
                 onAttemptFailure(a, Outcome.CONNECT_FAILURE);
             }
-        });
+        }));
     }
 
     private void onConnected(Attempt a, HttpClientRequest req) {
@@ -241,14 +252,14 @@ final class Exchange {
         if (chunkedUpstream && cluster.protocol == Protocol.HTTP1) {
             req.setChunked(true);
         }
-        req.exceptionHandler(t -> onAttemptFailure(a, Outcome.RESET));
-        req.response().onComplete(ar -> {
+        req.exceptionHandler(guard(t -> onAttemptFailure(a, Outcome.RESET)));
+        req.response().onComplete(guard(ar -> {
             if (ar.succeeded()) {
                 onResponse(a, ar.result());
             } else {
                 onAttemptFailure(a, Outcome.RESET);
             }
-        });
+        }));
         if (replay != null) {
             for (Buffer b : replay) {
                 req.write(b);
@@ -258,14 +269,28 @@ final class Exchange {
             a.reqEnded = true;
             req.end();
         } else if (req.writeQueueFull()) {
-            req.drainHandler(v -> resumeInbound(a));
+            req.drainHandler(guard(v -> resumeAfterDrain(a)));
         } else {
-            in.resume();
+            resumeInbound();
         }
     }
 
-    private void resumeInbound(Attempt a) {
+    private void resumeAfterDrain(Attempt a) {
         if (current == a && !a.finished && !done) {
+            resumeInbound();
+        }
+    }
+
+    // An HTTP/2 request throws from pause/resume once its body has ended (a GET ends with its headers), and a
+    // retry or an error answer often comes after that: nothing is left to flow then.
+    private void pauseInbound() {
+        if (!in.isEnded()) {
+            in.pause();
+        }
+    }
+
+    private void resumeInbound() {
+        if (!in.isEnded()) {
             in.resume();
         }
     }
@@ -273,6 +298,18 @@ final class Exchange {
     private void onInboundChunk(Buffer b) {
         if (done) {
             return; // answered already: drop the rest of the body so the connection stays usable
+        }
+        if (b.length() == 0) {
+            return; // an h2c upgrade hands over the upgrade request's empty body; writing it would commit the head
+        }
+        Attempt a = current;
+        if (!chunkedUpstream && in.version() == HttpVersion.HTTP_2
+                && !in.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+            // An HTTP/2 GET or HEAD with a body after all: stream it chunked. Nothing went upstream yet.
+            chunkedUpstream = true;
+            if (a != null && a.req != null && !a.finished && cluster.protocol == Protocol.HTTP1) {
+                a.req.setChunked(true);
+            }
         }
         if (replay != null) {
             if (replayBytes + b.length() <= dp.options.replayBufferBytes()) {
@@ -285,12 +322,11 @@ final class Exchange {
                 replay = null;
             }
         }
-        Attempt a = current;
         if (a != null && a.req != null && !a.finished) {
             a.req.write(b);
             if (a.req.writeQueueFull()) {
-                in.pause();
-                a.req.drainHandler(v -> resumeInbound(a));
+                pauseInbound();
+                a.req.drainHandler(guard(v -> resumeAfterDrain(a)));
             }
         }
     }
@@ -320,7 +356,7 @@ final class Exchange {
             } else {
                 a.req.reset();
             }
-            in.pause();
+            pauseInbound();
             startAttempt();
             return;
         }
@@ -338,17 +374,17 @@ final class Exchange {
                 && in.method() != HttpMethod.HEAD && status != 204 && status != 304 && status >= 200) {
             out.setChunked(true);
         }
-        resp.handler(buf -> {
+        resp.handler(guard(buf -> {
             if (done) {
                 return;
             }
             out.write(buf);
             if (out.writeQueueFull()) {
                 resp.pause();
-                out.drainHandler(v -> resp.resume());
+                out.drainHandler(guard(v -> resp.resume()));
             }
-        });
-        resp.exceptionHandler(t -> {
+        }));
+        resp.exceptionHandler(guard(t -> {
             if (done) {
                 return;
             }
@@ -356,8 +392,8 @@ final class Exchange {
             endAttempt(a);
             out.reset();
             finish(status);
-        });
-        resp.endHandler(v -> {
+        }));
+        resp.endHandler(guard(v -> {
             if (done) {
                 return;
             }
@@ -369,7 +405,7 @@ final class Exchange {
             endAttempt(a);
             out.end();
             finish(status);
-        });
+        }));
     }
 
     private void onTryTimeout(Attempt a) {
@@ -419,7 +455,7 @@ final class Exchange {
             return;
         }
         if (mayRetry(outcome)) {
-            in.pause();
+            pauseInbound();
             startAttempt();
             return;
         }
@@ -526,7 +562,7 @@ final class Exchange {
         }
         finish(status);
         // Read and drop the rest of the request body so an HTTP/1.1 connection stays reusable.
-        in.resume();
+        resumeInbound();
     }
 
     private void finish(int status) {
@@ -539,7 +575,9 @@ final class Exchange {
         if (cluster != null) {
             cluster.active.decrementAndGet();
         }
-        metrics.record(status, dp.ticker.nanoTime() - startNanos);
+        if (metrics != null) { // null only when start itself crashed before routing
+            metrics.record(status, dp.ticker.nanoTime() - startNanos);
+        }
     }
 
     private static void cancel(Scheduler.Cancellable c) {
@@ -566,7 +604,7 @@ final class Exchange {
         a.stats.total.increment();
         RequestOptions ro = new RequestOptions().setServer(cluster.address(a.ep)).setMethod(HttpMethod.GET)
                 .setURI(in.uri());
-        cluster.client.request(ro).onComplete(ar -> {
+        cluster.client.request(ro).onComplete(guard(ar -> {
             if (ar.failed()) {
                 onAttemptFailure(a, Outcome.CONNECT_FAILURE);
                 return;
@@ -577,12 +615,13 @@ final class Exchange {
                 return;
             }
             a.req = req;
+            a.reqEnded = true; // connect() sends the whole upgrade request
             writeUpstreamHeaders(req.headers());
             req.headers().set(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE).set(HttpHeaders.UPGRADE, "websocket");
             if (in.authority() != null) {
                 req.authority(in.authority());
             }
-            req.connect().onComplete(ar2 -> {
+            req.connect().onComplete(guard(ar2 -> {
                 if (ar2.failed()) {
                     onAttemptFailure(a, Outcome.RESET);
                     return;
@@ -594,17 +633,17 @@ final class Exchange {
                     responded = true;
                     out.setStatusCode(resp.statusCode());
                     Headers.copyEndToEnd(resp.headers(), out.headers(), false);
-                    resp.body().onComplete(b -> {
+                    resp.body().onComplete(guard(b -> {
                         out.end(b.succeeded() ? b.result() : Buffer.buffer());
                         finish(resp.statusCode());
-                    });
+                    }));
                     return;
                 }
                 responded = true;
                 out.setStatusCode(101);
                 out.headers().addAll(resp.headers());
                 NetSocket up = resp.netSocket();
-                in.toNetSocket().onComplete(ar3 -> {
+                in.toNetSocket().onComplete(guard(ar3 -> {
                     endAttempt(a);
                     if (ar3.failed()) {
                         up.close();
@@ -618,9 +657,54 @@ final class Exchange {
                     up.closeHandler(v -> down.close());
                     // The tunnel lives on its own; the exchange counts as answered with 101.
                     finish(101);
-                });
-            });
-            in.resume();
-        });
+                }));
+            }));
+            resumeInbound();
+        }));
+    }
+
+    // ---- safety net ----
+
+    /** {@code h}, except that what it throws fails this exchange instead of reaching the Vert.x context. */
+    private <T> Handler<T> guard(Handler<T> h) {
+        return x -> {
+            try {
+                h.handle(x);
+            } catch (RuntimeException e) {
+                crash(e);
+            }
+        };
+    }
+
+    /** Last resort for a bug or an unexpected Vert.x state: answer 502 (or reset) now, release what is held. */
+    private void crash(RuntimeException e) {
+        LOG.log(System.Logger.Level.ERROR, "request " + in.method() + " " + in.uri() + " failed in the proxy", e);
+        try {
+            if (nextHoldsToken) {
+                nextHoldsToken = false;
+                cluster.releaseRetry();
+            }
+            Attempt a = current;
+            if (a != null && !a.finished) {
+                endAttempt(a);
+                if (a.req != null) {
+                    a.req.reset();
+                }
+            }
+            if (!done) {
+                if (!responded && !out.headWritten() && !out.ended() && !out.closed()) {
+                    responded = true;
+                    out.setStatusCode(502);
+                    out.headers().set(REASON, "proxy error").set(HttpHeaders.CONTENT_LENGTH, "0");
+                    out.end();
+                } else {
+                    out.reset();
+                }
+            }
+        } catch (RuntimeException again) {
+            LOG.log(System.Logger.Level.ERROR, "could not fail the request cleanly", again);
+        } finally {
+            finish(502);
+        }
     }
 }
