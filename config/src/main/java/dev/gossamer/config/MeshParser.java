@@ -222,6 +222,11 @@ final class MeshParser {
             }
             slowStart = Optional.of(new SlowStartConfig(ss.positiveDuration("window", Duration.ofSeconds(1)),
                     ss.percent("min_weight_percent", SlowStartConfig.DEFAULT_MIN_WEIGHT_PERCENT)));
+            if (balancer instanceof BalancerConfig.ConsistentHash) {
+                // Ramping weights would move keys between endpoints for the whole window.
+                c.problem("slow_start", "set on a consistent_hash cluster (expected: only with round_robin, "
+                        + "random or least_request)");
+            }
         }
         return new ClusterConfig(name, endpoints, protocol, balancer, connectTimeout, maxConnections, hc, outlier,
                 panic, slowStart);

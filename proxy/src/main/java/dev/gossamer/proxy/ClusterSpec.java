@@ -2,6 +2,8 @@ package dev.gossamer.proxy;
 
 import dev.gossamer.balancer.BalancingPolicy;
 import dev.gossamer.balancer.Endpoint;
+import dev.gossamer.balancer.EndpointSelection;
+import dev.gossamer.balancer.SlowStart;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -19,14 +21,28 @@ import java.util.Set;
  * @param protocol                  what the endpoints speak
  * @param connectTimeout            TCP connect timeout, > 0
  * @param maxConnectionsPerEndpoint connection pool size per endpoint, >= 1
+ * @param panicThresholdPercent     0..100: when fewer than this share of the endpoints pass the health filter,
+ *                                  balance over all of them (Envoy's panic mode); 0 turns it off
+ * @param slowStart                 ramp of a newly usable endpoint's weight, or null for none; applied to round
+ *                                  robin, random and least request (changing weights would move hash keys)
  */
 public record ClusterSpec(String name, List<Endpoint> endpoints, BalancingPolicy policy, HashOn hashOn,
-                          Protocol protocol, Duration connectTimeout, int maxConnectionsPerEndpoint) {
+                          Protocol protocol, Duration connectTimeout, int maxConnectionsPerEndpoint,
+                          int panicThresholdPercent, SlowStart slowStart) {
 
     /** Envoy's default connect timeout is 5 s; inside a mesh a live endpoint accepts far faster. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
     /** Enough parallel keep-alive connections per endpoint for a busy sidecar without exhausting the peer. */
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ENDPOINT = 64;
+    /** Envoy's healthy_panic_threshold: below half healthy, spreading over all beats overloading the few. */
+    public static final int DEFAULT_PANIC_THRESHOLD_PERCENT = EndpointSelection.DEFAULT_PANIC_THRESHOLD_PERCENT;
+
+    /** A cluster with the default panic threshold and no slow start. */
+    public ClusterSpec(String name, List<Endpoint> endpoints, BalancingPolicy policy, HashOn hashOn,
+                       Protocol protocol, Duration connectTimeout, int maxConnectionsPerEndpoint) {
+        this(name, endpoints, policy, hashOn, protocol, connectTimeout, maxConnectionsPerEndpoint,
+                DEFAULT_PANIC_THRESHOLD_PERCENT, null);
+    }
 
     public ClusterSpec {
         Objects.requireNonNull(name, "name");
@@ -40,6 +56,10 @@ public record ClusterSpec(String name, List<Endpoint> endpoints, BalancingPolicy
         if (endpoints != null) {
             endpoints = List.copyOf(endpoints);
             checkUniqueIds(endpoints);
+        }
+        if (panicThresholdPercent < 0 || panicThresholdPercent > 100) {
+            throw new IllegalArgumentException("panicThresholdPercent: " + panicThresholdPercent
+                    + " (expected: 0..100)");
         }
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("connectTimeout: " + connectTimeout + " (expected: > 0)");
@@ -58,22 +78,31 @@ public record ClusterSpec(String name, List<Endpoint> endpoints, BalancingPolicy
 
     public ClusterSpec withEndpoints(List<Endpoint> newEndpoints) {
         return new ClusterSpec(name, newEndpoints, policy, hashOn, protocol, connectTimeout,
-                maxConnectionsPerEndpoint);
+                maxConnectionsPerEndpoint, panicThresholdPercent, slowStart);
     }
 
     public ClusterSpec withProtocol(Protocol p) {
-        return new ClusterSpec(name, endpoints, policy, hashOn, p, connectTimeout, maxConnectionsPerEndpoint);
+        return new ClusterSpec(name, endpoints, policy, hashOn, p, connectTimeout, maxConnectionsPerEndpoint,
+                panicThresholdPercent, slowStart);
     }
 
     public ClusterSpec withHashOn(HashOn h) {
-        return new ClusterSpec(name, endpoints, policy, h, protocol, connectTimeout, maxConnectionsPerEndpoint);
+        return new ClusterSpec(name, endpoints, policy, h, protocol, connectTimeout, maxConnectionsPerEndpoint,
+                panicThresholdPercent, slowStart);
     }
 
     public ClusterSpec withConnectTimeout(Duration d) {
-        return new ClusterSpec(name, endpoints, policy, hashOn, protocol, d, maxConnectionsPerEndpoint);
+        return new ClusterSpec(name, endpoints, policy, hashOn, protocol, d, maxConnectionsPerEndpoint,
+                panicThresholdPercent, slowStart);
     }
 
     /** True when both specs need the same connections (so pools can be kept across an apply). */
+    /** The same cluster with another panic threshold and slow start (null: none). */
+    public ClusterSpec withHealthBalancing(int newPanicThresholdPercent, SlowStart newSlowStart) {
+        return new ClusterSpec(name, endpoints, policy, hashOn, protocol, connectTimeout, maxConnectionsPerEndpoint,
+                newPanicThresholdPercent, newSlowStart);
+    }
+
     boolean sameTransport(ClusterSpec other) {
         return protocol == other.protocol && connectTimeout.equals(other.connectTimeout)
                 && maxConnectionsPerEndpoint == other.maxConnectionsPerEndpoint;

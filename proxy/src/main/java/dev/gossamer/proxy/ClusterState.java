@@ -2,7 +2,9 @@ package dev.gossamer.proxy;
 
 import dev.gossamer.balancer.ActiveRequests;
 import dev.gossamer.balancer.Endpoint;
+import dev.gossamer.balancer.EndpointSelection;
 import dev.gossamer.balancer.Picker;
+import dev.gossamer.balancer.SlowStart;
 import dev.gossamer.common.Scheduler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,8 +17,10 @@ import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,6 +64,15 @@ final class ClusterState implements ActiveRequests {
     private List<Endpoint> all = List.of();
     private Predicate<Endpoint> filter = e -> true;
     private final Map<String, Dead> dead = new HashMap<>();
+    /** When each endpoint last became usable (ticker nanos), for slow start; absent = usable from the start. */
+    private final Map<String, Long> usableSince = new HashMap<>();
+    private Set<String> lastUsable = Set.of();
+    /** False until the first build with endpoints: those are the cluster's initial set and do not ramp. */
+    private boolean built;
+    private boolean panic;
+    private Scheduler.Cancellable rampTimer;
+    private final Counter panicEntered;
+    private final AtomicInteger panicGauge = new AtomicInteger();
 
     private record Dead(long untilNanos, Scheduler.Cancellable restore) {
     }
@@ -79,6 +92,8 @@ final class ClusterState implements ActiveRequests {
         this.connectErrors = registry.counter("gossamer.upstream.connect.errors", "cluster", name);
         this.timeouts = registry.counter("gossamer.upstream.timeouts", "cluster", name);
         this.resets = registry.counter("gossamer.upstream.resets", "cluster", name);
+        this.panicEntered = registry.counter("gossamer.panic.entered", "cluster", name);
+        registry.gauge("gossamer.panic", io.micrometer.core.instrument.Tags.of("cluster", name), panicGauge);
 
         HttpClientOptions o = new HttpClientOptions()
                 .setKeepAlive(true)
@@ -216,13 +231,19 @@ final class ClusterState implements ActiveRequests {
         return dead.containsKey(id);
     }
 
+    /**
+     * Builds the picker from: every endpoint, less those the health filter rejects (unless fewer than the panic
+     * threshold pass: then all of them), less those marked dead by a refused connect (unless that leaves none),
+     * with slow-start weights for endpoints that became usable within the window.
+     */
     private void rebuild() {
-        List<Endpoint> eligible = new ArrayList<>(all.size());
-        for (Endpoint e : all) {
-            if (filter.test(e)) {
-                eligible.add(e);
-            }
+        EndpointSelection selection = EndpointSelection.select(all, filter, spec.panicThresholdPercent());
+        if (selection.panic() && !panic) {
+            panicEntered.increment();
         }
+        panic = selection.panic();
+        panicGauge.set(panic ? 1 : 0);
+        List<Endpoint> eligible = selection.endpoints();
         List<Endpoint> alive = new ArrayList<>(eligible.size());
         for (Endpoint e : eligible) {
             if (!dead.containsKey(e.id())) {
@@ -230,7 +251,70 @@ final class ClusterState implements ActiveRequests {
             }
         }
         // All marked dead: try them anyway, a mark from one refused connect must never cause a 503.
-        picker = spec.policy().newPicker(alive.isEmpty() ? eligible : alive, this);
+        List<Endpoint> chosen = alive.isEmpty() ? eligible : alive;
+        picker = spec.policy().newPicker(slowStart(chosen), this);
+    }
+
+    /**
+     * Slow-start weights. Weights are scaled by 100 first so that weight-1 endpoints can ramp from 10%; smooth
+     * round robin divides by the gcd, so equal weights still give a cycle of n. Endpoints usable since the
+     * cluster was built do not ramp (Envoy ramps only hosts that join or recover later).
+     */
+    private List<Endpoint> slowStart(List<Endpoint> chosen) {
+        SlowStart ramp = spec.slowStart();
+        Set<String> usable = new HashSet<>();
+        chosen.forEach(e -> usable.add(e.id()));
+        long now = scheduler.ticker().nanoTime();
+        if (built) {
+            for (String id : usable) {
+                if (!lastUsable.contains(id)) {
+                    usableSince.put(id, now);
+                }
+            }
+        }
+        usableSince.keySet().retainAll(usable);
+        lastUsable = usable;
+        built |= !usable.isEmpty();
+        if (ramp == null || usableSince.isEmpty()) {
+            return chosen;
+        }
+        List<Endpoint> weighted = new ArrayList<>(chosen.size());
+        boolean ramping = false;
+        for (Endpoint e : chosen) {
+            int scaled = (int) Math.min(Endpoint.MAX_WEIGHT, (long) e.weight() * 100);
+            Long since = usableSince.get(e.id());
+            if (since == null) {
+                weighted.add(e.withWeight(scaled));
+                continue;
+            }
+            Duration age = Duration.ofNanos(now - since);
+            weighted.add(e.withWeight(ramp.weight(scaled, age)));
+            if (ramp.ramping(age)) {
+                ramping = true;
+            } else {
+                usableSince.remove(e.id());
+            }
+        }
+        if (ramping && rampTimer == null) {
+            // Re-weigh about ten times over the window, never more often than every 100 ms.
+            Duration step = ramp.window().dividedBy(10);
+            if (step.compareTo(RAMP_MIN_STEP) < 0) {
+                step = RAMP_MIN_STEP;
+            }
+            rampTimer = scheduler.schedule(step, this::rampTick);
+        }
+        return weighted;
+    }
+
+    private static final Duration RAMP_MIN_STEP = Duration.ofMillis(100);
+
+    private synchronized void rampTick() {
+        rampTimer = null;
+        rebuild();
+    }
+
+    synchronized boolean panic() {
+        return panic;
     }
 
     synchronized ClusterStatus status() {
@@ -245,12 +329,16 @@ final class ClusterState implements ActiveRequests {
                     s.connectFailures.sum(), s.resets.sum(), s.timeouts.sum(), s.http5xx.sum(),
                     answered == 0 ? 0 : s.latencySumNanos.sum() / 1e6 / answered));
         }
-        return new ClusterStatus(name, spec.policy().name(), protocol, active.get(), eps);
+        return new ClusterStatus(name, spec.policy().name(), protocol, active.get(), panic, eps);
     }
 
     synchronized void cancelTimers() {
         for (Dead d : dead.values()) {
             d.restore.cancel();
+        }
+        if (rampTimer != null) {
+            rampTimer.cancel();
+            rampTimer = null;
         }
     }
 

@@ -9,9 +9,10 @@ import java.util.List;
  * @param policy    balancing policy name
  * @param protocol  upstream protocol
  * @param active    requests in flight to the cluster
+ * @param panic     whether panic mode is on: too few endpoints pass the health filter, so all are used
  * @param endpoints every endpoint known, including filtered and dead ones
  */
-public record ClusterStatus(String name, String policy, Protocol protocol, int active,
+public record ClusterStatus(String name, String policy, Protocol protocol, int active, boolean panic,
                             List<EndpointStatus> endpoints) {
 
     public ClusterStatus {

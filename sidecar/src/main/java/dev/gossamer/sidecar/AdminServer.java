@@ -122,6 +122,7 @@ final class AdminServer {
                     .put("policy", c.policy())
                     .put("protocol", c.protocol().name().toLowerCase(java.util.Locale.ROOT))
                     .put("active_requests", c.active())
+                    .put("panic", c.panic())
                     .put("endpoints", endpoints));
         }
         return new JsonObject().put("clusters", clusters);

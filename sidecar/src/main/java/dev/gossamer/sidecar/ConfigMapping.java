@@ -5,6 +5,7 @@ import dev.gossamer.balancer.Endpoint;
 import dev.gossamer.balancer.LeastRequestOptions;
 import dev.gossamer.balancer.MaglevOptions;
 import dev.gossamer.balancer.RingHashOptions;
+import dev.gossamer.balancer.SlowStart;
 import dev.gossamer.common.RandomSource;
 import dev.gossamer.config.BalancerConfig;
 import dev.gossamer.config.ClusterConfig;
@@ -72,8 +73,12 @@ final class ConfigMapping {
         List<Endpoint> endpoints = c.endpoints().map(ConfigMapping::endpoints).orElse(null);
         HashOn hashOn = c.balancer() instanceof BalancerConfig.ConsistentHash ch ? hashOn(ch.hashOn()) : HashOn.NONE;
         Protocol protocol = c.protocol() == ClusterConfig.Protocol.HTTP2 ? Protocol.HTTP2 : Protocol.HTTP1;
+        SlowStart slowStart = c.slowStart()
+                .map(ss -> new SlowStart(ss.window(), (int) Math.max(1, Math.round(ss.minWeightPercent()))))
+                .orElse(null);
         return new ClusterSpec(c.name(), endpoints, policy(c.balancer(), random), hashOn, protocol,
-                c.connectTimeout(), c.maxConnectionsPerEndpoint());
+                c.connectTimeout(), c.maxConnectionsPerEndpoint(), (int) Math.round(c.panicThresholdPercent()),
+                slowStart);
     }
 
     static List<Endpoint> endpoints(List<EndpointConfig> configs) {

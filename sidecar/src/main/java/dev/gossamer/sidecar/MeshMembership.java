@@ -172,7 +172,12 @@ final class MeshMembership {
     Future<Void> leave(Duration timeout) {
         checkers.forEach(ActiveHealthChecker::close);
         probers.forEach(VertxProber::close);
-        return membership.leave(timeout).transform(ar -> membership.close());
+        try {
+            return membership.leave(timeout).transform(ar -> membership.close());
+        } catch (RuntimeException e) {
+            // Vert.x already closed (the process is going down): nobody is left to tell.
+            return Future.failedFuture(e);
+        }
     }
 
     static MembershipOptions options(MembershipConfig m) {
