@@ -44,7 +44,7 @@ final class AdminServer {
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("content-type", PROMETHEUS_CONTENT_TYPE)
                 .end(sidecar.registry().scrape()));
-        router.get("/admin/clusters").handler(ctx -> json(ctx, 200, clusters()));
+        router.get("/admin/clusters").handler(ctx -> json(ctx, 200, clusters(sidecar)));
         router.get("/admin/config").handler(ctx -> json(ctx, 200, config()));
         router.get("/admin/members").handler(ctx -> json(ctx, 200, members(sidecar)));
         router.post("/admin/reload").handler(this::reload);
@@ -94,7 +94,8 @@ final class AdminServer {
         });
     }
 
-    JsonObject clusters() {
+    /** The body of {@code GET /admin/clusters}. */
+    static JsonObject clusters(Sidecar sidecar) {
         JsonArray clusters = new JsonArray();
         for (ClusterStatus c : sidecar.dataPlane().clusters()) {
             JsonArray endpoints = new JsonArray();

@@ -164,6 +164,9 @@ final class ClusterHealth implements AutoCloseable {
                 // field (or relies on our documented default of 5) expects it to eject.
                 .enforcingConsecutiveGatewayFailure(100)
                 .consecutiveLocalOriginFailure(c.consecutiveLocalOriginFailure())
+                // Count connect failures, resets and timeouts on their own (Envoy's split mode), so that
+                // consecutive_local_origin_failure means what it says and an HTTP 503 is not a dead socket.
+                .splitExternalLocalOriginErrors(true)
                 .interval(c.interval())
                 .baseEjectionTime(c.baseEjectionTime())
                 .maxEjectionTime(c.maxEjectionTime())

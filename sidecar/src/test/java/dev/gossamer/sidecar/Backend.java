@@ -42,6 +42,12 @@ final class Backend {
         });
     }
 
+    /** Starts on a given port (a restart of an instance that was killed). */
+    Future<Backend> startOn(int fixedPort) {
+        this.port = fixedPort;
+        return start();
+    }
+
     int port() {
         return port;
     }
