@@ -324,6 +324,8 @@ class MeshLoaderTest {
                     protocol: http2
                     balancer: {policy: consistent_hash, algorithm: ring, min_ring_size: 2048,
                                hash_on: {cookie: session}, bounded_load: 1.25}
+                  - name: d
+                    balancer: {policy: least_request, choice_count: 3}
                     slow_start: {window: 45s}
                 """;
         MeshConfig m = mesh(yaml);
@@ -342,6 +344,25 @@ class MeshLoaderTest {
         assertThat(c.balancer()).isEqualTo(new BalancerConfig.ConsistentHash(
                 BalancerConfig.ConsistentHash.Algorithm.RING, BalancerConfig.ConsistentHash.DEFAULT_TABLE_SIZE, 2048,
                 OptionalDouble.of(1.25), new HashOn(HashOn.Kind.COOKIE, "session")));
-        assertThat(c.slowStart()).contains(new SlowStartConfig(Duration.ofSeconds(45), 10));
+        assertThat(c.slowStart()).isEmpty();
+        ClusterConfig d = m.cluster("d").orElseThrow();
+        assertThat(d.endpoints()).isEmpty();
+        assertThat(d.balancer()).isEqualTo(new BalancerConfig.LeastRequest(3));
+        assertThat(d.slowStart()).contains(new SlowStartConfig(Duration.ofSeconds(45), 10));
+    }
+
+    @Test
+    void slowStartDoesNotFitConsistentHashing() {
+        String yaml = """
+                routes: []
+                clusters:
+                  - name: c
+                    endpoints: [127.0.0.1:80]
+                    balancer: {policy: consistent_hash, hash_on: {path: true}}
+                    slow_start: {window: 30s}
+                """;
+        assertThat(meshProblems(yaml)).containsExactly(
+                "mesh.yaml:6:17: clusters[0].slow_start: set on a consistent_hash cluster (expected: only with "
+                        + "round_robin, random or least_request)");
     }
 }

@@ -43,8 +43,8 @@ public record HealthCheckOptions(
     /** What a probe does. */
     public enum Protocol { HTTP, TCP }
 
-    /** 2xx and 3xx: a redirect still proves the process serves HTTP (Envoy accepts only 200 unless configured). */
-    public static final List<StatusRange> DEFAULT_EXPECTED_STATUSES = List.of(new StatusRange(200, 399));
+    /** Envoy's default: only 200 proves the check endpoint is healthy (a redirect may be a login page). */
+        public static final List<StatusRange> DEFAULT_EXPECTED_STATUSES = List.of(new StatusRange(200, 200));
     /** Envoy requires an interval; 5 s is the common choice (Kubernetes probes default to 10 s). */
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
     /** Generous for a LAN health endpoint, short enough to notice a hung process within one interval. */

@@ -20,8 +20,8 @@ class HealthCheckOptionsTest {
         assertThat(o.healthyThreshold()).isEqualTo(2);
         assertThat(o.hostHeader()).isNull();
         assertThat(o.accepts(200)).isTrue();
-        assertThat(o.accepts(302)).isTrue();
-        assertThat(o.accepts(399)).isTrue();
+        assertThat(o.accepts(204)).isFalse();
+        assertThat(o.accepts(302)).isFalse();
         assertThat(o.accepts(199)).isFalse();
         assertThat(o.accepts(400)).isFalse();
         assertThat(o.accepts(503)).isFalse();

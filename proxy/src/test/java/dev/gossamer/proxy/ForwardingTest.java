@@ -87,7 +87,8 @@ class ForwardingTest extends ProxyTestBase {
     @Test
     void emptyClusterIs503() {
         DataPlane p = startPlane(List.of(route("r", RouteMatch.ANY, "dyn")),
-                List.of(ClusterSpec.of("dyn", null, new TestRoundRobin())));
+                // Panic threshold 0: with the default, a fully filtered cluster would use every endpoint.
+                List.of(ClusterSpec.of("dyn", null, new TestRoundRobin()).withHealthBalancing(0, null)));
         HttpClientAgent c = client();
         assertReason(get(c, p.boundPort("in"), "/"), 503, "no healthy endpoint");
         Backend a = backend("a");
