@@ -21,7 +21,7 @@ public final class MembershipOptions {
     /** A UDP payload that fits a 1500-byte Ethernet MTU with IP/UDP headers to spare (memberlist UDPBufferSize). */
     public static final int DEFAULT_MAX_PACKET_SIZE = 1400;
     /** Two meshes on one network must use different names; this is the name when nobody chose one. */
-    public static final String DEFAULT_CLUSTER_NAME = "gossamer";
+    public static final String DEFAULT_CLUSTER_NAME = "default";
 
     private final String clusterName;
     private final Duration probeInterval;
