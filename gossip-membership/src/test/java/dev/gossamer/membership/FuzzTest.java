@@ -103,11 +103,11 @@ class FuzzTest {
         SwimNode target = nodes.get(0);
         List<Member> before = target.members();
         long sentBefore = target.stats().packetsSent();
-        WireCodec c = new WireCodec("gossamer", opts.keyring()); // valid for the target until mutated
-        WireCodec plain = new WireCodec("gossamer", null);
+        WireCodec c = new WireCodec(opts.clusterName(), opts.keyring()); // valid for the target until mutated
+        WireCodec plain = new WireCodec(opts.clusterName(), null);
         List<byte[]> corpus = new ArrayList<>(corpus(c));
         corpus.addAll(corpus(plain));
-        corpus.addAll(corpus(new WireCodec("gossamer", Keyring.of(WireCodecTest.K2))));
+        corpus.addAll(corpus(new WireCodec(opts.clusterName(), Keyring.of(WireCodecTest.K2))));
         corpus.addAll(corpus(new WireCodec("other-mesh", opts.keyring())));
         for (int i = 0; i < CASES; i++) {
             byte[] b = mutate(r, corpus, i);
