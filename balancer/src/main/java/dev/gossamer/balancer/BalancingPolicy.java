@@ -2,6 +2,7 @@ package dev.gossamer.balancer;
 
 import dev.gossamer.common.RandomSource;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A stateless balancing algorithm that builds immutable {@link Picker}s. The static factories name the policies;
@@ -63,7 +64,8 @@ public interface BalancingPolicy {
      * A retry walks on along the cycle to the next endpoint not excluded.
      */
     static BalancingPolicy roundRobin(RandomSource random) {
-        return new RoundRobinPolicy(random);
+        Objects.requireNonNull(random, "random");
+        return new Policy("round_robin", null, (eps, load) -> new RoundRobinPicker(eps, random));
     }
 
     /** {@link #random(RandomSource)} with production randomness. */
@@ -77,7 +79,8 @@ public interface BalancingPolicy {
      * 8 times, then takes the first endpoint after the drawn one that is not excluded.
      */
     static BalancingPolicy random(RandomSource random) {
-        return new RandomPolicy(random);
+        Objects.requireNonNull(random, "random");
+        return new Policy("random", null, (eps, load) -> new RandomPicker(eps, random));
     }
 
     /** {@link #ringHash(RingHashOptions, RandomSource)} with production randomness (used only without a key). */
@@ -98,7 +101,9 @@ public interface BalancingPolicy {
      * full endpoint (bounded load) walks on to the next point's owner.
      */
     static BalancingPolicy ringHash(RingHashOptions options, RandomSource random) {
-        return new HashPolicies.RingHash(options, random);
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(random, "random");
+        return new Policy("ring_hash", options, (eps, load) -> new RingHashPicker(eps, load, options, random));
     }
 
     /** {@link #maglev(MaglevOptions, RandomSource)} with production randomness (used only without a key). */
@@ -121,7 +126,9 @@ public interface BalancingPolicy {
      * (bounded load) walks on to the next slot.
      */
     static BalancingPolicy maglev(MaglevOptions options, RandomSource random) {
-        return new HashPolicies.Maglev(options, random);
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(random, "random");
+        return new Policy("maglev", options, (eps, load) -> new MaglevPicker(eps, load, options, random));
     }
 
     /** {@link #leastRequest(LeastRequestOptions, RandomSource)} with production randomness. */
@@ -142,6 +149,9 @@ public interface BalancingPolicy {
      * ratio as a cost between weighted candidates instead. Retries skip excluded candidates.
      */
     static BalancingPolicy leastRequest(LeastRequestOptions options, RandomSource random) {
-        return new HashPolicies.LeastRequest(options, random);
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(random, "random");
+        return new Policy("least_request", options,
+                (eps, load) -> new LeastRequestPicker(eps, load, options, random));
     }
 }
