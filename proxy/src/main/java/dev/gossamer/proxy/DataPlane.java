@@ -196,7 +196,12 @@ public final class DataPlane {
                 .setHandle100ContinueAutomatically(true)
                 .setTcpNoDelay(true)
                 .setDecompressionSupported(false)
-                .setCompressionSupported(false);
+                .setCompressionSupported(false)
+                // The proxy never terminates WebSockets (it tunnels the upgrade to the upstream), so Netty's
+                // extension handler would only sit in every HTTP/1.1 connection's pipeline, and could negotiate
+                // deflate on the proxy's own hop of a tunnel.
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false);
         long idle = options.downstreamIdleTimeout().toMillis();
         if (idle > 0) {
             o.setIdleTimeoutUnit(TimeUnit.MILLISECONDS).setIdleTimeout((int) Math.min(Integer.MAX_VALUE, idle));
@@ -400,6 +405,18 @@ public final class DataPlane {
     /** The routing table currently applied. */
     public RoutingTable routingTable() {
         return snapshot.table;
+    }
+
+    /**
+     * Runs {@code task} on {@code ctx} after {@code delay} unless cancelled: the per-request timers (route and
+     * per-try timeouts). With Vert.x timers it uses the event loop's timer queue directly (cheaper than a Vert.x
+     * timer, which costs a map entry and a context hop per request); any other scheduler keeps its own timing.
+     */
+    Scheduler.Cancellable scheduleOn(Context ctx, Duration delay, Runnable task) {
+        if (scheduler instanceof VertxScheduler vs) {
+            return vs.scheduleOn(ctx, delay, task);
+        }
+        return scheduler.schedule(delay, () -> ctx.runOnContext(v -> task.run()));
     }
 
     // Every sidecar must map a key to the same value, so the balancer's one hash function is used.

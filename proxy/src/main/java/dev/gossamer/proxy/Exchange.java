@@ -61,10 +61,12 @@ final class Exchange {
     private long replayBytes;
     private boolean inEnded;
 
-    private Set<Endpoint> tried = Set.of(); // grows only when a request is retried
+    private Endpoint firstTried; // the first try's endpoint, when the route may retry
+    private Set<Endpoint> tried = Set.of(); // every endpoint tried, built only when a request is retried
     private int tries;
     private Attempt current;
     private boolean responded;
+    private boolean outEnded; // the downstream response was ended with its last body chunk
     private boolean done;
     private Scheduler.Cancellable routeTimer;
     private boolean nextHoldsToken; // the next try holds a retry-budget token
@@ -152,7 +154,7 @@ final class Exchange {
             return;
         }
         if (route.timeout().compareTo(Duration.ZERO) > 0) {
-            routeTimer = dp.scheduler.schedule(route.timeout(), () -> ctx.runOnContext(guard(v -> onRouteTimeout())));
+            routeTimer = dp.scheduleOn(ctx, route.timeout(), this::fireRouteTimeout);
         }
         startAttempt();
     }
@@ -202,6 +204,10 @@ final class Exchange {
     private void startAttempt() {
         boolean token = nextHoldsToken;
         nextHoldsToken = false;
+        if (tries > 0 && tried.isEmpty() && firstTried != null) {
+            tried = new HashSet<>(4); // the first retry: only now is a set of tried endpoints worth building
+            tried.add(firstTried);
+        }
         PickResult r = cluster.picker().pick(tried.isEmpty() ? pickContext : pickContext.excluding(tried));
         if (!r.hasEndpoint()) {
             if (token) {
@@ -213,17 +219,18 @@ final class Exchange {
         Attempt a = new Attempt(r.endpoint(), token);
         current = a;
         if (route.retries().attempts() > 1) {
-            if (tried.isEmpty()) {
-                tried = new HashSet<>(4);
+            if (tries == 0) {
+                firstTried = a.ep;
+            } else {
+                tried.add(a.ep);
             }
-            tried.add(a.ep);
         }
         tries++;
         a.stats.active.incrementAndGet();
         a.stats.total.increment();
         Duration perTry = route.retries().perTryTimeout();
         if (perTry.compareTo(Duration.ZERO) > 0) {
-            a.tryTimer = dp.scheduler.schedule(perTry, () -> ctx.runOnContext(guard(v -> onTryTimeout(a))));
+            a.tryTimer = dp.scheduleOn(ctx, perTry, () -> fireTryTimeout(a));
         }
         RequestOptions ro = new RequestOptions()
                 .setServer(cluster.address(a.ep))
@@ -374,9 +381,20 @@ final class Exchange {
                 && in.method() != HttpMethod.HEAD && status != 204 && status != 304 && status >= 200) {
             out.setChunked(true);
         }
+        // An HTTP/1.x body with a Content-Length ends with its last byte (no trailers can follow), so that chunk
+        // goes out with the end of the response: head, body and end in one write down the pipeline.
+        long[] bodyLeft = {resp.version() != HttpVersion.HTTP_2 ? contentLength(resp) : -1};
         resp.handler(guard(buf -> {
-            if (done) {
+            if (done || outEnded) {
                 return;
+            }
+            if (bodyLeft[0] >= 0) {
+                bodyLeft[0] -= buf.length();
+                if (bodyLeft[0] == 0) {
+                    outEnded = true;
+                    out.end(buf);
+                    return;
+                }
             }
             out.write(buf);
             if (out.writeQueueFull()) {
@@ -390,7 +408,9 @@ final class Exchange {
             }
             cluster.resets.increment();
             endAttempt(a);
-            out.reset();
+            if (!outEnded) {
+                out.reset();
+            }
             finish(status);
         }));
         resp.endHandler(guard(v -> {
@@ -403,9 +423,42 @@ final class Exchange {
                 out.trailers().addAll(trailers);
             }
             endAttempt(a);
-            out.end();
+            if (!outEnded) {
+                out.end();
+            }
             finish(status);
         }));
+    }
+
+    /** The response's declared body length, or -1 when it has none or an unusable one. */
+    private static long contentLength(HttpClientResponse resp) {
+        String cl = resp.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (cl == null) {
+            return -1;
+        }
+        try {
+            long n = Long.parseLong(cl.trim());
+            return n > 0 ? n : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    // Timer callbacks run on this exchange's context; like every other callback, nothing they throw escapes.
+    private void fireRouteTimeout() {
+        try {
+            onRouteTimeout();
+        } catch (RuntimeException e) {
+            crash(e);
+        }
+    }
+
+    private void fireTryTimeout(Attempt a) {
+        try {
+            onTryTimeout(a);
+        } catch (RuntimeException e) {
+            crash(e);
+        }
     }
 
     private void onTryTimeout(Attempt a) {

@@ -71,6 +71,10 @@ final class Headers {
 
     /** Appends {@code value} to a comma-separated header, joining every existing line. */
     static void append(MultiMap headers, String name, String value) {
+        if (!headers.contains(name)) {
+            headers.set(name, value); // the common case, without building a list of the (no) old lines
+            return;
+        }
         java.util.List<String> old = headers.getAll(name);
         if (old.isEmpty()) {
             headers.set(name, value);

@@ -2,9 +2,13 @@ package dev.gossamer.proxy;
 
 import dev.gossamer.common.Scheduler;
 import dev.gossamer.common.Ticker;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link Scheduler} on Vert.x timers: the one adapter where {@code vertx.setTimer} is allowed.
@@ -28,6 +32,25 @@ public final class VertxScheduler implements Scheduler {
         long ms = Math.max(1, delay.toMillis());
         long id = vertx.setTimer(ms, t -> task.run());
         return () -> vertx.cancelTimer(id);
+    }
+
+    /**
+     * Runs {@code task} on {@code ctx} after {@code delay}, unless cancelled first. For per-request deadlines: on an
+     * event-loop context this is one task in the event loop's own timer queue, without the Vert.x timer map and
+     * without a hop through {@code runOnContext} when it fires. Any other context falls back to {@link #schedule}.
+     * Unlike {@link #schedule}, the timer is not cancelled when the context's verticle is undeployed; the caller
+     * must cope with a late run (a finished request ignores it).
+     *
+     * <p>Threading: may be called from any thread; the returned handle may be cancelled from any thread.
+     */
+    Cancellable scheduleOn(Context ctx, Duration delay, Runnable task) {
+        long ms = Math.max(1, delay.toMillis());
+        if (ctx instanceof ContextInternal ci && ci.isEventLoopContext()) {
+            ScheduledFuture<?> f = ci.nettyEventLoop().schedule(() -> ci.emit(v -> task.run()), ms,
+                    TimeUnit.MILLISECONDS);
+            return () -> f.cancel(false);
+        }
+        return schedule(delay, () -> ctx.runOnContext(v -> task.run()));
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
@@ -90,6 +91,54 @@ class StreamingTest extends ProxyTestBase {
         assertThat(received).isEqualTo(TOTAL);
         assertThat(writtenAtFirstByte.get()).as("backend bytes written when the client saw the first byte")
                 .isBetween(0L, TOTAL / 2);
+    }
+
+    @Test
+    void contentLengthBodyInManyChunksArrivesWholeAndEndsOnce() {
+        // A body with Content-Length is ended with its last chunk; every earlier chunk must still stream through.
+        long total = 8L * 1024 * 1024;
+        Backend a = backend("a");
+        AtomicLong backendWritten = new AtomicLong();
+        a.behaviour = req -> {
+            HttpServerResponse resp = req.response().putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(total));
+            writeFixed(resp, backendWritten, total);
+        };
+        DataPlane p = startPlane(List.of(route("r", RouteMatch.ANY, "c")), List.of(cluster("c", a.endpoint())));
+        HttpClientAgent c = client();
+        for (int i = 0; i < 3; i++) { // the same keep-alive connections are reused: each response ended cleanly
+            backendWritten.set(0);
+            String[] head = new String[2];
+            long received = await(c.request(new RequestOptions().setHost(HOST).setPort(p.boundPort("in"))
+                    .setURI("/fixed")).compose(req -> req.send()).compose(resp -> {
+                        head[0] = resp.getHeader(HttpHeaders.CONTENT_LENGTH);
+                        head[1] = resp.getHeader(HttpHeaders.TRANSFER_ENCODING);
+                        AtomicLong got = new AtomicLong();
+                        Promise<Long> done = Promise.promise();
+                        resp.handler(b -> got.addAndGet(b.length()));
+                        resp.endHandler(v -> done.complete(got.get()));
+                        return done.future();
+                    }));
+            assertThat(received).as("round " + i).isEqualTo(total);
+            assertThat(head[0]).as("round " + i).isEqualTo(Long.toString(total));
+            assertThat(head[1]).as("round " + i).isNull();
+        }
+        eventually("3 answers recorded as 2xx", () -> registry.find("gossamer.requests").tag("route", "r")
+                .tag("status_class", "2xx").counter() != null
+                && registry.find("gossamer.requests").tag("route", "r").tag("status_class", "2xx").counter()
+                        .count() == 3.0);
+        eventually("no request left active", () -> p.activeRequests() == 0);
+    }
+
+    private static void writeFixed(HttpServerResponse resp, AtomicLong written, long total) {
+        while (written.get() < total) {
+            if (resp.writeQueueFull()) {
+                resp.drainHandler(v -> writeFixed(resp, written, total));
+                return;
+            }
+            resp.write(CHUNK);
+            written.addAndGet(CHUNK.length());
+        }
+        resp.end();
     }
 
     private static void write(HttpServerResponse resp, AtomicLong written) {
