@@ -53,8 +53,8 @@ GOSSAMER_PORT=18192
 GOSSAMER_ADMIN_PORT=18193
 PER_TRY_TIMEOUT_MS=500
 
-die() { echo "run.sh: $*" >&2; exit 1; }
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+# shellcheck source=bench/lib.sh
+source "$HERE/../lib.sh"
 
 for v in RATE CONNS DURATION FAIL_AT WARMUP POLL_MS LOADGEN_CPU SERVER_CPU; do
   [[ "${!v}" =~ ^[0-9]+$ ]] || die "$v: ${!v} (expected: a non-negative integer)"
@@ -69,28 +69,8 @@ NCPU="$(nproc)"
 ((LOADGEN_CPU < NCPU && SERVER_CPU < NCPU)) || die "LOADGEN_CPU/SERVER_CPU: $LOADGEN_CPU/$SERVER_CPU (expected: < nproc=$NCPU)"
 
 # ---------------------------------------------------------------- install peers (idempotent; as bench/load)
-install_peers() {
-  local missing=()
-  command -v haproxy >/dev/null || missing+=(haproxy)
-  command -v h2load >/dev/null || missing+=(nghttp2-client)
-  command -v curl >/dev/null || missing+=(curl)
-  command -v python3 >/dev/null || missing+=(python3)
-  command -v taskset >/dev/null || missing+=(util-linux)
-  command -v ss >/dev/null || missing+=(iproute2)
-  command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
-  ((${#missing[@]} == 0)) && return 0
-  log "installing: ${missing[*]}"
-  local own_policy=0   # keep the packages' own services from starting
-  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && own_policy=1
-  fi
-  local rc=0
-  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"; } \
-    >&2 || rc=$?
-  ((own_policy)) && rm -f /usr/sbin/policy-rc.d
-  ((rc == 0)) || die "apt-get install ${missing[*]} failed (rc=$rc)"
-}
-install_peers
+install_missing haproxy:haproxy h2load:nghttp2-client curl:curl python3:python3 taskset:util-linux ss:iproute2 \
+  java:openjdk-17-jre-headless
 # The real interpreter, not a version-manager shim: the shim is slow to start and runs extra processes.
 PY="$(python3 -c 'import sys; print(sys.executable)')"
 
@@ -107,18 +87,6 @@ mkdir -p "$OUT/raw"
 STARTED_PIDS=()   # process-group leaders (setsid)
 WATCHDOG_PID=""
 
-stop_group() {  # stop_group PID...: TERM, wait up to 5 s, then KILL
-  local p alive
-  for p in "$@"; do kill -TERM -- "-$p" 2>/dev/null || true; done
-  for _ in $(seq 50); do
-    alive=0
-    for p in "$@"; do kill -0 "$p" 2>/dev/null && alive=1; done
-    ((alive)) || break
-    sleep 0.1
-  done
-  for p in "$@"; do kill -KILL -- "-$p" 2>/dev/null || true; done
-  for p in "$@"; do wait "$p" 2>/dev/null || true; done
-}
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM

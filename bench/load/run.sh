@@ -46,8 +46,8 @@ NGINX_PORT=18091
 GOSSAMER_PORT=18092
 GOSSAMER_ADMIN_PORT=18093
 
-die() { echo "run.sh: $*" >&2; exit 1; }
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+# shellcheck source=bench/lib.sh
+source "$HERE/../lib.sh"
 
 for v in ROUNDS DURATION WARMUP CONNS RATE RATE_CONNS LOADGEN_CPU SERVER_CPU; do
   [[ "${!v}" =~ ^[0-9]+$ ]] || die "$v: ${!v} (expected: a non-negative integer)"
@@ -64,30 +64,8 @@ NCPU="$(nproc)"
 ((LOADGEN_CPU < NCPU && SERVER_CPU < NCPU)) || die "LOADGEN_CPU/SERVER_CPU: $LOADGEN_CPU/$SERVER_CPU (expected: < nproc=$NCPU)"
 
 # ---------------------------------------------------------------- install peers (idempotent)
-install_peers() {
-  local missing=()
-  command -v haproxy >/dev/null || missing+=(haproxy)
-  command -v nginx >/dev/null || missing+=(nginx-light)
-  command -v wrk >/dev/null || missing+=(wrk)
-  command -v h2load >/dev/null || missing+=(nghttp2-client)
-  command -v curl >/dev/null || missing+=(curl)
-  command -v taskset >/dev/null || missing+=(util-linux)
-  command -v ss >/dev/null || missing+=(iproute2)
-  command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
-  ((${#missing[@]} == 0)) && return 0
-  log "installing: ${missing[*]}"
-  # Keep the packages' own services (nginx/haproxy on :80) from starting; restore the policy afterwards.
-  local own_policy=0
-  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && own_policy=1
-  fi
-  local rc=0
-  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"; } \
-    >&2 || rc=$?
-  ((own_policy)) && rm -f /usr/sbin/policy-rc.d
-  ((rc == 0)) || die "apt-get install ${missing[*]} failed (rc=$rc)"
-}
-install_peers
+install_missing haproxy:haproxy nginx:nginx-light wrk:wrk h2load:nghttp2-client curl:curl taskset:util-linux \
+  ss:iproute2 java:openjdk-17-jre-headless
 
 # ---------------------------------------------------------------- working dir, process bookkeeping, cleanup
 WORK="$(mktemp -d /tmp/gossamer-loadbench.XXXXXX)"
@@ -101,15 +79,7 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   [[ -n "$WATCHDOG_PID" ]] && kill -TERM -- "-$WATCHDOG_PID" 2>/dev/null || true
-  local p
-  for p in "${STARTED_PIDS[@]}"; do kill -TERM -- "-$p" 2>/dev/null || true; done
-  for _ in $(seq 50); do
-    local alive=0
-    for p in "${STARTED_PIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
-    ((alive)) || break
-    sleep 0.1
-  done
-  for p in "${STARTED_PIDS[@]}"; do kill -KILL -- "-$p" 2>/dev/null || true; done
+  ((${#STARTED_PIDS[@]})) && stop_group "${STARTED_PIDS[@]}"
   cp -f "$WORK"/*.conf "$WORK"/*.cfg "$WORK"/*.yaml "$WORK"/*.log "$OUT/raw/" 2>/dev/null || true
   rm -rf "$WORK"
   exit "$rc"
