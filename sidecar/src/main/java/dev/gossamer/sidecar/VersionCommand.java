@@ -31,13 +31,20 @@ final class VersionCommand implements Runnable {
     }
 
     static String[] versionLines() {
-        Package vertx = io.vertx.core.Vertx.class.getPackage();
-        String vertxVersion = vertx.getImplementationVersion() != null ? vertx.getImplementationVersion() : "5";
         return new String[] {
             "gossamer " + version(),
             "java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")",
-            "vert.x " + vertxVersion
+            "vert.x " + vertxVersion()
         };
+    }
+
+    /** Vert.x core ships its version as a resource; a shaded jar has no per-package manifest to ask. */
+    static String vertxVersion() {
+        try (InputStream in = io.vertx.core.Vertx.class.getResourceAsStream("/META-INF/vertx/vertx-version.txt")) {
+            return in == null ? "unknown" : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     /** Feeds {@code gossamer --version}. */
