@@ -128,7 +128,8 @@ class VertxProberTest {
         int before = connections.get();
         try (VertxProber p = VertxProber.create(vertx, o)) {
             for (int i = 0; i < 5; i++) {
-                assertThat(await(p.probe(serverTarget(), TIMEOUT)).healthy()).isTrue();
+                ProbeResult r = await(p.probe(serverTarget(), TIMEOUT));
+                assertThat(r.healthy()).as("probe %d: %s", i, r).isTrue();
             }
         }
         assertThat(lastHost.get()).isEqualTo("orders.internal");
