@@ -65,6 +65,8 @@ public final class Sidecar {
     private final Scheduler scheduler;
     /** Per-cluster health (active checks, outlier detection); replaced as a whole on every mesh apply. */
     private volatile Map<String, ClusterHealth> health = Map.of();
+    /** The endpoints last given to each membership-driven cluster; guarded by this. */
+    private final Map<String, List<dev.gossamer.balancer.Endpoint>> lastDynamic = new HashMap<>();
     private volatile MeshConfigState meshState = MeshConfigState.NONE;
     private volatile boolean ready;
     private volatile Future<Void> shutdown;
@@ -213,7 +215,7 @@ public final class Sidecar {
         ConfigMapping.Routing routing = ConfigMapping.routing(result.value(), config.listenerNames(), random);
         dataPlane.apply(routing.routes(), routing.clusters());
         applyHealth(result.value());
-        refreshDynamicEndpoints(result.value());
+        refreshDynamicEndpoints(result.value(), true);
         meshState = meshState.withApplied(digest, file.toString(), wallClock.currentTimeMillis(), text,
                 result.value());
         if (!ready && admin != null && !dataPlane.draining()) {
@@ -270,11 +272,16 @@ public final class Sidecar {
     private void refreshDynamicEndpoints() {
         MeshConfig mesh = meshState.mesh();
         if (mesh != null) {
-            refreshDynamicEndpoints(mesh);
+            refreshDynamicEndpoints(mesh, false);
         }
     }
 
-    private void refreshDynamicEndpoints(MeshConfig mesh) {
+    /**
+     * Most membership events (a suspicion, a refutation, another service's metadata) leave a cluster's endpoints
+     * as they were; those rebuild nothing. After a mesh apply every cluster is pushed ({@code force}), since its
+     * health state may be new.
+     */
+    private synchronized void refreshDynamicEndpoints(MeshConfig mesh, boolean force) {
         MeshMembership m = membership;
         if (m == null) {
             return;
@@ -282,6 +289,10 @@ public final class Sidecar {
         for (ClusterConfig c : mesh.clusters()) {
             if (c.endpoints().isEmpty()) {
                 List<dev.gossamer.balancer.Endpoint> eps = m.endpoints(c.name());
+                if (!force && eps.equals(lastDynamic.get(c.name()))) {
+                    continue;
+                }
+                lastDynamic.put(c.name(), eps);
                 dataPlane.setEndpoints(c.name(), eps);
                 ClusterHealth h = health.get(c.name());
                 if (h != null) {
