@@ -169,7 +169,13 @@ public final class Sidecar {
                     log.info("node {} ready: listeners {}, admin on {}", config.node().id(), listenerSummary(),
                             adminAddress());
                 })
-                .onFailure(err -> dataPlane.drain(Duration.ZERO));
+                .onFailure(err -> {
+                    dataPlane.drain(Duration.ZERO);
+                    MeshMembership m = membership;
+                    if (m != null) {
+                        m.leave(Duration.ofMillis(500)); // a node that cannot serve must not stay advertised
+                    }
+                });
     }
 
     /** A mesh config that failed validation; its message lists every problem, one per line. */
