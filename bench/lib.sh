@@ -1,5 +1,9 @@
+# shellcheck shell=bash
 # Shared by bench/load/run.sh and bench/failover/run.sh: logging, installing peers from Debian's packages, and
 # stopping process groups. Source it after `set -euo pipefail`.
+
+# The sidecar's JVM in every benchmark, so their figures compare: small heap, SerialGC, one CPU's worth of threads.
+: "${GOSSAMER_JAVA_OPTS:=-XX:+UseSerialGC -Xms64m -Xmx256m -XX:ActiveProcessorCount=1 -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+ExitOnOutOfMemoryError}"
 
 die() { echo "run.sh: $*" >&2; exit 1; }
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
@@ -36,4 +40,19 @@ stop_group() {
   done
   for p in "$@"; do kill -KILL -- "-$p" 2>/dev/null || true; done
   for p in "$@"; do wait "$p" 2>/dev/null || true; done
+}
+
+# require_integers VAR...: every named variable holds a non-negative integer.
+require_integers() {
+  local v
+  for v in "$@"; do
+    [[ "${!v}" =~ ^[0-9]+$ ]] || die "$v: ${!v} (expected: a non-negative integer)"
+  done
+}
+
+# require_root_and_cpus: root (apt-get, taskset) and LOADGEN_CPU/SERVER_CPU on this machine; sets NCPU.
+require_root_and_cpus() {
+  [[ "$(id -u)" == 0 ]] || die "must run as root (installs packages, pins cores)"
+  NCPU="$(nproc)"
+  ((LOADGEN_CPU < NCPU && SERVER_CPU < NCPU)) || die "LOADGEN_CPU/SERVER_CPU: $LOADGEN_CPU/$SERVER_CPU (expected: < nproc=$NCPU)"
 }

@@ -19,7 +19,7 @@
 #   HAPROXY_CHECK="check inter 2s fall 3 rise 2"   extra server options (empty: no active checks)
 #   LOADGEN_CPU=0 SERVER_CPU=1
 #   GOSSAMER_JAR=/tmp/gossamer-failover.jar (copied from sidecar/target/gossamer.jar when missing)
-#   GOSSAMER_JAVA_OPTS  (default: the load benchmark's)
+#   GOSSAMER_JAVA_OPTS  (default in ../lib.sh, shared with the load benchmark)
 #   RESULTS_DIR=bench/failover/results
 set -euo pipefail
 
@@ -43,7 +43,6 @@ HAPROXY_CHECK="${HAPROXY_CHECK-check inter 2s fall 3 rise 2}"
 LOADGEN_CPU="${LOADGEN_CPU:-0}"
 SERVER_CPU="${SERVER_CPU:-1}"
 GOSSAMER_JAR="${GOSSAMER_JAR:-/tmp/gossamer-failover.jar}"
-GOSSAMER_JAVA_OPTS="${GOSSAMER_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx256m -XX:ActiveProcessorCount=1 -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+ExitOnOutOfMemoryError}"
 RESULTS_DIR="${RESULTS_DIR:-$HERE/results}"
 
 BACKEND_PORTS=(18181 18182 18183)
@@ -56,17 +55,13 @@ PER_TRY_TIMEOUT_MS=500
 # shellcheck source=bench/lib.sh
 source "$HERE/../lib.sh"
 
-for v in RATE CONNS DURATION FAIL_AT WARMUP POLL_MS LOADGEN_CPU SERVER_CPU; do
-  [[ "${!v}" =~ ^[0-9]+$ ]] || die "$v: ${!v} (expected: a non-negative integer)"
-done
+require_integers RATE CONNS DURATION FAIL_AT WARMUP POLL_MS LOADGEN_CPU SERVER_CPU
 ((CONNS > 0 && RATE % CONNS == 0)) || die "RATE: $RATE (expected: a multiple of CONNS=$CONNS)"
 ((FAIL_AT >= 2 && FAIL_AT + 3 <= DURATION)) || die "FAIL_AT: $FAIL_AT (expected: 2..DURATION-3 = $((DURATION - 3)))"
 ((POLL_MS > 0)) || die "POLL_MS: 0 (expected: > 0)"
 for p in $PROXIES; do case "$p" in gossamer|haproxy|haproxy-noto) ;; *) die "PROXIES: $p (expected: gossamer, haproxy, haproxy-noto)";; esac; done
 for f in $FAILURES; do case "$f" in kill|hang) ;; *) die "FAILURES: $f (expected: kill, hang)";; esac; done
-[[ "$(id -u)" == 0 ]] || die "must run as root (installs packages, pins cores)"
-NCPU="$(nproc)"
-((LOADGEN_CPU < NCPU && SERVER_CPU < NCPU)) || die "LOADGEN_CPU/SERVER_CPU: $LOADGEN_CPU/$SERVER_CPU (expected: < nproc=$NCPU)"
+require_root_and_cpus
 
 # ---------------------------------------------------------------- install peers (idempotent; as bench/load)
 install_missing haproxy:haproxy h2load:nghttp2-client curl:curl python3:python3 taskset:util-linux ss:iproute2 \

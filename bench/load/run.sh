@@ -16,7 +16,7 @@
 #   GOSSAMER_JAR=<repo>/sidecar/target/gossamer.jar   shaded sidecar jar
 #   GOSSAMER_BUILD=auto  auto: let the ./gossamer launcher (re)build the jar when missing or stale;
 #                        never: use GOSSAMER_JAR as it is
-#   GOSSAMER_JAVA_OPTS  JVM flags for Gossamer (default below, reported in the results)
+#   GOSSAMER_JAVA_OPTS  JVM flags for Gossamer (default in ../lib.sh, reported in the results)
 #   RESULTS_DIR=bench/load/results
 set -euo pipefail
 
@@ -36,7 +36,6 @@ SERVER_CPU="${SERVER_CPU:-1}"
 GOSSAMER_JAR="${GOSSAMER_JAR:-$ROOT/sidecar/target/gossamer.jar}"
 # Serial GC: the JVM is pinned to one core, where a parallel collector only adds thread switches.
 # Small fixed-floor heap as a sidecar would get; no AlwaysPreTouch so RSS shows pages really used.
-GOSSAMER_JAVA_OPTS="${GOSSAMER_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx256m -XX:ActiveProcessorCount=1 -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+ExitOnOutOfMemoryError}"
 RESULTS_DIR="${RESULTS_DIR:-$HERE/results}"
 GOSSAMER_BUILD="${GOSSAMER_BUILD:-auto}"
 
@@ -49,9 +48,7 @@ GOSSAMER_ADMIN_PORT=18093
 # shellcheck source=bench/lib.sh
 source "$HERE/../lib.sh"
 
-for v in ROUNDS DURATION WARMUP CONNS RATE RATE_CONNS LOADGEN_CPU SERVER_CPU; do
-  [[ "${!v}" =~ ^[0-9]+$ ]] || die "$v: ${!v} (expected: a non-negative integer)"
-done
+require_integers ROUNDS DURATION WARMUP CONNS RATE RATE_CONNS LOADGEN_CPU SERVER_CPU
 ((ROUNDS > 0)) || die "ROUNDS: $ROUNDS (expected: > 0)"
 ((DURATION > 0)) || die "DURATION: $DURATION (expected: > 0)"
 ((RATE_CONNS > 0 && RATE % RATE_CONNS == 0)) || die "RATE: $RATE (expected: a multiple of RATE_CONNS=$RATE_CONNS)"
@@ -59,9 +56,7 @@ for t in $TARGETS; do
   case "$t" in direct|haproxy|nginx|gossamer) ;; *) die "TARGETS: $t (expected: direct, haproxy, nginx, gossamer)";; esac
 done
 [[ " $TARGETS " == *" direct "* ]] || die "TARGETS: $TARGETS (expected: to include direct, the baseline)"
-[[ "$(id -u)" == 0 ]] || die "must run as root (installs packages, pins cores)"
-NCPU="$(nproc)"
-((LOADGEN_CPU < NCPU && SERVER_CPU < NCPU)) || die "LOADGEN_CPU/SERVER_CPU: $LOADGEN_CPU/$SERVER_CPU (expected: < nproc=$NCPU)"
+require_root_and_cpus
 
 # ---------------------------------------------------------------- install peers (idempotent)
 install_missing haproxy:haproxy nginx:nginx-light wrk:wrk h2load:nghttp2-client curl:curl taskset:util-linux \
