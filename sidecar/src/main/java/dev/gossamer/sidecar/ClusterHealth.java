@@ -55,10 +55,7 @@ final class ClusterHealth implements AutoCloseable {
                         .listener(ejected -> publish())
                         .build())
                 .orElse(null);
-        // The calling sidecar checks static endpoints itself; membership endpoints carry the health their own
-        // node checked and advertised by gossip.
-        boolean checkHere = config.healthCheck().isPresent() && config.endpoints().isPresent();
-        if (checkHere) {
+        if (checksHere(config)) {
             HealthCheckOptions options = checkOptions(config.healthCheck().get());
             this.prober = VertxProber.create(vertx, options);
             this.checks = HealthCheckGroup.builder(cluster, options, prober, scheduler)
@@ -75,10 +72,17 @@ final class ClusterHealth implements AutoCloseable {
     /** Health for {@code config}'s cluster, or empty when it has neither active checks nor outlier detection. */
     static Optional<ClusterHealth> of(ClusterConfig config, DataPlane dataPlane, Vertx vertx, Scheduler scheduler,
                                       RandomSource random, MeterRegistry registry) {
-        boolean any = config.outlierDetection().isPresent()
-                || (config.healthCheck().isPresent() && config.endpoints().isPresent());
+        boolean any = config.outlierDetection().isPresent() || checksHere(config);
         return any ? Optional.of(new ClusterHealth(config, dataPlane, vertx, scheduler, random, registry))
                 : Optional.empty();
+    }
+
+    /**
+     * The calling sidecar actively checks only static endpoints; endpoints from membership carry the health their
+     * own node checked and advertised by gossip.
+     */
+    private static boolean checksHere(ClusterConfig config) {
+        return config.healthCheck().isPresent() && config.endpoints().isPresent();
     }
 
     ClusterConfig config() {

@@ -111,7 +111,7 @@ public final class Sidecar {
                 .perEndpointMetrics(config.metrics().perEndpoint())
                 .build();
         this.scheduler = new VertxScheduler(vertx, runtime.ticker());
-        this.dataPlane = DataPlane.create(vertx, options, registry, runtime.ticker(), random);
+        this.dataPlane = DataPlane.create(vertx, options, registry, scheduler, random);
         dataPlane.addOutcomeListener((cluster, endpoint, outcome, latencyNanos) -> {
             ClusterHealth h = health.get(cluster);
             if (h != null) {
