@@ -1,7 +1,9 @@
 package dev.gossamer.health;
 
 import io.netty.channel.ConnectTimeoutException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -38,9 +40,11 @@ public final class VertxProber implements Prober, AutoCloseable {
     private final HealthCheckOptions options;
     private final HttpClient httpClient;
     private final NetClient netClient;
+    private final Vertx vertx;
 
     private VertxProber(Vertx vertx, HealthCheckOptions options) {
         this.options = Objects.requireNonNull(options, "options");
+        this.vertx = vertx;
         if (options.protocol() == HealthCheckOptions.Protocol.HTTP) {
             this.httpClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
                     new PoolOptions().setHttp1MaxSize(POOL_SIZE_PER_TARGET));
@@ -58,8 +62,15 @@ public final class VertxProber implements Prober, AutoCloseable {
 
     @Override
     public Future<ProbeResult> probe(HealthTarget target, Duration timeout) {
-        Future<ProbeResult> f = httpClient != null ? httpProbe(target, timeout) : tcpProbe(target, timeout);
-        return f.recover(e -> Future.succeededFuture(classify(e, timeout)));
+        // A probe runs on a Vert.x context, so the response is handed over on its event loop before its body can
+        // end; from a plain thread the callback could run after the end, and reading the body then throws.
+        Context ctx = Vertx.currentContext() != null ? Vertx.currentContext() : vertx.getOrCreateContext();
+        Promise<ProbeResult> result = Promise.promise();
+        ctx.runOnContext(v -> {
+            Future<ProbeResult> f = httpClient != null ? httpProbe(target, timeout) : tcpProbe(target, timeout);
+            f.recover(e -> Future.succeededFuture(classify(e, timeout))).onComplete(result);
+        });
+        return result.future();
     }
 
     private Future<ProbeResult> httpProbe(HealthTarget target, Duration timeout) {

@@ -155,6 +155,9 @@ class VertxProberTest {
             PollUntil.await("unhealthy", Duration.ofSeconds(10), () -> g.state(t) == HealthState.UNHEALTHY);
             status.set(200);
             PollUntil.await("healthy again", Duration.ofSeconds(10), () -> g.state(t) == HealthState.HEALTHY);
+            // The listener runs just after the state changes (outside the checker's lock): wait for it too.
+            PollUntil.await("listener told of the recovery", Duration.ofSeconds(10),
+                    () -> seen.containsKey("UNHEALTHY->HEALTHY"));
             assertThat(seen.keySet()).contains("UNKNOWN->HEALTHY", "HEALTHY->UNHEALTHY", "UNHEALTHY->HEALTHY");
         } finally {
             status.set(200);
