@@ -17,6 +17,7 @@
 #   GOSSAMER_BUILD=auto  auto: let the ./gossamer launcher (re)build the jar when missing or stale;
 #                        never: use GOSSAMER_JAR as it is
 #   GOSSAMER_JAVA_OPTS  JVM flags for Gossamer (default in ../lib.sh, reported in the results)
+#   GOSSAMER_TRANSPORT=auto   gossamer run --transport: auto (io_uring, else epoll, else nio), io_uring, epoll, nio
 #   RESULTS_DIR=bench/load/results
 set -euo pipefail
 
@@ -25,6 +26,7 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 CMDLINE="$0 $*"
 
 TARGETS="${TARGETS:-direct haproxy nginx gossamer}"
+GOSSAMER_TRANSPORT="${GOSSAMER_TRANSPORT:-auto}"
 ROUNDS="${ROUNDS:-3}"
 DURATION="${DURATION:-10}"
 WARMUP="${WARMUP:-30}"
@@ -300,9 +302,10 @@ for t in $TARGETS; do
     gossamer)
       # shellcheck disable=SC2206
       jopts=($GOSSAMER_JAVA_OPTS)
-      GOSSAMER_CMD="java ${jopts[*]} -jar $GOSSAMER_JAR run --config sidecar.yaml --event-loops 1"
+      GOSSAMER_CMD="java ${jopts[*]} -jar $GOSSAMER_JAR run --config sidecar.yaml --event-loops 1 --transport $GOSSAMER_TRANSPORT"
       cd "$WORK"
-      start gossamer java "${jopts[@]}" -jar "$GOSSAMER_JAR" run --config "$WORK/sidecar.yaml" --event-loops 1; pid=$LAST_PID
+      start gossamer java "${jopts[@]}" -jar "$GOSSAMER_JAR" run --config "$WORK/sidecar.yaml" --event-loops 1 \
+        --transport "$GOSSAMER_TRANSPORT"; pid=$LAST_PID
       cd "$ROOT"
       URL[gossamer]="http://127.0.0.1:$GOSSAMER_PORT/"
       wait_http "http://127.0.0.1:$GOSSAMER_ADMIN_PORT/ready" 60 "$pid" \
@@ -471,7 +474,7 @@ summary="$(awk -F, -v targets="$TARGETS" '
   echo "- cores: load generator (wrk, h2load) on CPU $LOADGEN_CPU; proxy under test and the nginx backends (one process, worker_processes 1, three server blocks) on CPU $SERVER_CPU"
   echo "- direct = wrk/h2load straight to the nginx backend 127.0.0.1:${BACKEND_PORTS[0]} (the three backends share one nginx worker, so round robin would not change its cost)"
   echo "- max throughput: \`wrk -t1 -c$CONNS -d${DURATION}s --latency\`, HTTP/1.1 keep-alive; fixed rate: \`h2load --h1 -t1 -c$RATE_CONNS --rps=$((RATE / RATE_CONNS)) -D$DURATION\` (= $RATE req/s)"
-  [[ -n "$GOSSAMER_CMD" ]] && echo "- gossamer: \`$GOSSAMER_CMD\`"
+  [[ -n "$GOSSAMER_CMD" ]] && echo "- gossamer: \`$GOSSAMER_CMD\` (its log: $(grep -o '[a-z_]* transport, [0-9]* event loop(s)' "$WORK/gossamer.log" | head -1))"
   echo "- $ROUNDS interleaved rounds (order rotated each round), medians below; per-round rows in results.csv, raw tool output in raw/"
   echo
   echo "$summary"

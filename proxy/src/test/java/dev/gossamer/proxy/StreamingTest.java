@@ -129,6 +129,72 @@ class StreamingTest extends ProxyTestBase {
         eventually("no request left active", () -> p.activeRequests() == 0);
     }
 
+    @Test
+    void aBodyThatOutgrowsTheReplayBufferBeforeTheConnectionExistsArrivesWhole() {
+        // One connection per endpoint, held by a parked request: the upload's first try waits for the pool while
+        // its chunked body arrives, far more of it than the 64 KiB replay buffer. Once the connection frees, all
+        // of it must reach the backend in order, and none of it before.
+        long total = 4L * 1024 * 1024;
+        Backend a = backend("a");
+        Promise<Void> release = Promise.promise();
+        java.util.zip.CRC32 received = new java.util.zip.CRC32();
+        AtomicLong receivedBytes = new AtomicLong();
+        a.behaviour = req -> {
+            if (req.path().equals("/hold")) {
+                release.future().onComplete(v -> req.response().end("released"));
+                return;
+            }
+            req.handler(b -> {
+                received.update(b.getBytes());
+                receivedBytes.addAndGet(b.length());
+            });
+            req.endHandler(v -> req.response().end(Long.toString(received.getValue())));
+        };
+        ClusterSpec one = new ClusterSpec("c", List.of(a.endpoint()), new TestRoundRobin(), HashOn.NONE,
+                Protocol.HTTP1, java.time.Duration.ofSeconds(1), 1);
+        DataPlane p = startPlane(List.of(route("r", RouteMatch.ANY, "c")), List.of(one));
+        HttpClientAgent c = client();
+        int port = p.boundPort("in");
+        io.vertx.core.Future<Resp> held = send(c, port, HttpMethod.GET, "/hold", java.util.Map.of(), null);
+        eventually("the backend holds the only connection", () -> a.hits.get() == 1);
+
+        byte[] body = new byte[(int) total];
+        new java.util.Random(7).nextBytes(body);
+        java.util.zip.CRC32 sent = new java.util.zip.CRC32();
+        sent.update(body);
+        AtomicLong clientSent = new AtomicLong();
+        io.vertx.core.Future<Resp> upload = c.request(new RequestOptions().setHost(HOST).setPort(port)
+                .setMethod(HttpMethod.POST).setURI("/up")).compose(req -> {
+                    req.setChunked(true);
+                    pumpBody(req, Buffer.buffer(body), clientSent);
+                    return req.response().compose(resp -> resp.body().map(b -> new Resp(resp.statusCode(),
+                            resp.headers(), b.toString(), resp.version())));
+                });
+        eventually("the client sent well past the replay buffer", () -> clientSent.get() >= 512 * 1024);
+        assertThat(receivedBytes.get()).as("nothing reached the backend before the connection was free").isZero();
+        release.complete();
+
+        assertThat(await(held).body()).isEqualTo("released");
+        Resp r = await(upload);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(receivedBytes.get()).isEqualTo(total);
+        assertThat(r.body()).as("CRC32 of what the backend received").isEqualTo(Long.toString(sent.getValue()));
+    }
+
+    private static void pumpBody(HttpClientRequest req, Buffer body, AtomicLong sent) {
+        while (sent.get() < body.length()) {
+            if (req.writeQueueFull()) {
+                req.drainHandler(v -> pumpBody(req, body, sent));
+                return;
+            }
+            int from = (int) sent.get();
+            int to = Math.min(body.length(), from + 16 * 1024);
+            req.write(body.slice(from, to));
+            sent.set(to);
+        }
+        req.end();
+    }
+
     private static void writeFixed(HttpServerResponse resp, AtomicLong written, long total) {
         while (written.get() < total) {
             if (resp.writeQueueFull()) {

@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -73,6 +74,9 @@ final class DemoCommand implements Callable<Integer> {
             description = "node-1's admin API port (0 = any free; default ${DEFAULT-VALUE}).")
     int adminPort = 9901;
 
+    @Mixin
+    TransportOption transport = new TransportOption();
+
     @Option(names = "--requests", paramLabel = "N", description = "Requests per route (default ${DEFAULT-VALUE}).")
     int requests = 300;
 
@@ -93,6 +97,12 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Duration stopAfter = duration == null ? null : Durations.parse(duration);
+        try {
+            TransportOption.choose(transport.kind);
+        } catch (IllegalArgumentException e) {
+            System.err.println("--transport: " + e.getMessage());
+            return 2;
+        }
         Vertx backendsVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
         Path dir = Files.createTempDirectory("gossamer-demo");
         List<Vertx> nodeVertx = new ArrayList<>();
@@ -113,7 +123,7 @@ final class DemoCommand implements Callable<Integer> {
                     out.println("demo config invalid (a bug):\n" + cfg.problemsText());
                     return 1;
                 }
-                Vertx v = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+                Vertx v = transport.vertx(1);
                 nodeVertx.add(v);
                 Sidecar node = await(Sidecar.start(v, cfg.value(), Sidecar.Runtime.system(1)));
                 nodes.add(node);

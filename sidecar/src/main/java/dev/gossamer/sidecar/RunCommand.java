@@ -3,12 +3,12 @@ package dev.gossamer.sidecar;
 import dev.gossamer.config.ConfigResult;
 import dev.gossamer.config.SidecarConfig;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,6 +28,9 @@ final class RunCommand implements Callable<Integer> {
             description = "Event loops (and listener acceptors). Default: one per core (${DEFAULT-VALUE}).")
     int eventLoops = Math.max(1, java.lang.Runtime.getRuntime().availableProcessors());
 
+    @Mixin
+    TransportOption transport = new TransportOption();
+
     @Override
     public Integer call() throws InterruptedException {
         if (eventLoops < 1) {
@@ -40,7 +43,13 @@ final class RunCommand implements Callable<Integer> {
             loaded.problems().forEach(System.err::println);
             return 1;
         }
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
+        Vertx vertx;
+        try {
+            vertx = transport.vertx(eventLoops);
+        } catch (IllegalArgumentException e) {
+            System.err.println("--transport: " + e.getMessage());
+            return 2;
+        }
         Sidecar sidecar;
         try {
             sidecar = Sidecar.start(vertx, loaded.value(), runtime).toCompletionStage().toCompletableFuture().get();

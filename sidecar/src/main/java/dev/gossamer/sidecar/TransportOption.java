@@ -1,0 +1,63 @@
+package dev.gossamer.sidecar;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --transport}, shared by the commands that start sidecars, and the Vert.x instance built with it.
+ *
+ * <p>Why {@code auto} prefers io_uring: in this project's load benchmark (docs/performance.md) Netty's io_uring
+ * transport took the sidecar from about 1.6× HAProxy's CPU per request with Java NIO to about HAProxy's own,
+ * because it submits a loop iteration's reads and writes with one system call instead of one each, and a system
+ * call is dear on a virtual machine. Epoll sits between the two. Many container runtimes forbid io_uring (Docker's
+ * default seccomp profile, {@code kernel.io_uring_disabled}); Netty then reports it unavailable and {@code auto}
+ * falls back to epoll, then to NIO, so a sidecar always starts. Naming a transport that cannot load is an error,
+ * so a locked-down host never silently runs something other than what was asked for.
+ */
+final class TransportOption {
+
+    @Option(names = "--transport", paramLabel = "KIND",
+            description = "Socket transport: auto (io_uring, else epoll, else nio: the first that loads here), "
+                    + "io_uring, epoll or nio. Default: ${DEFAULT-VALUE}.")
+    String kind = "auto";
+
+    /** The transport {@code kind} names; {@link IllegalArgumentException} when it is unknown or cannot load. */
+    static Transport choose(String kind) {
+        return switch (kind) {
+            case "nio" -> Transport.NIO;
+            case "epoll" -> required(Transport.EPOLL, "epoll");
+            case "io_uring" -> required(Transport.IO_URING, "io_uring");
+            case "auto" -> usable(Transport.IO_URING) ? Transport.IO_URING
+                    : usable(Transport.EPOLL) ? Transport.EPOLL : Transport.NIO;
+            default -> throw new IllegalArgumentException(kind + " (expected: auto, io_uring, epoll or nio)");
+        };
+    }
+
+    /** A Vert.x with {@code eventLoops} event loops on the chosen transport; throws as {@link #choose} does. */
+    Vertx vertx(int eventLoops) {
+        Transport t = choose(kind);
+        Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(eventLoops)).withTransport(t)
+                .build();
+        LoggerFactory.getLogger(TransportOption.class).info("{} transport, {} event loop(s)", t.name(), eventLoops);
+        return vertx;
+    }
+
+    private static boolean usable(Transport t) {
+        return t != null && t.available();
+    }
+
+    private static Transport required(Transport t, String name) {
+        if (t == null) {
+            throw new IllegalArgumentException(name + " is not on the class path (expected: auto or nio)");
+        }
+        if (!t.available()) {
+            Throwable why = t.unavailabilityCause();
+            throw new IllegalArgumentException(name + " cannot load here: "
+                    + (why == null ? "unknown reason" : why.getMessage()) + " (expected: auto or nio)");
+        }
+        return t;
+    }
+}
