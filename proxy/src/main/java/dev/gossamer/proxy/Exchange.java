@@ -40,6 +40,11 @@ final class Exchange {
     static final String REASON = "x-gossamer-reason";
     private static final System.Logger LOG = System.getLogger(Exchange.class.getName());
     private static final int CLIENT_CLOSED = 499;
+    // Header names as Netty AsciiStrings: their hash is computed once, not on every lookup of every request.
+    private static final CharSequence X_REQUEST_ID = HttpHeaders.createOptimized("x-request-id");
+    private static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("x-forwarded-for");
+    private static final CharSequence X_FORWARDED_PROTO = HttpHeaders.createOptimized("x-forwarded-proto");
+    private static final CharSequence X_FORWARDED_HOST = HttpHeaders.createOptimized("x-forwarded-host");
 
     private final DataPlane dp;
     private final DataPlane.Snapshot snap;
@@ -129,7 +134,7 @@ final class Exchange {
         cluster = snap.clusters.get(route.cluster());
         cluster.active.incrementAndGet();
 
-        if (!in.headers().contains("x-request-id")) {
+        if (!in.headers().contains(X_REQUEST_ID)) {
             requestId = requestId();
         }
         pickContext = pickContext(cluster.spec().hashOn());
@@ -164,16 +169,16 @@ final class Exchange {
         Headers.copyEndToEnd(in.headers(), dst, true);
         SocketAddress remote = in.remoteAddress();
         if (remote != null && remote.hostAddress() != null) {
-            Headers.append(dst, "x-forwarded-for", remote.hostAddress());
+            Headers.append(dst, X_FORWARDED_FOR, remote.hostAddress());
         }
-        Headers.append(dst, "x-forwarded-proto", in.scheme() == null ? "http" : in.scheme());
+        Headers.append(dst, X_FORWARDED_PROTO, in.scheme() == null ? "http" : in.scheme());
         HostAndPort authority = in.authority();
         if (authority != null) {
-            Headers.append(dst, "x-forwarded-host",
+            Headers.append(dst, X_FORWARDED_HOST,
                     authority.port() > 0 ? authority.host() + ":" + authority.port() : authority.host());
         }
         if (requestId != null) {
-            dst.set("x-request-id", requestId);
+            dst.set(X_REQUEST_ID, requestId);
         }
     }
 

@@ -70,7 +70,7 @@ final class Headers {
     }
 
     /** Appends {@code value} to a comma-separated header, joining every existing line. */
-    static void append(MultiMap headers, String name, String value) {
+    static void append(MultiMap headers, CharSequence name, String value) {
         if (!headers.contains(name)) {
             headers.set(name, value); // the common case, without building a list of the (no) old lines
             return;
