@@ -2,6 +2,7 @@ package dev.gossamer.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
@@ -10,8 +11,12 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -137,7 +142,7 @@ class StreamingTest extends ProxyTestBase {
         long total = 4L * 1024 * 1024;
         Backend a = backend("a");
         Promise<Void> release = Promise.promise();
-        java.util.zip.CRC32 received = new java.util.zip.CRC32();
+        CRC32 received = new CRC32();
         AtomicLong receivedBytes = new AtomicLong();
         a.behaviour = req -> {
             if (req.path().equals("/hold")) {
@@ -151,19 +156,19 @@ class StreamingTest extends ProxyTestBase {
             req.endHandler(v -> req.response().end(Long.toString(received.getValue())));
         };
         ClusterSpec one = new ClusterSpec("c", List.of(a.endpoint()), new TestRoundRobin(), HashOn.NONE,
-                Protocol.HTTP1, java.time.Duration.ofSeconds(1), 1);
+                Protocol.HTTP1, Duration.ofSeconds(1), 1);
         DataPlane p = startPlane(List.of(route("r", RouteMatch.ANY, "c")), List.of(one));
         HttpClientAgent c = client();
         int port = p.boundPort("in");
-        io.vertx.core.Future<Resp> held = send(c, port, HttpMethod.GET, "/hold", java.util.Map.of(), null);
+        Future<Resp> held = send(c, port, HttpMethod.GET, "/hold", Map.of(), null);
         eventually("the backend holds the only connection", () -> a.hits.get() == 1);
 
         byte[] body = new byte[(int) total];
-        new java.util.Random(7).nextBytes(body);
-        java.util.zip.CRC32 sent = new java.util.zip.CRC32();
+        new Random(7).nextBytes(body);
+        CRC32 sent = new CRC32();
         sent.update(body);
         AtomicLong clientSent = new AtomicLong();
-        io.vertx.core.Future<Resp> upload = c.request(new RequestOptions().setHost(HOST).setPort(port)
+        Future<Resp> upload = c.request(new RequestOptions().setHost(HOST).setPort(port)
                 .setMethod(HttpMethod.POST).setURI("/up")).compose(req -> {
                     req.setChunked(true);
                     pumpBody(req, Buffer.buffer(body), clientSent);

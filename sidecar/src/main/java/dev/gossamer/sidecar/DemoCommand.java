@@ -97,12 +97,6 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Duration stopAfter = duration == null ? null : Durations.parse(duration);
-        try {
-            TransportOption.choose(transport.kind);
-        } catch (IllegalArgumentException e) {
-            System.err.println("--transport: " + e.getMessage());
-            return 2;
-        }
         Vertx backendsVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
         Path dir = Files.createTempDirectory("gossamer-demo");
         List<Vertx> nodeVertx = new ArrayList<>();

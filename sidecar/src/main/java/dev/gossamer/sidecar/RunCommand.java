@@ -43,13 +43,7 @@ final class RunCommand implements Callable<Integer> {
             loaded.problems().forEach(System.err::println);
             return 1;
         }
-        Vertx vertx;
-        try {
-            vertx = transport.vertx(eventLoops);
-        } catch (IllegalArgumentException e) {
-            System.err.println("--transport: " + e.getMessage());
-            return 2;
-        }
+        Vertx vertx = transport.vertx(eventLoops);
         Sidecar sidecar;
         try {
             sidecar = Sidecar.start(vertx, loaded.value(), runtime).toCompletionStage().toCompletableFuture().get();

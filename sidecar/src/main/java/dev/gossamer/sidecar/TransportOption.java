@@ -4,25 +4,27 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.transport.Transport;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code --transport}, shared by the commands that start sidecars, and the Vert.x instance built with it.
  *
  * <p>Why {@code auto} prefers io_uring: in this project's load benchmark (docs/performance.md) Netty's io_uring
- * transport took the sidecar from about 1.6× HAProxy's CPU per request with Java NIO to about HAProxy's own,
- * because it submits a loop iteration's reads and writes with one system call instead of one each, and a system
- * call is dear on a virtual machine. Epoll sits between the two. Many container runtimes forbid io_uring (Docker's
+ * transport took the sidecar from 1.6–2.0× HAProxy's CPU per request with Java NIO to 1.0–1.25×, because it
+ * submits a loop iteration's reads and writes with one system call instead of one each, and a system call is dear
+ * on a virtual machine. Epoll sits between the two. Many container runtimes forbid io_uring (Docker's
  * default seccomp profile, {@code kernel.io_uring_disabled}); Netty then reports it unavailable and {@code auto}
  * falls back to epoll, then to NIO, so a sidecar always starts. Naming a transport that cannot load is an error,
  * so a locked-down host never silently runs something other than what was asked for.
  */
 final class TransportOption {
 
-    @Option(names = "--transport", paramLabel = "KIND",
+    @Option(names = "--transport", paramLabel = "KIND", defaultValue = "auto", converter = Converter.class,
             description = "Socket transport: auto (io_uring, else epoll, else nio: the first that loads here), "
                     + "io_uring, epoll or nio. Default: ${DEFAULT-VALUE}.")
-    String kind = "auto";
+    Transport transport;
 
     /** The transport {@code kind} names; {@link IllegalArgumentException} when it is unknown or cannot load. */
     static Transport choose(String kind) {
@@ -36,13 +38,25 @@ final class TransportOption {
         };
     }
 
-    /** A Vert.x with {@code eventLoops} event loops on the chosen transport; throws as {@link #choose} does. */
+    /** A Vert.x with {@code eventLoops} event loops on the chosen transport. */
     Vertx vertx(int eventLoops) {
-        Transport t = choose(kind);
-        Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(eventLoops)).withTransport(t)
-                .build();
-        LoggerFactory.getLogger(TransportOption.class).info("{} transport, {} event loop(s)", t.name(), eventLoops);
+        Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(eventLoops))
+                .withTransport(transport).build();
+        LoggerFactory.getLogger(TransportOption.class).info("{} transport, {} event loop(s)", transport.name(),
+                eventLoops);
         return vertx;
+    }
+
+    /** Picocli's hook: a bad {@code --transport} is a usage error (exit 2) before anything starts. */
+    static final class Converter implements ITypeConverter<Transport> {
+        @Override
+        public Transport convert(String value) {
+            try {
+                return choose(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     private static boolean usable(Transport t) {
