@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Interleaved A/B of Gossamer variants beside HAProxy, for judging one change at a time on a shared machine.
+#
+# Every target runs at once, pinned with the nginx backends to SERVER_CPU; each is warmed, then short wrk windows
+# are taken in turn (HAProxy first in every round). Each variant's figures are divided by HAProxy's window of the
+# same round, so a slow minute of the host hits both sides of a ratio; medians over the rounds are printed.
+# run.sh stays the benchmark of record (one target at a time, latency at a fixed rate, RSS); this is the quick
+# comparison behind the "tried" lines of docs/performance.md.
+#
+# Usage (as root): bench/load/ab.sh "LABEL|JAR|JVM_FLAGS|RUN_ARGS" ...
+#   e.g. bench/load/ab.sh "nio|/tmp/g.jar||--transport nio" "uring|/tmp/g.jar||--transport io_uring"
+# Knobs (environment): ROUNDS=6  WINDOW=5 (seconds per wrk window)  WARMUP=20 (seconds per target)  CONNS=50
+#   LOADGEN_CPU=0  SERVER_CPU=1  GOSSAMER_JAVA_OPTS (default in ../lib.sh)
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROUNDS="${ROUNDS:-6}"
+WINDOW="${WINDOW:-5}"
+WARMUP="${WARMUP:-20}"
+CONNS="${CONNS:-50}"
+LOADGEN_CPU="${LOADGEN_CPU:-0}"
+SERVER_CPU="${SERVER_CPU:-1}"
+BACKEND_PORTS=(18081 18082 18083)
+HAPROXY_PORT=18090
+FIRST_PORT=18100 # variant i listens on FIRST_PORT+i, its admin API on FIRST_PORT+100+i
+
+# shellcheck source=bench/lib.sh
+source "$HERE/../lib.sh"
+require_integers ROUNDS WINDOW WARMUP CONNS LOADGEN_CPU SERVER_CPU
+((ROUNDS > 0 && WINDOW > 0)) || die "ROUNDS/WINDOW: $ROUNDS/$WINDOW (expected: > 0)"
+(($# > 0)) || die "usage: $0 \"LABEL|JAR|JVM_FLAGS|RUN_ARGS\" ... (expected: at least one variant)"
+require_root_and_cpus
+install_missing haproxy:haproxy nginx:nginx-light wrk:wrk curl:curl taskset:util-linux java:openjdk-17-jre-headless
+
+WORK="$(mktemp -d /tmp/gossamer-ab.XXXXXX)"
+PIDS=()
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  ((${#PIDS[@]})) && stop_group "${PIDS[@]}"
+  rm -rf "$WORK"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+start() { # start NAME CMD...: own session, pinned to SERVER_CPU; sets LAST_PID
+  local name=$1; shift
+  setsid taskset -c "$SERVER_CPU" "$@" >"$WORK/$name.log" 2>&1 </dev/null &
+  LAST_PID=$!
+  PIDS+=("$LAST_PID")
+}
+ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
+
+mkdir -p "$WORK/ngx"
+{
+  echo "worker_processes 1; daemon off; pid $WORK/ngx.pid; error_log $WORK/ngx-error.log;"
+  echo "events { worker_connections 4096; }"
+  echo "http { access_log off; keepalive_requests 100000000; keepalive_timeout 120s;"
+  for t in client_body proxy fastcgi uwsgi scgi; do echo "  ${t}_temp_path $WORK/ngx/$t;"; done
+  i=1
+  for p in "${BACKEND_PORTS[@]}"; do echo "  server { listen 127.0.0.1:$p; location / { return 200 \"$i\n\"; } }"; i=$((i + 1)); done
+  echo "}"
+} >"$WORK/backends.conf"
+{
+  printf 'global\n  nbthread 1\n  maxconn 4096\ndefaults\n  mode http\n  option http-keep-alive\n  http-reuse always\n'
+  printf '  timeout connect 5s\n  timeout client 30s\n  timeout server 30s\n  timeout http-keep-alive 120s\n'
+  printf 'frontend outbound\n  bind 127.0.0.1:%s\n  default_backend backends\nbackend backends\n  balance roundrobin\n' \
+    "$HAPROXY_PORT"
+  i=1
+  for p in "${BACKEND_PORTS[@]}"; do echo "  server b$i 127.0.0.1:$p"; i=$((i + 1)); done
+} >"$WORK/haproxy.cfg"
+endpoints="$(printf '127.0.0.1:%s, ' "${BACKEND_PORTS[@]}")"
+printf 'routes:\n  - {name: all, listener: outbound, match: {path_prefix: /}, cluster: backends, timeout: 15s}\n' \
+  >"$WORK/mesh.yaml"
+printf 'clusters:\n  - {name: backends, endpoints: [%s], balancer: {policy: round_robin}}\n' "${endpoints%, }" \
+  >>"$WORK/mesh.yaml"
+
+start backends nginx -p "$WORK" -c "$WORK/backends.conf"
+start haproxy haproxy -db -f "$WORK/haproxy.cfg"
+declare -A PID PORT
+LABELS=(haproxy)
+PID[haproxy]=$LAST_PID
+PORT[haproxy]=$HAPROXY_PORT
+i=0
+# shellcheck disable=SC2206
+jopts=($GOSSAMER_JAVA_OPTS)
+for v in "$@"; do
+  IFS='|' read -r label jar flags args <<<"$v"
+  [[ -n "$label" && -f "$jar" ]] || die "variant '$v' (expected: LABEL|JAR|JVM_FLAGS|RUN_ARGS with an existing JAR)"
+  [[ -z "${PID[$label]:-}" ]] || die "label $label used twice (expected: unique labels)"
+  i=$((i + 1))
+  port=$((FIRST_PORT + i))
+  printf 'node: {id: ab-%s}\nadmin: {address: 127.0.0.1:%s}\nlisteners:\n  - {name: outbound, address: 127.0.0.1:%s}\nmesh_config: %s\n' \
+    "$label" $((port + 100)) "$port" "$WORK/mesh.yaml" >"$WORK/$label.yaml"
+  # shellcheck disable=SC2086
+  start "$label" java "${jopts[@]}" $flags -jar "$jar" run --config "$WORK/$label.yaml" --event-loops 1 $args
+  PID[$label]=$LAST_PID
+  PORT[$label]=$port
+  LABELS+=("$label")
+done
+
+for l in "${LABELS[@]}"; do
+  ok=0
+  for _ in $(seq 150); do
+    curl -s -o /dev/null --max-time 1 "http://127.0.0.1:${PORT[$l]}/" && { ok=1; break; }
+    sleep 0.2
+  done
+  ((ok)) || die "$l does not answer on :${PORT[$l]}: $(tail -20 "$WORK/$l.log")"
+  log "warming $l for ${WARMUP}s $(grep -o '[a-z_]* transport' "$WORK/$l.log" | head -1)"
+  taskset -c "$LOADGEN_CPU" wrk -t1 -c"$CONNS" -d"${WARMUP}s" "http://127.0.0.1:${PORT[$l]}/" >/dev/null
+done
+
+for r in $(seq "$ROUNDS"); do
+  for l in "${LABELS[@]}"; do
+    t0=$(ticks "${PID[$l]}")
+    taskset -c "$LOADGEN_CPU" wrk -t1 -c"$CONNS" -d"${WINDOW}s" "http://127.0.0.1:${PORT[$l]}/" >"$WORK/wrk.out"
+    t1=$(ticks "${PID[$l]}")
+    n=$(awk '/requests in/ {print $1}' "$WORK/wrk.out")
+    bad=$(grep -cE 'Non-2xx|Socket errors' "$WORK/wrk.out" || true)
+    awk -v r="$r" -v l="$l" -v n="$n" -v d=$((t1 - t0)) -v w="$WINDOW" -v hz="$(getconf CLK_TCK)" -v bad="$bad" \
+      'BEGIN { printf "round %d %s rps %.0f cpu_us_per_req %.2f errors_lines %d\n", r, l, n / w, d * 1e6 / hz / n, bad }'
+  done
+done | tee "$WORK/windows.txt"
+
+awk '
+  { rps[$2, $3] = $5; cpu[$2, $3] = $7; if (!($3 in seen)) { seen[$3] = 1; order[++nl] = $3 }; rounds[$2] = 1 }
+  function median(a, n,   i, j, t) {
+    for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+    return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  }
+  END {
+    printf "\n| target | req/s (median) | CPU us/req (median) | req/s / HAProxy (median, min-max) | CPU / HAProxy (median) |\n|---|---|---|---|---|\n"
+    for (k = 1; k <= nl; k++) {
+      l = order[k]; n = 0
+      for (r in rounds) { n++; R[n] = rps[r, l]; C[n] = cpu[r, l]; Q[n] = rps[r, l] / rps[r, "haproxy"]; P[n] = cpu[r, l] / cpu[r, "haproxy"] }
+      mr = median(R, n); mc = median(C, n); mp = median(P, n); lo = 1e9; hi = 0
+      for (i = 1; i <= n; i++) { if (Q[i] < lo) lo = Q[i]; if (Q[i] > hi) hi = Q[i] }
+      mq = median(Q, n)
+      printf "| %s | %.0f | %.2f | %.3f (%.3f-%.3f) | %.3f |\n", l, mr, mc, mq, lo, hi, mp
+    }
+  }' "$WORK/windows.txt"
