@@ -53,9 +53,9 @@ final class AdminServer {
             json(ctx, 202, new JsonObject().put("draining", true));
         });
         router.post("/quitquitquit").handler(ctx -> {
-            // Answer first: the admin server itself closes at the end of the shutdown.
-            json(ctx, 202, new JsonObject().put("exiting", true));
-            sidecar.shutdown();
+            // Answer first, and shut down once the answer is written: the admin server itself closes at the end
+            // of the shutdown, and an HTTP/2 caller must see the answer before the GOAWAY.
+            json(ctx, 202, new JsonObject().put("exiting", true)).onComplete(v -> sidecar.shutdown());
         });
         router.get("/").handler(ctx -> ctx.response()
                 .putHeader("content-type", "text/html; charset=utf-8")
@@ -206,8 +206,8 @@ final class AdminServer {
         return a;
     }
 
-    private static void json(RoutingContext ctx, int status, JsonObject body) {
-        ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
+    private static Future<Void> json(RoutingContext ctx, int status, JsonObject body) {
+        return ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
                 .end(body.encodePrettily());
     }
 }
