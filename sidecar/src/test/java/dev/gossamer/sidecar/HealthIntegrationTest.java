@@ -2,8 +2,6 @@ package dev.gossamer.sidecar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gossamer.config.ConfigLoader;
-import dev.gossamer.config.SidecarConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,15 +66,7 @@ class HealthIntegrationTest {
         for (Backend b : backends) {
             eps.append(eps.length() == 0 ? "" : ", ").append("127.0.0.1:").append(b.port());
         }
-        Files.writeString(dir.resolve("sidecar.yaml"), """
-                node: {id: test-node}
-                admin: {address: 127.0.0.1:0}
-                listeners:
-                  - {name: outbound, address: 127.0.0.1:0}
-                mesh_config: ./mesh.yaml
-                drain: {timeout: 1s}
-                """);
-        Files.writeString(dir.resolve("mesh.yaml"), """
+        String mesh = """
                 routes:
                   - name: all
                     match: {path_prefix: /}
@@ -90,9 +79,8 @@ class HealthIntegrationTest {
                     balancer: {policy: round_robin}
                     connect_timeout: 500ms
                 %s
-                """.formatted(routeExtra, eps, clusterExtra));
-        SidecarConfig cfg = ConfigLoader.withSystemEnvironment().loadSidecar(dir.resolve("sidecar.yaml")).value();
-        sidecar = Await.result(Sidecar.start(vertx, cfg, Sidecar.Runtime.system(1)));
+                """.formatted(routeExtra, eps, clusterExtra);
+        sidecar = SingleNode.start(vertx, dir, "test-node", "1s", mesh);
     }
 
     private String get() {

@@ -2,8 +2,6 @@ package dev.gossamer.sidecar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gossamer.config.ConfigLoader;
-import dev.gossamer.config.SidecarConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -50,18 +48,7 @@ class SidecarTest {
     }
 
     private Sidecar start(String meshYaml) throws Exception {
-        Files.writeString(dir.resolve("sidecar.yaml"), """
-                node: {id: test-node}
-                admin: {address: 127.0.0.1:0}
-                listeners:
-                  - {name: outbound, address: 127.0.0.1:0}
-                mesh_config: ./mesh.yaml
-                drain: {timeout: 2s}
-                """);
-        Files.writeString(dir.resolve("mesh.yaml"), meshYaml);
-        ConfigLoader loader = ConfigLoader.withSystemEnvironment();
-        SidecarConfig cfg = loader.loadSidecar(dir.resolve("sidecar.yaml")).value();
-        sidecar = Await.result(Sidecar.start(vertx, cfg, Sidecar.Runtime.system(1)));
+        sidecar = SingleNode.start(vertx, dir, "test-node", "2s", meshYaml);
         return sidecar;
     }
 

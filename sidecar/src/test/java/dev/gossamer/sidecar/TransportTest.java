@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import dev.gossamer.config.ConfigLoader;
-import dev.gossamer.config.SidecarConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -19,7 +17,6 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.transport.Transport;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Random;
@@ -123,15 +120,7 @@ class TransportTest {
     }
 
     private Sidecar start() throws Exception {
-        Files.writeString(dir.resolve("sidecar.yaml"), """
-                node: {id: transport-node}
-                admin: {address: 127.0.0.1:0}
-                listeners:
-                  - {name: outbound, address: 127.0.0.1:0}
-                mesh_config: ./mesh.yaml
-                drain: {timeout: 2s}
-                """);
-        Files.writeString(dir.resolve("mesh.yaml"), """
+        return SingleNode.start(vertx, dir, "transport-node", "2s", """
                 routes:
                   - {name: echo, listener: outbound, match: {authority: echo}, cluster: echo, timeout: 10s}
                   - name: app
@@ -144,8 +133,6 @@ class TransportTest {
                   - {name: echo, endpoints: [127.0.0.1:%d], balancer: {policy: round_robin}}
                   - {name: app, endpoints: [127.0.0.1:%d, 127.0.0.1:%d, 127.0.0.1:%d], balancer: {policy: round_robin}}
                 """.formatted(echo.actualPort(), backends.port(0), backends.port(1), backends.port(2)));
-        SidecarConfig cfg = ConfigLoader.withSystemEnvironment().loadSidecar(dir.resolve("sidecar.yaml")).value();
-        return Await.result(Sidecar.start(vertx, cfg, Sidecar.Runtime.system(1)));
     }
 
     private static boolean available(Transport t) {
