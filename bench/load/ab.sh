@@ -26,6 +26,8 @@ FIRST_PORT=18100 # variant i listens on FIRST_PORT+i, its admin API on FIRST_POR
 
 # shellcheck source=bench/lib.sh
 source "$HERE/../lib.sh"
+# shellcheck source=bench/load/peers.sh
+source "$HERE/peers.sh"
 require_integers ROUNDS WINDOW WARMUP CONNS LOADGEN_CPU SERVER_CPU
 ((ROUNDS > 0 && WINDOW > 0)) || die "ROUNDS/WINDOW: $ROUNDS/$WINDOW (expected: > 0)"
 (($# > 0)) || die "usage: $0 \"LABEL|JAR|JVM_FLAGS|RUN_ARGS\" ... (expected: at least one variant)"
@@ -51,33 +53,12 @@ start() { # start NAME CMD...: own session, pinned to SERVER_CPU; sets LAST_PID
   LAST_PID=$!
   PIDS+=("$LAST_PID")
 }
-ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
 
-mkdir -p "$WORK/ngx"
-{
-  echo "worker_processes 1; daemon off; pid $WORK/ngx.pid; error_log $WORK/ngx-error.log;"
-  echo "events { worker_connections 4096; }"
-  echo "http { access_log off; keepalive_requests 100000000; keepalive_timeout 120s;"
-  for t in client_body proxy fastcgi uwsgi scgi; do echo "  ${t}_temp_path $WORK/ngx/$t;"; done
-  i=1
-  for p in "${BACKEND_PORTS[@]}"; do echo "  server { listen 127.0.0.1:$p; location / { return 200 \"$i\n\"; } }"; i=$((i + 1)); done
-  echo "}"
-} >"$WORK/backends.conf"
-{
-  printf 'global\n  nbthread 1\n  maxconn 4096\ndefaults\n  mode http\n  option http-keep-alive\n  http-reuse always\n'
-  printf '  timeout connect 5s\n  timeout client 30s\n  timeout server 30s\n  timeout http-keep-alive 120s\n'
-  printf 'frontend outbound\n  bind 127.0.0.1:%s\n  default_backend backends\nbackend backends\n  balance roundrobin\n' \
-    "$HAPROXY_PORT"
-  i=1
-  for p in "${BACKEND_PORTS[@]}"; do echo "  server b$i 127.0.0.1:$p"; i=$((i + 1)); done
-} >"$WORK/haproxy.cfg"
-endpoints="$(printf '127.0.0.1:%s, ' "${BACKEND_PORTS[@]}")"
-printf 'routes:\n  - {name: all, listener: outbound, match: {path_prefix: /}, cluster: backends, timeout: 15s}\n' \
-  >"$WORK/mesh.yaml"
-printf 'clusters:\n  - {name: backends, endpoints: [%s], balancer: {policy: round_robin}}\n' "${endpoints%, }" \
-  >>"$WORK/mesh.yaml"
+backend_nginx_conf >"$WORK/backend-nginx.conf"
+haproxy_cfg "$HAPROXY_PORT" >"$WORK/haproxy.cfg"
+bench_mesh_yaml >"$WORK/mesh.yaml"
 
-start backends nginx -p "$WORK" -c "$WORK/backends.conf"
+start backends nginx -e "$WORK/backend-error.log" -p "$WORK" -c "$WORK/backend-nginx.conf"
 start haproxy haproxy -db -f "$WORK/haproxy.cfg"
 declare -A PID PORT
 LABELS=(haproxy)
@@ -114,9 +95,9 @@ done
 
 for r in $(seq "$ROUNDS"); do
   for l in "${LABELS[@]}"; do
-    t0=$(ticks "${PID[$l]}")
+    t0=$(cpu_ticks "${PID[$l]}")
     taskset -c "$LOADGEN_CPU" wrk -t1 -c"$CONNS" -d"${WINDOW}s" "http://127.0.0.1:${PORT[$l]}/" >"$WORK/wrk.out"
-    t1=$(ticks "${PID[$l]}")
+    t1=$(cpu_ticks "${PID[$l]}")
     n=$(awk '/requests in/ {print $1}' "$WORK/wrk.out")
     bad=$(grep -cE 'Non-2xx|Socket errors' "$WORK/wrk.out" || true)
     awk -v r="$r" -v l="$l" -v n="$n" -v d=$((t1 - t0)) -v w="$WINDOW" -v hz="$(getconf CLK_TCK)" -v bad="$bad" \

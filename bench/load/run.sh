@@ -49,6 +49,8 @@ GOSSAMER_ADMIN_PORT=18093
 
 # shellcheck source=bench/lib.sh
 source "$HERE/../lib.sh"
+# shellcheck source=bench/load/peers.sh
+source "$HERE/peers.sh"
 
 require_integers ROUNDS DURATION WARMUP CONNS RATE RATE_CONNS LOADGEN_CPU SERVER_CPU
 ((ROUNDS > 0)) || die "ROUNDS: $ROUNDS (expected: > 0)"
@@ -135,16 +137,6 @@ wait_http() {
   return 1
 }
 
-# Sum of utime+stime (clock ticks) of the given pids; fields after the ')' of comm.
-cpu_ticks() {
-  local total=0 p rest
-  for p in "$@"; do
-    rest="$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null)" || continue
-    set -- $rest
-    total=$((total + ${12} + ${13}))   # fields 14 and 15 of stat, numbered after pid and comm
-  done
-  echo "$total"
-}
 rss_kb() {
   local total=0 p v
   for p in "$@"; do
@@ -164,43 +156,10 @@ for p in "${BACKEND_PORTS[@]}" $HAPROXY_PORT $NGINX_PORT $GOSSAMER_PORT $GOSSAME
   port_free "$p" || die "port 127.0.0.1:$p is in use (expected: free)"
 done
 
-nginx_common() {  # $1 = prefix name for temp paths
-  cat <<EOF
-worker_processes 1;
-daemon off;
-master_process on;
-pid $WORK/$1.pid;
-error_log $WORK/$1-error.log warn;
-events { worker_connections 4096; multi_accept on; }
-EOF
-}
-nginx_http_common() {
-  cat <<EOF
-  access_log off;
-  default_type text/plain;
-  client_body_temp_path $WORK/$1-tmp/body;
-  proxy_temp_path $WORK/$1-tmp/proxy;
-  fastcgi_temp_path $WORK/$1-tmp/fastcgi;
-  uwsgi_temp_path $WORK/$1-tmp/uwsgi;
-  scgi_temp_path $WORK/$1-tmp/scgi;
-  # The default (1000) would close the client connection every 1000 requests; keep connections for the run.
-  keepalive_requests 100000000;
-  keepalive_timeout 120s;
-EOF
-}
 
-mkdir -p "$WORK/backend-tmp" "$WORK/nginxproxy-tmp"
-{
-  nginx_common backend
-  echo "http {"
-  nginx_http_common backend
-  i=1
-  for p in "${BACKEND_PORTS[@]}"; do
-    echo "  server { listen 127.0.0.1:$p; location / { return 200 \"$i\n\"; } }"
-    i=$((i + 1))
-  done
-  echo "}"
-} >"$WORK/backend-nginx.conf"
+
+mkdir -p "$WORK/nginxproxy-tmp"
+backend_nginx_conf >"$WORK/backend-nginx.conf"
 
 {
   nginx_common nginxproxy
@@ -224,30 +183,10 @@ mkdir -p "$WORK/backend-tmp" "$WORK/nginxproxy-tmp"
 EOF
 } >"$WORK/proxy-nginx.conf"
 
-{
-  cat <<EOF
-global
-  nbthread 1
-  maxconn 4096
-defaults
-  mode http
-  option http-keep-alive
-  http-reuse always
-  timeout connect 5s
-  timeout client 30s
-  timeout server 30s
-  timeout http-keep-alive 120s
-frontend outbound
-  bind 127.0.0.1:$HAPROXY_PORT
-  default_backend backends
-backend backends
-  balance roundrobin
-EOF
-  i=1
-  for p in "${BACKEND_PORTS[@]}"; do echo "  server b$i 127.0.0.1:$p"; i=$((i + 1)); done
-} >"$WORK/haproxy.cfg"
 
 endpoints="$(printf '127.0.0.1:%s, ' "${BACKEND_PORTS[@]}")"
+haproxy_cfg "$HAPROXY_PORT" >"$WORK/haproxy.cfg"
+
 cat >"$WORK/sidecar.yaml" <<EOF
 node: {id: bench, zone: local}
 admin: {address: 127.0.0.1:$GOSSAMER_ADMIN_PORT}
@@ -255,14 +194,7 @@ listeners:
   - {name: outbound, address: 127.0.0.1:$GOSSAMER_PORT}
 mesh_config: ./mesh.yaml
 EOF
-cat >"$WORK/mesh.yaml" <<EOF
-routes:
-  - {name: all, listener: outbound, match: {path_prefix: /}, cluster: backends, timeout: 15s}
-clusters:
-  - name: backends
-    endpoints: [${endpoints%, }]
-    balancer: {policy: round_robin}
-EOF
+bench_mesh_yaml >"$WORK/mesh.yaml"
 
 # ---------------------------------------------------------------- versions and machine
 HAPROXY_VERSION="$(haproxy -v 2>&1 | awk "NR == 1" | awk '{print $3}')"

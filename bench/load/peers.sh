@@ -1,0 +1,92 @@
+# shellcheck shell=bash
+# The load benchmarks' peers, shared by run.sh (the benchmark of record) and ab.sh (quick A/B): the nginx backends'
+# config, HAProxy's config, Gossamer's mesh document, and CPU accounting. Each writer prints to stdout; they read
+# the globals WORK (scratch directory) and BACKEND_PORTS (the backends' ports). Source after lib.sh.
+
+# Sum of utime+stime (clock ticks) of the given pids; fields after the ')' of comm.
+cpu_ticks() {
+  local total=0 p rest
+  for p in "$@"; do
+    rest="$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null)" || continue
+    set -- $rest
+    total=$((total + ${12} + ${13}))   # fields 14 and 15 of stat, numbered after pid and comm
+  done
+  echo "$total"
+}
+
+nginx_common() {  # $1 = prefix name for temp paths
+  cat <<EOF
+worker_processes 1;
+daemon off;
+master_process on;
+pid $WORK/$1.pid;
+error_log $WORK/$1-error.log warn;
+events { worker_connections 4096; multi_accept on; }
+EOF
+}
+nginx_http_common() {
+  cat <<EOF
+  access_log off;
+  default_type text/plain;
+  client_body_temp_path $WORK/$1-tmp/body;
+  proxy_temp_path $WORK/$1-tmp/proxy;
+  fastcgi_temp_path $WORK/$1-tmp/fastcgi;
+  uwsgi_temp_path $WORK/$1-tmp/uwsgi;
+  scgi_temp_path $WORK/$1-tmp/scgi;
+  # The default (1000) would close the client connection every 1000 requests; keep connections for the run.
+  keepalive_requests 100000000;
+  keepalive_timeout 120s;
+EOF
+}
+
+# The three backends: one nginx worker, one server block per port, each answering its 1-based index.
+backend_nginx_conf() {
+  local i=1 p
+  mkdir -p "$WORK/backend-tmp"
+  nginx_common backend
+  echo "http {"
+  nginx_http_common backend
+  for p in "${BACKEND_PORTS[@]}"; do
+    echo "  server { listen 127.0.0.1:$p; location / { return 200 \"$i\n\"; } }"
+    i=$((i + 1))
+  done
+  echo "}"
+}
+
+# HAProxy with one thread, round robin over the backends, keep-alive both ways.
+haproxy_cfg() {  # $1 = the port HAProxy listens on
+  local i=1 p
+  cat <<EOF
+global
+  nbthread 1
+  maxconn 4096
+defaults
+  mode http
+  option http-keep-alive
+  http-reuse always
+  timeout connect 5s
+  timeout client 30s
+  timeout server 30s
+  timeout http-keep-alive 120s
+frontend outbound
+  bind 127.0.0.1:$1
+  default_backend backends
+backend backends
+  balance roundrobin
+EOF
+  for p in "${BACKEND_PORTS[@]}"; do echo "  server b$i 127.0.0.1:$p"; i=$((i + 1)); done
+}
+
+# Gossamer's mesh document: route / to the backends, round robin.
+bench_mesh_yaml() {
+  local endpoints
+  endpoints="$(printf '127.0.0.1:%s, ' "${BACKEND_PORTS[@]}")"
+  cat <<EOF
+routes:
+  - {name: all, listener: outbound, match: {path_prefix: /}, cluster: backends, timeout: 15s}
+clusters:
+  - name: backends
+    endpoints: [${endpoints%, }]
+    balancer: {policy: round_robin}
+EOF
+}
