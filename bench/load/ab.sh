@@ -11,6 +11,8 @@
 #   e.g. bench/load/ab.sh "nio|/tmp/g.jar||--transport nio" "uring|/tmp/g.jar||--transport io_uring"
 # Knobs (environment): ROUNDS=6  WINDOW=5 (seconds per wrk window)  WARMUP=20 (seconds per target)  CONNS=50
 #   LOADGEN_CPU=0  SERVER_CPU=1  GOSSAMER_JAVA_OPTS (default in ../lib.sh)
+#   RATE=0  when > 0, each round also gives every target a fixed-rate window (h2load --h1, RATE req/s over
+#           RATE_CONNS=10 connections, WINDOW seconds) and the table adds p50/p99 and the p99 added over HAProxy's
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,6 +20,8 @@ ROUNDS="${ROUNDS:-6}"
 WINDOW="${WINDOW:-5}"
 WARMUP="${WARMUP:-20}"
 CONNS="${CONNS:-50}"
+RATE="${RATE:-0}"
+RATE_CONNS="${RATE_CONNS:-10}"
 LOADGEN_CPU="${LOADGEN_CPU:-0}"
 SERVER_CPU="${SERVER_CPU:-1}"
 BACKEND_PORTS=(18081 18082 18083)
@@ -28,11 +32,11 @@ FIRST_PORT=18100 # variant i listens on FIRST_PORT+i, its admin API on FIRST_POR
 source "$HERE/../lib.sh"
 # shellcheck source=bench/load/peers.sh
 source "$HERE/peers.sh"
-require_integers ROUNDS WINDOW WARMUP CONNS LOADGEN_CPU SERVER_CPU
+require_integers ROUNDS WINDOW WARMUP CONNS LOADGEN_CPU SERVER_CPU RATE RATE_CONNS
 ((ROUNDS > 0 && WINDOW > 0)) || die "ROUNDS/WINDOW: $ROUNDS/$WINDOW (expected: > 0)"
 (($# > 0)) || die "usage: $0 \"LABEL|JAR|JVM_FLAGS|RUN_ARGS\" ... (expected: at least one variant)"
 require_root_and_cpus
-install_missing haproxy:haproxy nginx:nginx-light wrk:wrk curl:curl taskset:util-linux java:openjdk-17-jre-headless
+install_missing haproxy:haproxy nginx:nginx-light wrk:wrk h2load:nghttp2-client curl:curl taskset:util-linux java:openjdk-17-jre-headless
 
 WORK="$(mktemp -d /tmp/gossamer-ab.XXXXXX)"
 PIDS=()
@@ -100,25 +104,50 @@ for r in $(seq "$ROUNDS"); do
     t1=$(cpu_ticks "${PID[$l]}")
     n=$(awk '/requests in/ {print $1}' "$WORK/wrk.out")
     bad=$(grep -cE 'Non-2xx|Socket errors' "$WORK/wrk.out" || true)
+    lat=""
+    if ((RATE > 0)); then
+      c0=$(cpu_ticks "${PID[$l]}")
+      taskset -c "$LOADGEN_CPU" h2load --h1 -t1 -c"$RATE_CONNS" --rps=$((RATE / RATE_CONNS)) -D"$WINDOW" \
+        --log-file="$WORK/h2load.tsv" "http://127.0.0.1:${PORT[$l]}/" >"$WORK/h2load.out" 2>&1 \
+        || die "h2load against $l failed: $(cat "$WORK/h2load.out")"
+      c1=$(cpu_ticks "${PID[$l]}")
+      # p50 and p99 of the 200s in microseconds, then the CPU per request at the fixed rate
+      lat=$(awk -F'\t' '$2 == 200 {print $3}' "$WORK/h2load.tsv" | sort -n | awk -v d=$((c1 - c0)) \
+        -v hz="$(getconf CLK_TCK)" '{a[++n] = $1}
+        function q(p,   i) { i = int(p * n + 0.999999); if (i < 1) i = 1; return a[i] }
+        END { printf " p50_us %d p99_us %d rate_cpu_us_per_req %.2f", q(0.50), q(0.99), d * 1e6 / hz / n }')
+      rm -f "$WORK/h2load.tsv"
+    fi
     awk -v r="$r" -v l="$l" -v n="$n" -v d=$((t1 - t0)) -v w="$WINDOW" -v hz="$(getconf CLK_TCK)" -v bad="$bad" \
-      'BEGIN { printf "round %d %s rps %.0f cpu_us_per_req %.2f errors_lines %d\n", r, l, n / w, d * 1e6 / hz / n, bad }'
+      -v lat="$lat" \
+      'BEGIN { printf "round %d %s rps %.0f cpu_us_per_req %.2f errors_lines %d%s\n", r, l, n / w, d * 1e6 / hz / n, bad, lat }'
   done
 done | tee "$WORK/windows.txt"
 
 awk '
-  { rps[$2, $3] = $5; cpu[$2, $3] = $7; if (!($3 in seen)) { seen[$3] = 1; order[++nl] = $3 }; rounds[$2] = 1 }
+  { rps[$2, $3] = $5; cpu[$2, $3] = $7; p50[$2, $3] = $11; p99[$2, $3] = $13; rcpu[$2, $3] = $15; if (!($3 in seen)) { seen[$3] = 1; order[++nl] = $3 }; rounds[$2] = 1 }
   function median(a, n,   i, j, t) {
     for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
     return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
   }
   END {
-    printf "\n| target | req/s (median) | CPU us/req (median) | req/s / HAProxy (median, min-max) | CPU / HAProxy (median) |\n|---|---|---|---|---|\n"
+    lat = (p99[1, "haproxy"] != "")
+    printf "\n| target | req/s (median) | CPU us/req (median) | req/s / HAProxy (median, min-max) | CPU / HAProxy (median) |%s\n", \
+      lat ? " p50 / p99 us @rate (median) | p99 added over HAProxy us (median, min-max) | CPU us/req @rate (median) |" : ""
+    printf "|---|---|---|---|---|%s\n", lat ? "---|---|---|" : ""
     for (k = 1; k <= nl; k++) {
       l = order[k]; n = 0
       for (r in rounds) { n++; R[n] = rps[r, l]; C[n] = cpu[r, l]; Q[n] = rps[r, l] / rps[r, "haproxy"]; P[n] = cpu[r, l] / cpu[r, "haproxy"] }
       mr = median(R, n); mc = median(C, n); mp = median(P, n); lo = 1e9; hi = 0
       for (i = 1; i <= n; i++) { if (Q[i] < lo) lo = Q[i]; if (Q[i] > hi) hi = Q[i] }
       mq = median(Q, n)
-      printf "| %s | %.0f | %.2f | %.3f (%.3f-%.3f) | %.3f |\n", l, mr, mc, mq, lo, hi, mp
+      printf "| %s | %.0f | %.2f | %.3f (%.3f-%.3f) | %.3f |", l, mr, mc, mq, lo, hi, mp
+      if (lat) {
+        n = 0; dlo = 1e9; dhi = -1e9
+        for (r in rounds) { n++; A[n] = p50[r, l]; B[n] = p99[r, l]; D[n] = p99[r, l] - p99[r, "haproxy"]; E[n] = rcpu[r, l]
+          if (D[n] < dlo) dlo = D[n]; if (D[n] > dhi) dhi = D[n] }
+        printf " %d / %d | %+d (%+d to %+d) | %.2f |", median(A, n), median(B, n), median(D, n), dlo, dhi, median(E, n)
+      }
+      printf "\n"
     }
   }' "$WORK/windows.txt"

@@ -8,11 +8,13 @@ import dev.gossamer.balancer.SlowStart;
 import dev.gossamer.common.Scheduler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +30,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
 /**
- * The live state of one cluster: its connection pools (one Vert.x client, pooled per endpoint), its current
+ * The live state of one cluster: its connection pools (see {@link Upstream}), its current
  * immutable picker, the endpoints marked dead by connect failures, per-endpoint counters and the retry budget.
  *
  * <p>Threading: the picker is one volatile read; counters are atomics. Everything that rebuilds the picker
@@ -38,7 +40,10 @@ import java.util.function.Predicate;
 final class ClusterState implements ActiveRequests {
 
     final String name;
+    /** Vert.x's client: the upstream of HTTP/2 clusters, and WebSocket upgrades of every cluster. */
     final HttpClientAgent client;
+    /** How tries reach endpoints: {@link H1Upstream} for HTTP/1.1 clusters, Vert.x's client for HTTP/2. */
+    final Upstream upstream;
     final Protocol protocol;
     final AtomicInteger active = new AtomicInteger();
     final AtomicInteger activeRetries = new AtomicInteger();
@@ -114,6 +119,26 @@ final class ClusterState implements ActiveRequests {
                 .setHttp1MaxSize(spec.maxConnectionsPerEndpoint())
                 .setHttp2MaxSize(spec.maxConnectionsPerEndpoint());
         this.client = vertx.httpClientBuilder().with(o).with(pool).build();
+        this.upstream = spec.protocol() == Protocol.HTTP1
+                ? new H1Upstream((VertxInternal) vertx, spec.connectTimeout(), spec.maxConnectionsPerEndpoint(),
+                        options.acceptorInstances(), options.upstreamIdleTimeout())
+                : new VertxUpstream(client);
+        if (upstream instanceof H1Upstream h1) {
+            registry.gauge("gossamer.upstream.connections", io.micrometer.core.instrument.Tags.of("cluster", name),
+                    h1, H1Upstream::openConnections);
+        }
+    }
+
+    /** Lets requests in flight finish for up to {@code grace}, then closes every connection. */
+    Future<Void> shutdown(Duration grace) {
+        Future<Void> h1 = upstream instanceof VertxUpstream ? Future.succeededFuture() : upstream.shutdown(grace);
+        return Future.join(h1, client.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS)).mapEmpty();
+    }
+
+    /** Closes every connection now. */
+    Future<Void> close() {
+        Future<Void> h1 = upstream instanceof VertxUpstream ? Future.succeededFuture() : upstream.close();
+        return Future.join(h1, client.close()).mapEmpty();
     }
 
     ClusterSpec spec() {

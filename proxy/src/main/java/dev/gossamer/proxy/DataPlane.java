@@ -288,7 +288,7 @@ public final class DataPlane {
         snapshot = new Snapshot(table, Map.copyOf(next), Map.copyOf(rm));
         for (ClusterState c : retired) {
             c.cancelTimers();
-            c.client.shutdown(options.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            c.shutdown(options.drainTimeout());
         }
     }
 
@@ -359,7 +359,7 @@ public final class DataPlane {
             List<Future<?>> closing = new ArrayList<>();
             for (ClusterState c : snapshot.clusters.values()) {
                 c.cancelTimers();
-                closing.add(c.client.close());
+                closing.add(c.close());
             }
             for (String id : deployments) {
                 closing.add(vertx.undeploy(id));

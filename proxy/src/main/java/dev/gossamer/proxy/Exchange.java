@@ -11,6 +11,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -75,23 +76,85 @@ final class Exchange {
     private boolean done;
     private Scheduler.Cancellable routeTimer;
     private boolean nextHoldsToken; // the next try holds a retry-budget token
+    private HttpClientRequest tunnelReq; // a WebSocket upgrade's request to the endpoint, once sent
 
-    /** One try against one endpoint. */
-    private final class Attempt {
+    /** One try against one endpoint; hears its upstream call (on this exchange's event loop). */
+    private final class Attempt implements Upstream.Listener {
         final Endpoint ep;
         final ClusterState.EndpointStats stats;
         final long start;
         final boolean holdsToken;
-        HttpClientRequest req;
+        Upstream.Call req;
         boolean finished;
         boolean reqEnded;
         Scheduler.Cancellable tryTimer;
+        int status; // the response status, once a response was taken
+        long bodyLeft = -1; // an HTTP/1.x response body's bytes still to come, when it declared a length
 
         Attempt(Endpoint ep, boolean holdsToken) {
             this.ep = ep;
             this.stats = cluster.stats(ep);
             this.start = dp.ticker.nanoTime();
             this.holdsToken = holdsToken;
+        }
+
+        // Nothing thrown here reaches the upstream's event loop handler: it fails this exchange instead.
+        @Override
+        public void onOpen(Upstream.Call call) {
+            try {
+                onConnected(this, call);
+            } catch (RuntimeException e) {
+                crash(e);
+            }
+        }
+
+        @Override
+        public void onConnectFailure(Throwable cause) {
+            try {
+                onAttemptFailure(this, Outcome.CONNECT_FAILURE);
+            } catch (RuntimeException e) {
+                crash(e);
+            }
+        }
+
+        @Override
+        public void onResponse(int status, String statusMessage, MultiMap headers, boolean http2) {
+            try {
+                Exchange.this.onResponse(this, status, statusMessage, headers, http2);
+            } catch (RuntimeException e) {
+                crash(e);
+            }
+        }
+
+        @Override
+        public void onData(Buffer chunk) {
+            try {
+                onResponseData(this, chunk);
+            } catch (RuntimeException e) {
+                crash(e);
+            }
+        }
+
+        @Override
+        public void onEnd(MultiMap trailers) {
+            try {
+                onResponseEnd(this, trailers);
+            } catch (RuntimeException e) {
+                crash(e);
+            }
+        }
+
+        @Override
+        public void onReset(Throwable cause) {
+            try {
+                if (status != 0) {
+                    onResponseReset(this);
+                } else {
+                    onAttemptFailure(this, Outcome.RESET);
+                }
+            } catch (RuntimeException e) {
+                crash(e);
+            }
         }
     }
 
@@ -237,20 +300,10 @@ final class Exchange {
         if (perTry.compareTo(Duration.ZERO) > 0) {
             a.tryTimer = dp.scheduleOn(ctx, perTry, () -> fireTryTimeout(a));
         }
-        RequestOptions ro = new RequestOptions()
-                .setServer(cluster.address(a.ep))
-                .setMethod(in.method())
-                .setURI(in.uri());
-        cluster.client.request(ro).onComplete(guard(ar -> {
-            if (ar.succeeded()) {
-                onConnected(a, ar.result());
-            } else {
-                onAttemptFailure(a, Outcome.CONNECT_FAILURE);
-            }
-        }));
+        cluster.upstream.open((ContextInternal) ctx, cluster.address(a.ep), in.method(), in.uri(), a);
     }
 
-    private void onConnected(Attempt a, HttpClientRequest req) {
+    private void onConnected(Attempt a, Upstream.Call req) {
         if (a.finished || done) {
             req.reset();
             return;
@@ -261,17 +314,9 @@ final class Exchange {
         if (authority != null) {
             req.authority(authority);
         }
-        if (chunkedUpstream && cluster.protocol == Protocol.HTTP1) {
-            req.setChunked(true);
+        if (chunkedUpstream) {
+            req.chunked();
         }
-        req.exceptionHandler(guard(t -> onAttemptFailure(a, Outcome.RESET)));
-        req.response().onComplete(guard(ar -> {
-            if (ar.succeeded()) {
-                onResponse(a, ar.result());
-            } else {
-                onAttemptFailure(a, Outcome.RESET);
-            }
-        }));
         if (replay != null) {
             for (Buffer b : replay) {
                 req.write(b);
@@ -281,15 +326,19 @@ final class Exchange {
             a.reqEnded = true;
             req.end();
         } else if (req.writeQueueFull()) {
-            req.drainHandler(guard(v -> resumeAfterDrain(a)));
+            req.drainHandler(() -> resumeAfterDrain(a));
         } else {
             resumeInbound();
         }
     }
 
     private void resumeAfterDrain(Attempt a) {
-        if (current == a && !a.finished && !done) {
-            resumeInbound();
+        try {
+            if (current == a && !a.finished && !done) {
+                resumeInbound();
+            }
+        } catch (RuntimeException e) {
+            crash(e);
         }
     }
 
@@ -319,8 +368,8 @@ final class Exchange {
                 && !in.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
             // An HTTP/2 GET or HEAD with a body after all: stream it chunked. Nothing went upstream yet.
             chunkedUpstream = true;
-            if (a != null && a.req != null && !a.finished && cluster.protocol == Protocol.HTTP1) {
-                a.req.setChunked(true);
+            if (a != null && a.req != null && !a.finished) {
+                a.req.chunked();
             }
         }
         if (replay != null) {
@@ -338,7 +387,7 @@ final class Exchange {
             a.req.write(b);
             if (a.req.writeQueueFull()) {
                 pauseInbound();
-                a.req.drainHandler(guard(v -> resumeAfterDrain(a)));
+                a.req.drainHandler(() -> resumeAfterDrain(a));
             }
         }
     }
@@ -352,22 +401,17 @@ final class Exchange {
         }
     }
 
-    private void onResponse(Attempt a, HttpClientResponse resp) {
+    private void onResponse(Attempt a, int status, String statusMessage, MultiMap headers, boolean http2) {
         if (a.finished || done || a != current) {
-            resp.request().reset();
+            a.req.reset();
             return;
         }
         cancel(a.tryTimer);
-        int status = resp.statusCode();
         Outcome outcome = Outcome.ofStatus(status);
         report(a, outcome);
         if (status >= 500 && mayRetry(outcome)) {
             endAttempt(a);
-            if (a.reqEnded) {
-                resp.resume(); // drain and drop, so the keep-alive connection goes back to the pool
-            } else {
-                a.req.reset();
-            }
+            a.req.discard(); // a complete request keeps its keep-alive connection; the answer is dropped
             pauseInbound();
             startAttempt();
             return;
@@ -375,11 +419,12 @@ final class Exchange {
         cluster.markUp(a.ep);
         cancel(routeTimer);
         responded = true;
+        a.status = status;
         out.setStatusCode(status);
-        if (resp.statusMessage() != null && in.version() != HttpVersion.HTTP_2) {
-            out.setStatusMessage(resp.statusMessage());
+        if (statusMessage != null && in.version() != HttpVersion.HTTP_2) {
+            out.setStatusMessage(statusMessage);
         }
-        Headers.copyEndToEnd(resp.headers(), out.headers(), false);
+        Headers.copyEndToEnd(headers, out.headers(), false);
         markConnectionClose();
         // HTTP/1.0 has no chunked coding: Vert.x then delimits the body by closing the connection.
         if (!out.headers().contains(HttpHeaders.CONTENT_LENGTH) && in.version() == HttpVersion.HTTP_1_1
@@ -388,56 +433,58 @@ final class Exchange {
         }
         // An HTTP/1.x body with a Content-Length ends with its last byte (no trailers can follow), so that chunk
         // goes out with the end of the response: head, body and end in one write down the pipeline.
-        long[] bodyLeft = {resp.version() != HttpVersion.HTTP_2 ? contentLength(resp) : -1};
-        resp.handler(guard(buf -> {
-            if (done || outEnded) {
+        a.bodyLeft = http2 ? -1 : contentLength(headers);
+    }
+
+    private void onResponseData(Attempt a, Buffer buf) {
+        if (done || outEnded || a != current) {
+            return;
+        }
+        if (a.bodyLeft >= 0) {
+            a.bodyLeft -= buf.length();
+            if (a.bodyLeft == 0) {
+                outEnded = true;
+                out.end(buf);
                 return;
             }
-            if (bodyLeft[0] >= 0) {
-                bodyLeft[0] -= buf.length();
-                if (bodyLeft[0] == 0) {
-                    outEnded = true;
-                    out.end(buf);
-                    return;
-                }
-            }
-            out.write(buf);
-            if (out.writeQueueFull()) {
-                resp.pause();
-                out.drainHandler(guard(v -> resp.resume()));
-            }
-        }));
-        resp.exceptionHandler(guard(t -> {
-            if (done) {
-                return;
-            }
-            cluster.resets.increment();
-            endAttempt(a);
-            if (!outEnded) {
-                out.reset();
-            }
-            finish(status);
-        }));
-        resp.endHandler(guard(v -> {
-            if (done) {
-                return;
-            }
-            MultiMap trailers = resp.trailers();
-            if (trailers != null && !trailers.isEmpty()
-                    && (in.version() == HttpVersion.HTTP_2 || out.isChunked())) {
-                out.trailers().addAll(trailers);
-            }
-            endAttempt(a);
-            if (!outEnded) {
-                out.end();
-            }
-            finish(status);
-        }));
+        }
+        out.write(buf);
+        if (out.writeQueueFull()) {
+            a.req.pauseResponse();
+            out.drainHandler(v -> a.req.resumeResponse());
+        }
+    }
+
+    private void onResponseEnd(Attempt a, MultiMap trailers) {
+        if (done || a != current) {
+            return;
+        }
+        if (trailers != null && !trailers.isEmpty() && (in.version() == HttpVersion.HTTP_2 || out.isChunked())) {
+            out.trailers().addAll(trailers);
+        }
+        endAttempt(a);
+        if (!outEnded) {
+            out.end();
+        }
+        finish(a.status);
+    }
+
+    /** The response broke off after its head went downstream. */
+    private void onResponseReset(Attempt a) {
+        if (done || a != current) {
+            return;
+        }
+        cluster.resets.increment();
+        endAttempt(a);
+        if (!outEnded) {
+            out.reset();
+        }
+        finish(a.status);
     }
 
     /** The response's declared body length, or -1 when it has none or an unusable one. */
-    private static long contentLength(HttpClientResponse resp) {
-        String cl = resp.getHeader(HttpHeaders.CONTENT_LENGTH);
+    private static long contentLength(MultiMap headers) {
+        String cl = headers.get(HttpHeaders.CONTENT_LENGTH);
         if (cl == null) {
             return -1;
         }
@@ -595,6 +642,9 @@ final class Exchange {
             if (a.req != null) {
                 a.req.reset();
             }
+            if (tunnelReq != null) {
+                tunnelReq.reset();
+            }
         }
         finish(CLIENT_CLOSED);
     }
@@ -672,7 +722,7 @@ final class Exchange {
                 req.reset();
                 return;
             }
-            a.req = req;
+            tunnelReq = req;
             a.reqEnded = true; // connect() sends the whole upgrade request
             writeUpstreamHeaders(req.headers());
             req.headers().set(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE).set(HttpHeaders.UPGRADE, "websocket");
@@ -747,6 +797,9 @@ final class Exchange {
                 endAttempt(a);
                 if (a.req != null) {
                     a.req.reset();
+                }
+                if (tunnelReq != null) {
+                    tunnelReq.reset();
                 }
             }
             if (!done) {

@@ -1,0 +1,617 @@
+package dev.gossamer.proxy;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.impl.headers.HeadersMultiMap;
+import io.vertx.core.impl.buffer.VertxByteBufAllocator;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@link Upstream} for HTTP/1.1 endpoints, straight on Netty's HTTP codec, on the Vert.x event loops.
+ *
+ * <p>Why not Vert.x's client: on the request path its connection pool, futures and per-request stream objects were
+ * about an eighth of the proxy's CPU (docs/performance.md). A proxy needs much less of a client: a keep-alive
+ * connection per in-flight request, a request head and body written as they come, a response streamed back with
+ * back-pressure. Parsing and encoding stay Netty's ({@link HttpClientCodec}); this class is the pool and the
+ * bookkeeping.
+ *
+ * <p>Pools: one per (event loop, endpoint), confined to that loop, so taking and returning a connection needs no
+ * lock: like Envoy's per-worker pools. {@code max_connections_per_endpoint} is split evenly across the event loops
+ * that serve requests (each of the listeners' N loops may open ⌈max / N⌉); a request that finds its loop's pool
+ * full waits for a connection of that loop. Idle connections are reused most-recent first and closed after the idle timeout; a connection is reused
+ * only after both its request and its response were complete and the response allowed keep-alive.
+ */
+final class H1Upstream implements Upstream {
+
+    private static final int MAX_INITIAL_LINE = 4096;
+    private static final int MAX_HEADER_SIZE = 64 * 1024;
+    private static final int MAX_CHUNK = 8192;
+    // Headers as Vert.x multimaps from the start, so the exchange copies them without an adapter.
+    private static final HttpHeadersFactory VERTX_HEADERS = new HttpHeadersFactory() {
+        @Override
+        public HttpHeaders newHeaders() {
+            return HeadersMultiMap.httpHeaders();
+        }
+
+        @Override
+        public HttpHeaders newEmptyHeaders() {
+            return HeadersMultiMap.httpHeaders();
+        }
+    };
+
+    private final Bootstrap bootstrap;
+    private final int maxPerLoop;
+    private final long idleNanos;
+    private final Map<EventLoop, Loop> loops = new ConcurrentHashMap<>();
+    private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+    private volatile boolean closing;
+
+    /**
+     * @param maxPerEndpoint connections per endpoint over all event loops
+     * @param loops          the event loops that serve requests (the listeners' instances)
+     * @param idleTimeout    an idle connection is closed after this long; ZERO = never
+     */
+    H1Upstream(VertxInternal vertx, Duration connectTimeout, int maxPerEndpoint, int loops, Duration idleTimeout) {
+        this.maxPerLoop = Math.max(1, (maxPerEndpoint + loops - 1) / Math.max(1, loops));
+        this.idleNanos = idleTimeout.toNanos();
+        this.bootstrap = new Bootstrap()
+                .channelFactory(vertx.transport().channelFactory(false))
+                .resolver(vertx.nameResolver().nettyAddressResolverGroup())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+                        Math.max(1, connectTimeout.toMillis())));
+    }
+
+    @Override
+    public void open(ContextInternal ctx, SocketAddress server, HttpMethod method, String uri, Listener l) {
+        EventLoop el = ctx.nettyEventLoop();
+        Loop loop = loops.get(el);
+        if (loop == null) {
+            loop = loops.computeIfAbsent(el, Loop::new);
+        }
+        loop.pool(server).acquire(new H1Call(server, method, uri, l));
+    }
+
+    @Override
+    public Future<Void> shutdown(Duration grace) {
+        closing = true;
+        for (Loop loop : loops.values()) {
+            loop.el.execute(loop::closeIdle);
+        }
+        Promise<Void> done = Promise.promise();
+        if (channels.isEmpty() || grace.isZero() || grace.isNegative()) {
+            return close();
+        }
+        loops.keySet().stream().findFirst().ifPresentOrElse(
+                el -> el.schedule(() -> close().onComplete(done), grace.toMillis(), TimeUnit.MILLISECONDS),
+                () -> close().onComplete(done));
+        return done.future();
+    }
+
+    @Override
+    public Future<Void> close() {
+        closing = true;
+        Promise<Void> done = Promise.promise();
+        Channel[] all = channels.toArray(new Channel[0]);
+        if (all.length == 0) {
+            done.complete();
+            return done.future();
+        }
+        int[] left = {all.length};
+        for (Channel ch : all) {
+            ch.close().addListener(f -> {
+                synchronized (left) {
+                    if (--left[0] == 0) {
+                        done.tryComplete();
+                    }
+                }
+            });
+        }
+        return done.future();
+    }
+
+    /** Connections open now, over every loop and endpoint (the gauge {@code gossamer_upstream_connections}). */
+    int openConnections() {
+        return channels.size();
+    }
+
+    // ---- per event loop ----
+
+    /** The pools of one event loop; touched only on that loop, except for creation. */
+    private final class Loop {
+        final EventLoop el;
+        final Map<SocketAddress, Pool> pools = new HashMap<>();
+        boolean sweepScheduled;
+
+        Loop(EventLoop el) {
+            this.el = el;
+        }
+
+        Pool pool(SocketAddress server) {
+            Pool p = pools.get(server);
+            if (p == null) {
+                p = new Pool(this, server);
+                pools.put(server, p);
+            }
+            return p;
+        }
+
+        void closeIdle() {
+            for (Pool p : pools.values()) {
+                for (Conn c : p.idle.toArray(new Conn[0])) {
+                    c.ch.close();
+                }
+            }
+        }
+
+        void scheduleSweep() {
+            if (sweepScheduled || idleNanos <= 0) {
+                return;
+            }
+            sweepScheduled = true;
+            el.schedule(this::sweep, idleNanos, TimeUnit.NANOSECONDS);
+        }
+
+        private void sweep() {
+            sweepScheduled = false;
+            long now = System.nanoTime();
+            boolean anyIdle = false;
+            for (Pool p : pools.values()) {
+                // Oldest at the tail: close from there while they are past the timeout.
+                Conn c;
+                while ((c = p.idle.peekLast()) != null && now - c.idleSince >= idleNanos) {
+                    p.idle.pollLast();
+                    c.ch.close();
+                }
+                anyIdle |= !p.idle.isEmpty();
+            }
+            if (anyIdle) {
+                scheduleSweep();
+            }
+        }
+    }
+
+    /** The connections of one event loop to one endpoint. */
+    private final class Pool {
+        final Loop loop;
+        final SocketAddress server;
+        final ArrayDeque<Conn> idle = new ArrayDeque<>(); // most recently used first
+        final ArrayDeque<H1Call> waiters = new ArrayDeque<>();
+        int open; // connected or connecting
+
+        Pool(Loop loop, SocketAddress server) {
+            this.loop = loop;
+            this.server = server;
+        }
+
+        void acquire(H1Call call) {
+            if (closing) {
+                call.l.onConnectFailure(new IllegalStateException("upstream pool is closed"));
+                return;
+            }
+            Conn c;
+            while ((c = idle.pollFirst()) != null) {
+                if (c.ch.isActive()) {
+                    c.assign(call);
+                    return;
+                }
+            }
+            if (open < maxPerLoop) {
+                connect(call);
+            } else {
+                waiters.addLast(call);
+            }
+        }
+
+        private void connect(H1Call call) {
+            open++;
+            Conn conn = new Conn(this);
+            InetSocketAddress remote = InetSocketAddress.createUnresolved(server.host(), server.port());
+            ChannelFuture f = bootstrap.clone(loop.el).handler(new ChannelInitializer<>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    ch.pipeline().addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
+                            .setMaxInitialLineLength(MAX_INITIAL_LINE)
+                            .setMaxHeaderSize(MAX_HEADER_SIZE)
+                            .setMaxChunkSize(MAX_CHUNK)
+                            .setValidateHeaders(false)
+                            .setHeadersFactory(VERTX_HEADERS)
+                            .setTrailersFactory(VERTX_HEADERS), false, false));
+                    ch.pipeline().addLast("gossamer", conn);
+                }
+            }).connect(remote);
+            f.addListener(x -> {
+                if (f.isSuccess()) {
+                    conn.ch = f.channel();
+                    channels.add(conn.ch);
+                    conn.ch.closeFuture().addListener(y -> channels.remove(conn.ch));
+                    if (closing) {
+                        conn.ch.close();
+                        call.l.onConnectFailure(new IllegalStateException("upstream pool is closed"));
+                        return;
+                    }
+                    conn.assign(call);
+                } else {
+                    conn.counted = false;
+                    open--;
+                    call.l.onConnectFailure(f.cause());
+                    next();
+                }
+            });
+        }
+
+        /** A connection is free: hand it to the next waiter or keep it idle. */
+        void release(Conn c) {
+            if (closing) {
+                c.ch.close();
+                return;
+            }
+            H1Call w = waiters.pollFirst();
+            if (w != null) {
+                c.assign(w);
+                return;
+            }
+            c.idleSince = System.nanoTime();
+            idle.addFirst(c);
+            loop.scheduleSweep();
+        }
+
+        /** A connection closed. */
+        void closed(Conn c) {
+            open--;
+            idle.remove(c);
+            next();
+        }
+
+        private void next() {
+            if (!waiters.isEmpty() && open < maxPerLoop) {
+                if (closing) {
+                    H1Call w;
+                    while ((w = waiters.pollFirst()) != null) {
+                        w.l.onConnectFailure(new IllegalStateException("upstream pool is closed"));
+                    }
+                    return;
+                }
+                connect(waiters.pollFirst());
+            }
+        }
+    }
+
+    // ---- one connection ----
+
+    private static final class Conn extends ChannelInboundHandlerAdapter {
+        final Pool pool;
+        Channel ch;
+        H1Call call;
+        long idleSince;
+        boolean skipping; // inside an informational (1xx) response, which the proxy does not pass on
+        boolean counted = true; // still counted in pool.open
+
+        Conn(Pool pool) {
+            this.pool = pool;
+        }
+
+        void assign(H1Call c) {
+            call = c;
+            c.conn = this;
+            c.l.onOpen(c);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                H1Call c = call;
+                if (c == null) {
+                    ctx.close(); // bytes nobody asked for on an idle connection
+                    return;
+                }
+                if (msg instanceof HttpResponse r) {
+                    if (r.decoderResult().isFailure()) {
+                        ctx.close();
+                        return;
+                    }
+                    int status = r.status().code();
+                    skipping = status >= 100 && status < 200;
+                    if (!skipping) {
+                        c.onHead(r);
+                    }
+                }
+                if (msg instanceof HttpContent content) {
+                    if (content.decoderResult().isFailure()) {
+                        ctx.close();
+                        return;
+                    }
+                    if (skipping) {
+                        return;
+                    }
+                    ByteBuf b = content.content();
+                    if (b.isReadable()) {
+                        c.onData(b);
+                    }
+                    if (msg instanceof LastHttpContent last) {
+                        c.onEnd(last.trailingHeaders());
+                    }
+                }
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            H1Call c = call;
+            if (c != null && ctx.channel().isWritable()) {
+                c.onWritable();
+            }
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (counted) {
+                counted = false;
+                pool.closed(this);
+            }
+            H1Call c = call;
+            call = null;
+            if (c != null) {
+                c.onClosed();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            H1Call c = call;
+            if (c != null) {
+                c.failure = cause;
+            }
+            ctx.close();
+        }
+    }
+
+    // ---- one request ----
+
+    private static final class H1Call implements Call {
+        final SocketAddress server;
+        final HttpMethod method;
+        final String uri;
+        final Listener l;
+        final HeadersMultiMap headers = HeadersMultiMap.httpHeaders();
+        Conn conn;
+        String host;
+        boolean chunked;
+        boolean headSent;
+        boolean requestEnded;
+        boolean responseStarted;
+        boolean responseEnded;
+        boolean keepAlive = true;
+        boolean gone; // discarded or reset: the listener hears nothing more
+        boolean released;
+        Throwable failure;
+        Runnable drain;
+
+        H1Call(SocketAddress server, HttpMethod method, String uri, Listener l) {
+            this.server = server;
+            this.method = method;
+            this.uri = uri;
+            this.l = l;
+        }
+
+        @Override
+        public MultiMap headers() {
+            return headers;
+        }
+
+        @Override
+        public void authority(HostAndPort a) {
+            host = a.port() > 0 && a.port() != 80 ? a.host() + ":" + a.port() : a.host();
+        }
+
+        @Override
+        public void chunked() {
+            chunked = true;
+        }
+
+        private void sendHead() {
+            if (headSent) {
+                return;
+            }
+            headSent = true;
+            headers.set(HttpHeaderNames.HOST, host != null ? host : server.host() + ":" + server.port());
+            if (chunked) {
+                headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            }
+            conn.ch.write(new DefaultHttpRequest(HttpVersion.HTTP_1_1,
+                    io.netty.handler.codec.http.HttpMethod.valueOf(method.name()), uri, headers));
+        }
+
+        @Override
+        public void write(Buffer chunk) {
+            if (gone || requestEnded || conn.call != this || chunk.length() == 0) {
+                return;
+            }
+            sendHead();
+            conn.ch.writeAndFlush(new DefaultHttpContent(((BufferInternal) chunk).getByteBuf()),
+                    conn.ch.voidPromise());
+        }
+
+        @Override
+        public void end() {
+            if (gone || requestEnded || conn.call != this) {
+                return;
+            }
+            sendHead();
+            requestEnded = true;
+            conn.ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, conn.ch.voidPromise());
+            maybeRelease();
+        }
+
+        @Override
+        public boolean writeQueueFull() {
+            return conn.call == this && !conn.ch.isWritable();
+        }
+
+        @Override
+        public void drainHandler(Runnable onDrain) {
+            drain = onDrain;
+        }
+
+        void onWritable() {
+            Runnable d = drain;
+            drain = null;
+            if (d != null && !gone) {
+                d.run();
+            }
+        }
+
+        @Override
+        public void pauseResponse() {
+            if (conn.call == this) {
+                conn.ch.config().setAutoRead(false);
+            }
+        }
+
+        @Override
+        public void resumeResponse() {
+            if (conn.call == this) {
+                conn.ch.config().setAutoRead(true);
+            }
+        }
+
+        @Override
+        public void discard() {
+            if (gone) {
+                return;
+            }
+            gone = true;
+            if (requestEnded && keepAlive) {
+                resumeResponse(); // read the rest and drop it; the connection is released at its end
+                maybeRelease();
+            } else {
+                close();
+            }
+        }
+
+        @Override
+        public void reset() {
+            if (gone) {
+                return;
+            }
+            gone = true;
+            if (!headSent && !responseStarted) {
+                release(); // nothing went out: the connection is as good as before
+            } else if (!(requestEnded && responseEnded)) {
+                close();
+            }
+        }
+
+        private void close() {
+            if (conn.call == this) {
+                conn.call = null;
+                conn.ch.close();
+            }
+        }
+
+        void onHead(HttpResponse r) {
+            responseStarted = true;
+            keepAlive = HttpUtil.isKeepAlive(r);
+            if (!gone) {
+                l.onResponse(r.status().code(), r.status().reasonPhrase(), multiMap(r.headers()), false);
+            }
+        }
+
+        void onData(ByteBuf b) {
+            if (gone) {
+                return;
+            }
+            // A copy on the heap, as Vert.x's own connections make: the read buffer goes back to its pool now.
+            int n = b.readableBytes();
+            ByteBuf copy = VertxByteBufAllocator.DEFAULT.heapBuffer(n);
+            copy.writeBytes(b, b.readerIndex(), n);
+            l.onData(BufferInternal.buffer(copy));
+        }
+
+        void onEnd(HttpHeaders trailers) {
+            responseEnded = true;
+            if (!gone) {
+                l.onEnd(multiMap(trailers));
+            }
+            if (requestEnded) {
+                maybeRelease();
+            } else {
+                close(); // answered before the request was complete: the connection is mid-request
+            }
+        }
+
+        void onClosed() {
+            if (!gone && !(requestEnded && responseEnded)) {
+                gone = true;
+                l.onReset(failure != null ? failure : new ClosedChannelException());
+            }
+        }
+
+        /** The decoder's headers are Vert.x multimaps (VERTX_HEADERS), except Netty's shared empty trailers. */
+        private static MultiMap multiMap(HttpHeaders h) {
+            return h instanceof MultiMap m ? m : HeadersMultiMap.httpHeaders();
+        }
+
+        private void maybeRelease() {
+            if (requestEnded && responseEnded && conn.call == this) {
+                if (keepAlive) {
+                    release();
+                } else {
+                    close();
+                }
+            }
+        }
+
+        private void release() {
+            if (released || conn.call != this) {
+                return;
+            }
+            released = true;
+            conn.call = null;
+            conn.ch.config().setAutoRead(true);
+            conn.pool.release(conn);
+        }
+    }
+}

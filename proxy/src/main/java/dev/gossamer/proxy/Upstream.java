@@ -1,0 +1,85 @@
+package dev.gossamer.proxy;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.core.net.SocketAddress;
+import java.time.Duration;
+
+/**
+ * How one try reaches an endpoint: a pooled connection, a request streamed up, a response streamed back. Two
+ * implementations: {@link H1Upstream} (HTTP/1.1 on Netty's codec, the common case and the hot path) and
+ * {@link VertxUpstream} (Vert.x's client, for HTTP/2 endpoints).
+ *
+ * <p>Threading: {@link #open} is called on the event loop of {@code ctx}, and every callback of the {@link Listener}
+ * and every method of the {@link Call} runs on that same loop.
+ */
+interface Upstream {
+
+    /** Opens a request on a connection to {@code server}; the listener hears {@code onOpen} or the failure. */
+    void open(ContextInternal ctx, SocketAddress server, HttpMethod method, String uri, Listener listener);
+
+    /** No new connections; requests in flight get up to {@code grace} to finish, then everything closes. */
+    Future<Void> shutdown(Duration grace);
+
+    /** Closes every connection now. */
+    Future<Void> close();
+
+    /** One request on one connection, as the exchange drives it. */
+    interface Call {
+        /** The request headers, written before the first {@link #write} or {@link #end}. */
+        MultiMap headers();
+
+        /** The authority sent upstream (Host); the endpoint's address when never set. */
+        void authority(HostAndPort authority);
+
+        /** The body has no declared length: send it chunked. Call before the first write. */
+        void chunked();
+
+        void write(Buffer chunk);
+
+        /** The request is complete. */
+        void end();
+
+        boolean writeQueueFull();
+
+        /** Runs once when the write queue drains after {@link #writeQueueFull} said true. */
+        void drainHandler(Runnable onDrain);
+
+        void pauseResponse();
+
+        void resumeResponse();
+
+        /**
+         * The response is not wanted (a retry follows): no further callbacks; the connection is kept for reuse
+         * when the request was complete (the rest of the response is read and dropped), else reset.
+         */
+        void discard();
+
+        /** Abandons the request: no further callbacks; the connection is closed unless nothing was sent on it. */
+        void reset();
+    }
+
+    /** What the exchange hears about one try. */
+    interface Listener {
+        /** Connected: set the headers and write the body on {@code call}. */
+        void onOpen(Call call);
+
+        /** No connection could be made (refused, timed out, unresolvable, pool closed). */
+        void onConnectFailure(Throwable cause);
+
+        /** The response head; {@code http2} is the protocol it came over. */
+        void onResponse(int status, String statusMessage, MultiMap headers, boolean http2);
+
+        void onData(Buffer chunk);
+
+        /** The response is complete; {@code trailers} may be empty. */
+        void onEnd(MultiMap trailers);
+
+        /** The request or the response failed after {@link #onOpen}. */
+        void onReset(Throwable cause);
+    }
+}

@@ -1,0 +1,273 @@
+package dev.gossamer.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gossamer.balancer.Endpoint;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The HTTP/1.1 upstream ({@link H1Upstream}) against real endpoints on loopback: connection reuse, the pool limit,
+ * idle and endpoint-side closes, and the odd responses a proxy meets (1xx, close-delimited, malformed, early).
+ */
+class H1UpstreamTest extends ProxyTestBase {
+
+    /** Counts the connections a backend accepted and how many were open at once. */
+    static final class ConnCount {
+        final AtomicInteger accepted = new AtomicInteger();
+        final AtomicInteger open = new AtomicInteger();
+        final AtomicInteger maxOpen = new AtomicInteger();
+
+        Consumer<io.vertx.core.http.HttpServer> hook() {
+            return s -> s.connectionHandler(c -> {
+                accepted.incrementAndGet();
+                maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+                c.closeHandler(v -> open.decrementAndGet());
+            });
+        }
+    }
+
+    private DataPlane plane(DataPlaneOptions o, ClusterSpec cluster, RetrySpec retries) {
+        DataPlane p = plane(o, null);
+        p.apply(List.of(route("r", RouteMatch.ANY, cluster.name()).withRetries(retries)), List.of(cluster));
+        await(p.start(List.of(new ListenerSpec("in", HOST, 0))));
+        return p;
+    }
+
+    private static ClusterSpec limited(Endpoint ep, int maxConnections) {
+        return new ClusterSpec("c", List.of(ep), new TestRoundRobin(), HashOn.NONE, Protocol.HTTP1,
+                ClusterSpec.DEFAULT_CONNECT_TIMEOUT, maxConnections);
+    }
+
+    /** A raw TCP endpoint: {@code onRequest} gets the socket once a request head (up to the blank line) arrived. */
+    private Endpoint raw(Consumer<NetSocket> onRequest) {
+        NetServer s = vertx.createNetServer().connectHandler(so -> {
+            StringBuilder seen = new StringBuilder();
+            so.handler(b -> {
+                seen.append(b.toString());
+                if (seen.indexOf("\r\n\r\n") >= 0) {
+                    so.handler(null);
+                    onRequest.accept(so);
+                }
+            });
+        });
+        await(s.listen(0, HOST));
+        rawServers.add(s);
+        return Endpoint.of(HOST, s.actualPort());
+    }
+
+    private final List<NetServer> rawServers = new ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void closeRaw() {
+        for (NetServer s : rawServers) {
+            await(s.close());
+        }
+    }
+
+    @Test
+    void sequentialRequestsReuseOneKeepAliveConnection() {
+        ConnCount count = new ConnCount();
+        Backend b = backend("b", new HttpServerOptions(), count.hook());
+        DataPlane p = plane(options(), limited(b.endpoint(), 64), RetrySpec.NONE);
+        HttpClientAgent c = client();
+        for (int i = 0; i < 20; i++) {
+            Resp r = await(send(c, p.boundPort("in"), i % 2 == 0 ? HttpMethod.GET : HttpMethod.POST, "/" + i,
+                    Map.of(), i % 2 == 0 ? null : "body-" + i));
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("b");
+        }
+        // The test client may spread its requests over both listener event loops: one connection per loop at most.
+        assertThat(count.accepted.get()).isBetween(1, 2);
+        assertThat(b.hits.get()).isEqualTo(20);
+    }
+
+    @Test
+    void theConnectionLimitHoldsAndQueuedRequestsGetTheFreedConnections() {
+        ConnCount count = new ConnCount();
+        List<HttpServerRequest> held = new CopyOnWriteArrayList<>();
+        Backend b = backend("b", new HttpServerOptions(), count.hook());
+        b.behaviour = held::add;
+        // Two listener loops, a limit of 2: one connection per loop.
+        DataPlane p = plane(options(), limited(b.endpoint(), 2), RetrySpec.NONE);
+        HttpClientAgent c = client();
+        List<Future<Resp>> all = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            all.add(send(c, p.boundPort("in"), HttpMethod.GET, "/" + i, Map.of(), null));
+        }
+        eventually("a request held", () -> !held.isEmpty());
+        // Answer whatever arrives, one at a time, until all twelve were answered.
+        int answered = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (answered < 12 && System.nanoTime() < deadline) {
+            if (answered < held.size()) {
+                held.get(answered++).response().end("ok");
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+        for (Future<Resp> f : all) {
+            assertThat(await(f).status()).isEqualTo(200);
+        }
+        assertThat(count.maxOpen.get()).as("connections open at once").isLessThanOrEqualTo(2);
+        assertThat(count.accepted.get()).isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void idleConnectionsAreClosedAfterTheIdleTimeout() {
+        ConnCount count = new ConnCount();
+        Backend b = backend("b", new HttpServerOptions(), count.hook());
+        DataPlaneOptions o = DataPlaneOptions.builder().acceptorInstances(1).drainTimeout(Duration.ofSeconds(2))
+                .upstreamIdleTimeout(Duration.ofMillis(200)).build();
+        DataPlane p = plane(o, limited(b.endpoint(), 8), RetrySpec.NONE);
+        assertThat(get(client(), p.boundPort("in"), "/").status()).isEqualTo(200);
+        assertThat(count.accepted.get()).isEqualTo(1);
+        eventually("the idle connection closed by the proxy", () -> count.open.get() == 0);
+        assertThat(get(client(), p.boundPort("in"), "/").status()).isEqualTo(200);
+        assertThat(count.accepted.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aConnectionTheEndpointClosedWhileIdleIsNotReused() {
+        ConnCount count = new ConnCount();
+        Backend b = backend("b", new HttpServerOptions().setIdleTimeout(100)
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS), count.hook());
+        DataPlaneOptions o = DataPlaneOptions.builder().acceptorInstances(1).drainTimeout(Duration.ofSeconds(2))
+                .build();
+        DataPlane p = plane(o, limited(b.endpoint(), 8), RetrySpec.NONE); // no retry may hide a stale reuse
+        HttpClientAgent c = client();
+        assertThat(get(c, p.boundPort("in"), "/").status()).isEqualTo(200);
+        eventually("the endpoint closed its idle connection", () -> count.open.get() == 0);
+        assertThat(get(c, p.boundPort("in"), "/").status()).isEqualTo(200);
+        assertThat(count.accepted.get()).isEqualTo(2);
+    }
+
+    @Test
+    void connectionCloseFromTheEndpointIsHonoured() {
+        ConnCount count = new ConnCount();
+        Backend b = backend("b", new HttpServerOptions(), count.hook());
+        b.behaviour = req -> req.response().putHeader("connection", "close").end("bye");
+        DataPlaneOptions o = DataPlaneOptions.builder().acceptorInstances(1).drainTimeout(Duration.ofSeconds(2))
+                .build();
+        DataPlane p = plane(o, limited(b.endpoint(), 8), RetrySpec.NONE);
+        HttpClientAgent c = client();
+        for (int i = 0; i < 3; i++) {
+            Resp r = get(c, p.boundPort("in"), "/");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("bye");
+        }
+        assertThat(count.accepted.get()).isEqualTo(3);
+    }
+
+    @Test
+    void informationalResponsesAreNotPassedOn() {
+        Endpoint ep = raw(so -> so.write("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nlink: </a>\r\n\r\n"
+                + "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"));
+        DataPlane p = plane(options(), limited(ep, 8), RetrySpec.NONE);
+        Resp r = get(client(), p.boundPort("in"), "/");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("ok");
+    }
+
+    @Test
+    void aBodyDelimitedByTheConnectionClosingArrivesWhole() {
+        Endpoint ep = raw(so -> so.write("HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\nhello, ")
+                .compose(v -> so.write("until close"))
+                .onComplete(v -> so.close()));
+        DataPlane p = plane(options(), limited(ep, 8), RetrySpec.NONE);
+        Resp r = get(client(), p.boundPort("in"), "/");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("hello, until close");
+    }
+
+    @Test
+    void aMalformedResponseIsAResetAndTheProcessCarriesOn() {
+        Endpoint bad = raw(so -> so.write("this is not http\r\n\r\n"));
+        Backend good = backend("good");
+        DataPlane p = plane(options(), limited(bad, 8), RetrySpec.NONE);
+        assertReason(get(client(), p.boundPort("in"), "/"), 502, "upstream reset");
+        assertThat(registry.get("gossamer.upstream.resets").counter().count()).isEqualTo(1.0);
+        // With a retry on reset, the same failure is retried on the other endpoint.
+        DataPlane q = plane(options(), new ClusterSpec("c", List.of(bad, good.endpoint()), new TestRoundRobin(),
+                HashOn.NONE, Protocol.HTTP1, ClusterSpec.DEFAULT_CONNECT_TIMEOUT, 8), RetrySpec.of(2, RetryOn.RESET));
+        for (int i = 0; i < 4; i++) {
+            Resp r = get(client(), q.boundPort("in"), "/");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("good");
+        }
+    }
+
+    @Test
+    void anAnswerBeforeTheUploadEndsIsForwardedAndItsConnectionIsNotReused() {
+        ConnCount count = new ConnCount();
+        Backend b = backend("b", new HttpServerOptions(), count.hook());
+        // Answers 413 as soon as the head arrives, without reading the body.
+        b.behaviour = req -> {
+            if (req.method() == HttpMethod.POST) {
+                req.response().setStatusCode(413).end("too big");
+            } else {
+                req.response().end("fine");
+            }
+        };
+        DataPlaneOptions o = DataPlaneOptions.builder().acceptorInstances(1).drainTimeout(Duration.ofSeconds(2))
+                .build();
+        DataPlane p = plane(o, limited(b.endpoint(), 8), RetrySpec.NONE);
+        HttpClientAgent c = client();
+        // The upload is still open when the answer comes: it ends only after the client has read the answer.
+        Future<Resp> answer = c.request(new io.vertx.core.http.RequestOptions().setHost(HOST)
+                .setPort(p.boundPort("in")).setMethod(HttpMethod.POST).setURI("/")).compose(req -> {
+                    req.setChunked(true);
+                    req.write("the first part of a long upload");
+                    return req.response().compose(resp -> resp.body().map(body -> {
+                        req.end("the rest");
+                        return new Resp(resp.statusCode(), resp.headers(), body.toString(), resp.version());
+                    }));
+                });
+        Resp r = await(answer);
+        assertThat(r.status()).isEqualTo(413);
+        assertThat(r.body()).isEqualTo("too big");
+        Resp next = get(c, p.boundPort("in"), "/");
+        assertThat(next.status()).isEqualTo(200);
+        assertThat(next.body()).isEqualTo("fine");
+        assertThat(count.accepted.get()).as("a fresh connection after the early answer").isEqualTo(2);
+        eventually("the mid-request connection closed, not left busy", () -> count.open.get() == 1);
+    }
+
+    @Test
+    void aHostnameEndpointIsResolvedAndTheHostHeaderIsTheClientsAuthority() {
+        Backend b = backend("b");
+        DataPlane p = plane(options(), limited(Endpoint.of("localhost", b.port()), 8), RetrySpec.NONE);
+        Resp r = await(send(client(), p.boundPort("in"), HttpMethod.GET, "/", Map.of("host", "orders.example:8080"),
+                null));
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(b.headers.get(0).get("host")).isEqualTo("orders.example:8080");
+    }
+
+    @Test
+    void drainClosesTheUpstreamConnections() {
+        ConnCount count = new ConnCount();
+        Backend b = backend("b", new HttpServerOptions(), count.hook());
+        DataPlane p = plane(options(), limited(b.endpoint(), 8), RetrySpec.NONE);
+        assertThat(get(client(), p.boundPort("in"), "/").status()).isEqualTo(200);
+        assertThat(count.open.get()).isEqualTo(1);
+        assertThat(registry.get("gossamer.upstream.connections").tag("cluster", "c").gauge().value()).isEqualTo(1.0);
+        await(p.drain(Duration.ofMillis(500)));
+        eventually("upstream connections closed", () -> count.open.get() == 0);
+        eventually("the gauge at zero",
+                () -> registry.get("gossamer.upstream.connections").tag("cluster", "c").gauge().value() == 0.0);
+    }
+}
