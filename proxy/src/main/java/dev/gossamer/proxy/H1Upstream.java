@@ -57,8 +57,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Pools: one per (event loop, endpoint), confined to that loop, so taking and returning a connection needs no
  * lock: like Envoy's per-worker pools. {@code max_connections_per_endpoint} is split evenly across the event loops
  * that serve requests (each of the listeners' N loops may open ⌈max / N⌉); a request that finds its loop's pool
- * full waits for a connection of that loop. Idle connections are reused most-recent first and closed after the idle timeout; a connection is reused
- * only after both its request and its response were complete and the response allowed keep-alive.
+ * full waits for a connection of that loop. Idle connections are reused most-recent first. A connection with no
+ * traffic for the idle timeout is closed: an idle one, and a busy one whose response (or request) stalled, which
+ * resets its request. A connection is reused only after both its request and its response were complete and the
+ * response allowed keep-alive.
  */
 final class H1Upstream implements Upstream {
 
@@ -183,28 +185,29 @@ final class H1Upstream implements Upstream {
             }
         }
 
+        /** Starts the idle sweep if it is not running: every quarter of the idle timeout while connections exist. */
         void scheduleSweep() {
             if (sweepScheduled || idleNanos <= 0) {
                 return;
             }
             sweepScheduled = true;
-            el.schedule(this::sweep, idleNanos, TimeUnit.NANOSECONDS);
+            el.schedule(this::sweep, Math.max(idleNanos / 4, TimeUnit.MILLISECONDS.toNanos(10)),
+                    TimeUnit.NANOSECONDS);
         }
 
         private void sweep() {
             sweepScheduled = false;
             long now = System.nanoTime();
-            boolean anyIdle = false;
+            boolean any = false;
             for (Pool p : pools.values()) {
-                // Oldest at the tail: close from there while they are past the timeout.
-                Conn c;
-                while ((c = p.idle.peekLast()) != null && now - c.idleSince >= idleNanos) {
-                    p.idle.pollLast();
-                    c.ch.close();
+                for (Conn c : p.all.toArray(new Conn[0])) {
+                    if (now - c.lastActive >= idleNanos) {
+                        c.ch.close(); // a busy one hears it as a reset
+                    }
                 }
-                anyIdle |= !p.idle.isEmpty();
+                any |= !p.all.isEmpty();
             }
-            if (anyIdle) {
+            if (any) {
                 scheduleSweep();
             }
         }
@@ -216,6 +219,7 @@ final class H1Upstream implements Upstream {
         final SocketAddress server;
         final ArrayDeque<Conn> idle = new ArrayDeque<>(); // most recently used first
         final ArrayDeque<H1Call> waiters = new ArrayDeque<>();
+        final java.util.ArrayList<Conn> all = new java.util.ArrayList<>(); // connected
         int open; // connected or connecting
 
         Pool(Loop loop, SocketAddress server) {
@@ -262,6 +266,9 @@ final class H1Upstream implements Upstream {
             f.addListener(x -> {
                 if (f.isSuccess()) {
                     conn.ch = f.channel();
+                    conn.lastActive = System.nanoTime();
+                    all.add(conn);
+                    loop.scheduleSweep();
                     channels.add(conn.ch);
                     conn.ch.closeFuture().addListener(y -> channels.remove(conn.ch));
                     if (closing) {
@@ -290,15 +297,15 @@ final class H1Upstream implements Upstream {
                 c.assign(w);
                 return;
             }
-            c.idleSince = System.nanoTime();
+            c.lastActive = System.nanoTime();
             idle.addFirst(c);
-            loop.scheduleSweep();
         }
 
         /** A connection closed. */
         void closed(Conn c) {
             open--;
             idle.remove(c);
+            all.remove(c);
             next();
         }
 
@@ -322,7 +329,7 @@ final class H1Upstream implements Upstream {
         final Pool pool;
         Channel ch;
         H1Call call;
-        long idleSince;
+        long lastActive; // System.nanoTime() of the last read, write or release
         boolean skipping; // inside an informational (1xx) response, which the proxy does not pass on
         boolean counted = true; // still counted in pool.open
 
@@ -338,6 +345,7 @@ final class H1Upstream implements Upstream {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            lastActive = System.nanoTime();
             try {
                 H1Call c = call;
                 if (c == null) {
@@ -470,6 +478,7 @@ final class H1Upstream implements Upstream {
                 return;
             }
             sendHead();
+            conn.lastActive = System.nanoTime();
             conn.ch.writeAndFlush(new DefaultHttpContent(((BufferInternal) chunk).getByteBuf()),
                     conn.ch.voidPromise());
         }
@@ -480,6 +489,7 @@ final class H1Upstream implements Upstream {
                 return;
             }
             sendHead();
+            conn.lastActive = System.nanoTime();
             requestEnded = true;
             conn.ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, conn.ch.voidPromise());
             maybeRelease();

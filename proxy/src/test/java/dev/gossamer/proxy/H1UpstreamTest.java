@@ -142,6 +142,17 @@ class H1UpstreamTest extends ProxyTestBase {
     }
 
     @Test
+    void aResponseBodyThatStallsIsCutByTheIdleTimeout() {
+        Endpoint ep = raw(so -> so.write("HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nten bytes!"));
+        DataPlaneOptions o = DataPlaneOptions.builder().acceptorInstances(1).drainTimeout(Duration.ofSeconds(2))
+                .upstreamIdleTimeout(Duration.ofMillis(300)).build();
+        DataPlane p = plane(o, limited(ep, 8), RetrySpec.NONE);
+        Throwable t = awaitFailure(send(client(), p.boundPort("in"), HttpMethod.GET, "/", Map.of(), null));
+        assertThat(t).isNotNull(); // the head went out, so the client sees the body broken off, not an error status
+        assertThat(registry.get("gossamer.upstream.resets").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
     void aConnectionTheEndpointClosedWhileIdleIsNotReused() {
         ConnCount count = new ConnCount();
         Backend b = backend("b", new HttpServerOptions().setIdleTimeout(100)
