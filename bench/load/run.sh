@@ -7,7 +7,9 @@
 #   TARGETS="direct haproxy nginx gossamer"   which targets to run (drop gossamer to skip it)
 #   ROUNDS=3            interleaved rounds
 #   DURATION=10         seconds per measurement (each of: max throughput, fixed rate)
-#   WARMUP=30           seconds of un-recorded wrk load on Gossamer before round 1 (C2 JIT; 10 s was not enough); others get 2 s
+#   WARMUP=30           seconds of un-recorded wrk load on Gossamer before round 1 (C2 JIT; 10 s was not enough); others get 2 s;
+#                       then every target gets RATE_WARMUP un-recorded seconds at the fixed rate
+#   RATE_WARMUP=10      (the JIT compiles the low-rate path the first time it sees it: 0.68 s of C2 on the proxy's core)
 #   CONNS=50            wrk connections for max throughput (wrk -t1)
 #   RATE=1000           fixed request rate (req/s) for the latency run (h2load --h1 --rps)
 #   RATE_CONNS=10       h2load clients for the fixed-rate run (each sends RATE/RATE_CONNS req/s)
@@ -30,6 +32,7 @@ GOSSAMER_TRANSPORT="${GOSSAMER_TRANSPORT:-auto}"
 ROUNDS="${ROUNDS:-3}"
 DURATION="${DURATION:-10}"
 WARMUP="${WARMUP:-30}"
+RATE_WARMUP="${RATE_WARMUP:-10}"
 CONNS="${CONNS:-50}"
 RATE="${RATE:-1000}"
 RATE_CONNS="${RATE_CONNS:-10}"
@@ -52,7 +55,7 @@ source "$HERE/../lib.sh"
 # shellcheck source=bench/load/peers.sh
 source "$HERE/peers.sh"
 
-require_integers ROUNDS DURATION WARMUP CONNS RATE RATE_CONNS LOADGEN_CPU SERVER_CPU
+require_integers ROUNDS DURATION WARMUP RATE_WARMUP CONNS RATE RATE_CONNS LOADGEN_CPU SERVER_CPU
 ((ROUNDS > 0)) || die "ROUNDS: $ROUNDS (expected: > 0)"
 ((DURATION > 0)) || die "DURATION: $DURATION (expected: > 0)"
 ((RATE_CONNS > 0 && RATE % RATE_CONNS == 0)) || die "RATE: $RATE (expected: a multiple of RATE_CONNS=$RATE_CONNS)"
@@ -314,12 +317,16 @@ run_rate() {
 CSV="$OUT/results.csv"
 echo "target,round,rps,requests,errors,wrk_p50_us,wrk_p99_us,cpu_us_per_req_max,backend_cpu_us_per_req_max,loadgen_core_busy_pct,server_core_busy_pct,rate_rps,rate_p50_us,rate_p90_us,rate_p99_us,rate_p999_us,rate_max_us,rate_errors,cpu_us_per_req_rate,rss_kb" >"$CSV"
 
-log "warm-up (not recorded): Gossamer ${WARMUP}s, others 2s"
+log "warm-up (not recorded): Gossamer ${WARMUP}s, others 2s, then each ${RATE_WARMUP}s at $RATE req/s"
 for t in $TARGETS; do
   w=2; [[ "$t" == gossamer ]] && w=$WARMUP
   ((w > 0)) || continue
   timeout $((w + 30)) taskset -c "$LOADGEN_CPU" wrk -t1 -c"$CONNS" -d"${w}s" "${URL[$t]}" >"$OUT/raw/warmup-$t.txt" 2>&1 \
     || die "warm-up of $t failed: $(cat "$OUT/raw/warmup-$t.txt")"
+  ((RATE_WARMUP > 0)) || continue
+  timeout $((RATE_WARMUP + 30)) taskset -c "$LOADGEN_CPU" h2load --h1 -t1 -c"$RATE_CONNS" --rps=$((RATE / RATE_CONNS)) \
+    -D"$RATE_WARMUP" "${URL[$t]}" >"$OUT/raw/warmup-rate-$t.txt" 2>&1 \
+    || die "fixed-rate warm-up of $t failed: $(cat "$OUT/raw/warmup-rate-$t.txt")"
 done
 
 read -r -a order <<<"$TARGETS"
@@ -400,7 +407,7 @@ summary="$(awk -F, -v targets="$TARGETS" '
 {
   echo "# Gossamer load benchmark, $STAMP"
   echo
-  echo "- command: \`TARGETS=\"$TARGETS\" ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP CONNS=$CONNS RATE=$RATE RATE_CONNS=$RATE_CONNS LOADGEN_CPU=$LOADGEN_CPU SERVER_CPU=$SERVER_CPU GOSSAMER_JAR=$GOSSAMER_JAR GOSSAMER_BUILD=$GOSSAMER_BUILD $CMDLINE\`"
+  echo "- command: \`TARGETS=\"$TARGETS\" ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP RATE_WARMUP=$RATE_WARMUP CONNS=$CONNS RATE=$RATE RATE_CONNS=$RATE_CONNS LOADGEN_CPU=$LOADGEN_CPU SERVER_CPU=$SERVER_CPU GOSSAMER_JAR=$GOSSAMER_JAR GOSSAMER_BUILD=$GOSSAMER_BUILD $CMDLINE\`"
   echo "- machine: nproc=$NCPU, CPU \"$CPU_MODEL\", kernel $KERNEL, load average at start $LOAD_AT_START"
   echo "- versions: $GOSSAMER_VERSION, haproxy $HAPROXY_VERSION, nginx $NGINX_VERSION, java $JAVA_VERSION, wrk $WRK_VERSION, h2load (nghttp2-client) $H2LOAD_VERSION"
   echo "- cores: load generator (wrk, h2load) on CPU $LOADGEN_CPU; proxy under test and the nginx backends (one process, worker_processes 1, three server blocks) on CPU $SERVER_CPU"
