@@ -70,6 +70,26 @@ class RetryTest extends ProxyTestBase {
     }
 
     @Test
+    void http2EndpointsRetryA5xxOnAnotherEndpointAndKeepTheirConnections() {
+        Backend a = backend("a");
+        Backend b = backend("b");
+        a.behaviour = req -> req.response().setStatusCode(503).end("busy");
+        b.behaviour = req -> req.body().onSuccess(x -> req.response().end("b:" + req.version() + ":" + x));
+        RetrySpec retry = RetrySpec.of(2, RetryOn.GATEWAY_ERROR).withRetryNonIdempotent(true);
+        DataPlane p = startPlane(List.of(route("r", RouteMatch.ANY, "c").withRetries(retry)),
+                List.of(cluster("c", a.endpoint(), b.endpoint()).withProtocol(Protocol.HTTP2)));
+        HttpClientAgent c = client();
+        for (int i = 0; i < 4; i++) {
+            Resp r = await(send(c, p.boundPort("in"), HttpMethod.POST, "/", Map.of(), "payload" + i));
+            assertThat(r.status()).as("%s", r).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("b:HTTP_2:payload" + i);
+        }
+        assertThat(a.versions).containsOnly(io.vertx.core.http.HttpVersion.HTTP_2);
+        assertThat(registry.get("gossamer.retries").counter().count()).isGreaterThanOrEqualTo(1.0);
+        eventually("no request in flight", () -> p.clusters().get(0).active() == 0);
+    }
+
+    @Test
     void retryBudgetCapsRetries() {
         Backend a = backend("a");
         Backend b = backend("b");
