@@ -121,7 +121,7 @@ final class ClusterState implements ActiveRequests {
         this.client = vertx.httpClientBuilder().with(o).with(pool).build();
         this.upstream = spec.protocol() == Protocol.HTTP1
                 ? new H1Upstream((VertxInternal) vertx, spec.connectTimeout(), spec.maxConnectionsPerEndpoint(),
-                        options.acceptorInstances(), options.upstreamIdleTimeout())
+                        options.acceptorInstances(), options.upstreamIdleTimeout(), scheduler.ticker())
                 : new VertxUpstream(client);
         if (upstream instanceof H1Upstream h1) {
             registry.gauge("gossamer.upstream.connections", io.micrometer.core.instrument.Tags.of("cluster", name),

@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import dev.gossamer.common.Ticker;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -81,6 +82,7 @@ final class H1Upstream implements Upstream {
     };
 
     private final Bootstrap bootstrap;
+    private final Ticker ticker;
     private final int maxPerLoop;
     private final long idleNanos;
     private final Map<EventLoop, Loop> loops = new ConcurrentHashMap<>();
@@ -90,9 +92,12 @@ final class H1Upstream implements Upstream {
     /**
      * @param maxPerEndpoint connections per endpoint over all event loops
      * @param loops          the event loops that serve requests (the listeners' instances)
-     * @param idleTimeout    an idle connection is closed after this long; ZERO = never
+     * @param idleTimeout    a connection without traffic this long is closed; ZERO = never
+     * @param ticker         the clock connections' ages are read from (the sweep itself runs on the event loop)
      */
-    H1Upstream(VertxInternal vertx, Duration connectTimeout, int maxPerEndpoint, int loops, Duration idleTimeout) {
+    H1Upstream(VertxInternal vertx, Duration connectTimeout, int maxPerEndpoint, int loops, Duration idleTimeout,
+               Ticker ticker) {
+        this.ticker = ticker;
         this.maxPerLoop = Math.max(1, (maxPerEndpoint + loops - 1) / Math.max(1, loops));
         this.idleNanos = idleTimeout.toNanos();
         this.bootstrap = new Bootstrap()
@@ -197,7 +202,7 @@ final class H1Upstream implements Upstream {
 
         private void sweep() {
             sweepScheduled = false;
-            long now = System.nanoTime();
+            long now = ticker.nanoTime();
             boolean any = false;
             for (Pool p : pools.values()) {
                 for (Conn c : p.all.toArray(new Conn[0])) {
@@ -225,6 +230,10 @@ final class H1Upstream implements Upstream {
         Pool(Loop loop, SocketAddress server) {
             this.loop = loop;
             this.server = server;
+        }
+
+        long now() {
+            return ticker.nanoTime();
         }
 
         void acquire(H1Call call) {
@@ -266,7 +275,7 @@ final class H1Upstream implements Upstream {
             f.addListener(x -> {
                 if (f.isSuccess()) {
                     conn.ch = f.channel();
-                    conn.lastActive = System.nanoTime();
+                    conn.lastActive = ticker.nanoTime();
                     all.add(conn);
                     loop.scheduleSweep();
                     channels.add(conn.ch);
@@ -297,7 +306,7 @@ final class H1Upstream implements Upstream {
                 c.assign(w);
                 return;
             }
-            c.lastActive = System.nanoTime();
+            c.lastActive = ticker.nanoTime();
             idle.addFirst(c);
         }
 
@@ -329,7 +338,7 @@ final class H1Upstream implements Upstream {
         final Pool pool;
         Channel ch;
         H1Call call;
-        long lastActive; // System.nanoTime() of the last read, write or release
+        long lastActive; // ticker.nanoTime() of the last read, write or release
         boolean skipping; // inside an informational (1xx) response, which the proxy does not pass on
         boolean counted = true; // still counted in pool.open
 
@@ -345,7 +354,7 @@ final class H1Upstream implements Upstream {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            lastActive = System.nanoTime();
+            lastActive = pool.now();
             try {
                 H1Call c = call;
                 if (c == null) {
@@ -478,7 +487,7 @@ final class H1Upstream implements Upstream {
                 return;
             }
             sendHead();
-            conn.lastActive = System.nanoTime();
+            conn.lastActive = conn.pool.now();
             conn.ch.writeAndFlush(new DefaultHttpContent(((BufferInternal) chunk).getByteBuf()),
                     conn.ch.voidPromise());
         }
@@ -489,7 +498,7 @@ final class H1Upstream implements Upstream {
                 return;
             }
             sendHead();
-            conn.lastActive = System.nanoTime();
+            conn.lastActive = conn.pool.now();
             requestEnded = true;
             conn.ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, conn.ch.voidPromise());
             maybeRelease();
