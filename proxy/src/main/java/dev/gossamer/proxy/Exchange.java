@@ -11,13 +11,13 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
@@ -31,10 +31,10 @@ import java.util.UUID;
 /**
  * One downstream request on its way through the data plane: route, pick, forward, retry, answer.
  *
- * <p>Threading: confined to the event loop of the downstream connection. Vert.x runs the upstream client's
- * callbacks on the context that issued the request (this one); scheduler callbacks hop back with
- * {@link Context#runOnContext}. So no field needs synchronisation. Nothing thrown in a callback reaches Vert.x:
- * {@link #guard} turns it into a failed exchange, so a bug never leaves a client waiting for its own timeout.
+ * <p>Threading: confined to the event loop of the downstream connection. The {@link Upstream} calls back on the
+ * event loop that opened the try (this one); timers run on it too. So no field needs synchronisation. Nothing
+ * thrown in a callback reaches Vert.x or Netty: {@link #guard} and the {@link Attempt}'s callbacks turn it into a
+ * failed exchange, so a bug never leaves a client waiting for its own timeout.
  */
 final class Exchange {
 
