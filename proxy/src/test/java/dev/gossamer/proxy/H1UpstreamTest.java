@@ -48,6 +48,11 @@ class H1UpstreamTest extends ProxyTestBase {
         return p;
     }
 
+    /** One listener event loop, so every request shares one pool and connection counts are exact. */
+    private static DataPlaneOptions.Builder oneLoop() {
+        return DataPlaneOptions.builder().acceptorInstances(1).drainTimeout(Duration.ofSeconds(2));
+    }
+
     private static ClusterSpec limited(Endpoint ep, int maxConnections) {
         return new ClusterSpec("c", List.of(ep), new TestRoundRobin(), HashOn.NONE, Protocol.HTTP1,
                 ClusterSpec.DEFAULT_CONNECT_TIMEOUT, maxConnections);
@@ -131,8 +136,7 @@ class H1UpstreamTest extends ProxyTestBase {
     void idleConnectionsAreClosedAfterTheIdleTimeout() {
         ConnCount count = new ConnCount();
         Backend b = backend("b", new HttpServerOptions(), count.hook());
-        DataPlaneOptions o = DataPlaneOptions.builder().acceptorInstances(1).drainTimeout(Duration.ofSeconds(2))
-                .upstreamIdleTimeout(Duration.ofMillis(200)).build();
+        DataPlaneOptions o = oneLoop().upstreamIdleTimeout(Duration.ofMillis(200)).build();
         DataPlane p = plane(o, limited(b.endpoint(), 8), RetrySpec.NONE);
         assertThat(get(client(), p.boundPort("in"), "/").status()).isEqualTo(200);
         assertThat(count.accepted.get()).isEqualTo(1);
@@ -144,8 +148,7 @@ class H1UpstreamTest extends ProxyTestBase {
     @Test
     void aResponseBodyThatStallsIsCutByTheIdleTimeout() {
         Endpoint ep = raw(so -> so.write("HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nten bytes!"));
-        DataPlaneOptions o = DataPlaneOptions.builder().acceptorInstances(1).drainTimeout(Duration.ofSeconds(2))
-                .upstreamIdleTimeout(Duration.ofMillis(300)).build();
+        DataPlaneOptions o = oneLoop().upstreamIdleTimeout(Duration.ofMillis(300)).build();
         DataPlane p = plane(o, limited(ep, 8), RetrySpec.NONE);
         Throwable t = awaitFailure(send(client(), p.boundPort("in"), HttpMethod.GET, "/", Map.of(), null));
         assertThat(t).isNotNull(); // the head went out, so the client sees the body broken off, not an error status
@@ -157,8 +160,7 @@ class H1UpstreamTest extends ProxyTestBase {
         ConnCount count = new ConnCount();
         Backend b = backend("b", new HttpServerOptions().setIdleTimeout(100)
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS), count.hook());
-        DataPlaneOptions o = DataPlaneOptions.builder().acceptorInstances(1).drainTimeout(Duration.ofSeconds(2))
-                .build();
+        DataPlaneOptions o = oneLoop().build();
         DataPlane p = plane(o, limited(b.endpoint(), 8), RetrySpec.NONE); // no retry may hide a stale reuse
         HttpClientAgent c = client();
         assertThat(get(c, p.boundPort("in"), "/").status()).isEqualTo(200);
@@ -172,8 +174,7 @@ class H1UpstreamTest extends ProxyTestBase {
         ConnCount count = new ConnCount();
         Backend b = backend("b", new HttpServerOptions(), count.hook());
         b.behaviour = req -> req.response().putHeader("connection", "close").end("bye");
-        DataPlaneOptions o = DataPlaneOptions.builder().acceptorInstances(1).drainTimeout(Duration.ofSeconds(2))
-                .build();
+        DataPlaneOptions o = oneLoop().build();
         DataPlane p = plane(o, limited(b.endpoint(), 8), RetrySpec.NONE);
         HttpClientAgent c = client();
         for (int i = 0; i < 3; i++) {
@@ -234,8 +235,7 @@ class H1UpstreamTest extends ProxyTestBase {
                 req.response().end("fine");
             }
         };
-        DataPlaneOptions o = DataPlaneOptions.builder().acceptorInstances(1).drainTimeout(Duration.ofSeconds(2))
-                .build();
+        DataPlaneOptions o = oneLoop().build();
         DataPlane p = plane(o, limited(b.endpoint(), 8), RetrySpec.NONE);
         HttpClientAgent c = client();
         // The upload is still open when the answer comes: it ends only after the client has read the answer.
