@@ -269,6 +269,29 @@ class H1UpstreamTest extends ProxyTestBase {
     }
 
     @Test
+    void aRetiredClusterFinishesItsRequestInFlightThenClosesItsConnection() {
+        ConnCount count = new ConnCount();
+        List<HttpServerRequest> held = new CopyOnWriteArrayList<>();
+        Backend old = backend("old", new HttpServerOptions(), count.hook());
+        old.behaviour = held::add;
+        Backend next = backend("next");
+        // A grace far longer than the test waits: only the release of the finished request may close it.
+        DataPlane p = plane(oneLoop().drainTimeout(Duration.ofSeconds(60)).build(), limited(old.endpoint(), 8),
+                RetrySpec.NONE);
+        HttpClientAgent c = client();
+        Future<Resp> inFlight = send(c, p.boundPort("in"), HttpMethod.GET, "/", Map.of(), null);
+        eventually("the request held by the old endpoint", () -> held.size() == 1);
+
+        p.apply(List.of(route("r", RouteMatch.ANY, "d")), List.of(cluster("d", next.endpoint())));
+        assertThat(get(c, p.boundPort("in"), "/").body()).isEqualTo("next");
+        assertThat(count.open.get()).as("the retired pool's busy connection stays open").isEqualTo(1);
+
+        held.get(0).response().end("old, finished");
+        assertThat(await(inFlight).body()).isEqualTo("old, finished");
+        eventually("the retired pool's connection closed once free", () -> count.open.get() == 0);
+    }
+
+    @Test
     void drainClosesTheUpstreamConnections() {
         ConnCount count = new ConnCount();
         Backend b = backend("b", new HttpServerOptions(), count.hook());
