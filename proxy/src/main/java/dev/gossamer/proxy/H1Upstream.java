@@ -9,6 +9,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -23,6 +25,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import dev.gossamer.common.Ticker;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -40,9 +43,9 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -86,7 +89,8 @@ final class H1Upstream implements Upstream {
     private final int maxPerLoop;
     private final long idleNanos;
     private final Map<EventLoop, Loop> loops = new ConcurrentHashMap<>();
-    private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+    // Every open connection; Netty's group drops a channel when it closes and closes them all at once.
+    private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile boolean closing;
 
     /**
@@ -124,13 +128,13 @@ final class H1Upstream implements Upstream {
         for (Loop loop : loops.values()) {
             loop.el.execute(loop::closeIdle);
         }
-        Promise<Void> done = Promise.promise();
         if (channels.isEmpty() || grace.isZero() || grace.isNegative()) {
             return close();
         }
-        loops.keySet().stream().findFirst().ifPresentOrElse(
-                el -> el.schedule(() -> close().onComplete(done), grace.toMillis(), TimeUnit.MILLISECONDS),
-                () -> close().onComplete(done));
+        // A connection exists, so the loop it lives on does: the final close is scheduled there.
+        Promise<Void> done = Promise.promise();
+        loops.keySet().iterator().next().schedule(() -> close().onComplete(done), grace.toMillis(),
+                TimeUnit.MILLISECONDS);
         return done.future();
     }
 
@@ -138,21 +142,7 @@ final class H1Upstream implements Upstream {
     public Future<Void> close() {
         closing = true;
         Promise<Void> done = Promise.promise();
-        Channel[] all = channels.toArray(new Channel[0]);
-        if (all.length == 0) {
-            done.complete();
-            return done.future();
-        }
-        int[] left = {all.length};
-        for (Channel ch : all) {
-            ch.close().addListener(f -> {
-                synchronized (left) {
-                    if (--left[0] == 0) {
-                        done.tryComplete();
-                    }
-                }
-            });
-        }
+        channels.close().addListener(f -> done.tryComplete());
         return done.future();
     }
 
@@ -224,7 +214,7 @@ final class H1Upstream implements Upstream {
         final SocketAddress server;
         final ArrayDeque<Conn> idle = new ArrayDeque<>(); // most recently used first
         final ArrayDeque<H1Call> waiters = new ArrayDeque<>();
-        final java.util.ArrayList<Conn> all = new java.util.ArrayList<>(); // connected
+        final ArrayList<Conn> all = new ArrayList<>(); // connected, not yet closed
         int open; // connected or connecting
 
         Pool(Loop loop, SocketAddress server) {
@@ -279,7 +269,6 @@ final class H1Upstream implements Upstream {
                     all.add(conn);
                     loop.scheduleSweep();
                     channels.add(conn.ch);
-                    conn.ch.closeFuture().addListener(y -> channels.remove(conn.ch));
                     if (closing) {
                         conn.ch.close();
                         call.l.onConnectFailure(new IllegalStateException("upstream pool is closed"));
@@ -287,8 +276,7 @@ final class H1Upstream implements Upstream {
                     }
                     conn.assign(call);
                 } else {
-                    conn.counted = false;
-                    open--;
+                    open--; // never connected, so never in all and never closed()
                     call.l.onConnectFailure(f.cause());
                     next();
                 }
@@ -312,10 +300,11 @@ final class H1Upstream implements Upstream {
 
         /** A connection closed. */
         void closed(Conn c) {
-            open--;
-            idle.remove(c);
-            all.remove(c);
-            next();
+            if (all.remove(c)) {
+                open--;
+                idle.remove(c);
+                next();
+            }
         }
 
         private void next() {
@@ -340,7 +329,6 @@ final class H1Upstream implements Upstream {
         H1Call call;
         long lastActive; // ticker.nanoTime() of the last read, write or release
         boolean skipping; // inside an informational (1xx) response, which the proxy does not pass on
-        boolean counted = true; // still counted in pool.open
 
         Conn(Pool pool) {
             this.pool = pool;
@@ -404,10 +392,7 @@ final class H1Upstream implements Upstream {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            if (counted) {
-                counted = false;
-                pool.closed(this);
-            }
+            pool.closed(this);
             H1Call c = call;
             call = null;
             if (c != null) {
@@ -442,7 +427,6 @@ final class H1Upstream implements Upstream {
         boolean responseEnded;
         boolean keepAlive = true;
         boolean gone; // discarded or reset: the listener hears nothing more
-        boolean released;
         Throwable failure;
         Runnable drain;
 
@@ -624,10 +608,9 @@ final class H1Upstream implements Upstream {
         }
 
         private void release() {
-            if (released || conn.call != this) {
-                return;
+            if (conn.call != this) {
+                return; // released or closed already
             }
-            released = true;
             conn.call = null;
             conn.ch.config().setAutoRead(true);
             conn.pool.release(conn);

@@ -148,24 +148,25 @@ final class VertxUpstream implements Upstream {
 
         @Override
         public void discard() {
-            if (gone) {
-                return;
-            }
-            gone = true;
-            if (ended && resp != null) {
-                resp.resume(); // read and drop the rest, so a keep-alive connection goes back to the pool
-            } else {
-                req.reset();
-            }
+            // A complete request: read and drop the rest, so the keep-alive connection goes back to the pool.
+            abandon(ended && resp != null);
         }
 
         @Override
         public void reset() {
+            abandon(false);
+        }
+
+        private void abandon(boolean drain) {
             if (gone) {
                 return;
             }
             gone = true;
-            req.reset();
+            if (drain) {
+                resp.resume();
+            } else {
+                req.reset();
+            }
         }
     }
 }
