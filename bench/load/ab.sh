@@ -107,16 +107,15 @@ for r in $(seq "$ROUNDS"); do
     lat=""
     if ((RATE > 0)); then
       c0=$(cpu_ticks "${PID[$l]}")
-      taskset -c "$LOADGEN_CPU" h2load --h1 -t1 -c"$RATE_CONNS" --rps=$((RATE / RATE_CONNS)) -D"$WINDOW" \
-        --log-file="$WORK/h2load.tsv" "http://127.0.0.1:${PORT[$l]}/" >"$WORK/h2load.out" 2>&1 \
+      h2load_at_rate "http://127.0.0.1:${PORT[$l]}/" "$WINDOW" "$WORK/h2load.tsv" >"$WORK/h2load.out" 2>&1 \
         || die "h2load against $l failed: $(cat "$WORK/h2load.out")"
       c1=$(cpu_ticks "${PID[$l]}")
-      # p50 and p99 of the 200s in microseconds, then the CPU per request at the fixed rate
-      lat=$(awk -F'\t' '$2 == 200 {print $3}' "$WORK/h2load.tsv" | sort -n | awk -v d=$((c1 - c0)) \
-        -v hz="$(getconf CLK_TCK)" '{a[++n] = $1}
-        function q(p,   i) { i = int(p * n + 0.999999); if (i < 1) i = 1; return a[i] }
-        END { printf " p50_us %d p99_us %d rate_cpu_us_per_req %.2f", q(0.50), q(0.99), d * 1e6 / hz / n }')
+      read -r rn rerr p50 _ p99 _ _ < <(h2load_quantiles "$WORK/h2load.tsv")
       rm -f "$WORK/h2load.tsv"
+      ((rn > 0)) || die "no request to $l succeeded at the fixed rate ($rerr errors)"
+      # p50 and p99 of the 200s in microseconds, then the CPU per request at the fixed rate
+      lat=$(awk -v p50="$p50" -v p99="$p99" -v d=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" -v n="$rn" \
+        'BEGIN { printf " p50_us %d p99_us %d rate_cpu_us_per_req %.2f", p50, p99, d * 1e6 / hz / n }')
     fi
     awk -v r="$r" -v l="$l" -v n="$n" -v d=$((t1 - t0)) -v w="$WINDOW" -v hz="$(getconf CLK_TCK)" -v bad="$bad" \
       -v lat="$lat" \

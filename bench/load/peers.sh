@@ -90,3 +90,22 @@ clusters:
     balancer: {policy: round_robin}
 EOF
 }
+
+# The fixed-rate latency run: RATE req/s spread over RATE_CONNS keep-alive HTTP/1.1 clients (h2load on
+# LOADGEN_CPU), one line per request in LOGFILE. Reads the globals RATE, RATE_CONNS and LOADGEN_CPU.
+h2load_at_rate() {  # URL SECONDS LOGFILE; h2load's own output goes to stdout
+  timeout $(($2 + 30)) taskset -c "$LOADGEN_CPU" h2load --h1 -t1 -c"$RATE_CONNS" --rps=$((RATE / RATE_CONNS)) \
+    -D"$2" --log-file="$3" "$1"
+}
+
+# Quantiles of an h2load per-request log, in µs over the 200s: prints "n errors p50 p90 p99 p999 max"
+# (errors = answers other than 200; all zero when nothing succeeded).
+h2load_quantiles() {  # LOGFILE
+  awk -F'\t' '$2 == 200 {print $3} $2 != 200 {print "E"}' "$1" | sort -n | awk '
+    $1 == "E" {err++; next}
+    {a[++n] = $1}
+    function q(p,   i) { i = int(p * n + 0.999999); if (i < 1) i = 1; if (i > n) i = n; return a[i] }
+    END {
+      if (n == 0) { print 0, err + 0, 0, 0, 0, 0, 0; exit }
+      print n, err + 0, q(0.50), q(0.90), q(0.99), q(0.999), a[n] }'
+}

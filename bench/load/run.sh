@@ -294,24 +294,20 @@ run_max() {
 
 # run_rate TARGET ROUND -> CSV fields: achieved_rps,p50_us,p90_us,p99_us,p999_us,max_us,errors,cpu_us_per_req_rate
 run_rate() {
-  local t=$1 r=$2 f="$OUT/raw/h2load-$1-r$2.txt" lf="$WORK/h2load-$1-r$2.tsv" c0 c1
+  local t=$1 r=$2 f="$OUT/raw/h2load-$1-r$2.txt" lf="$WORK/h2load-$1-r$2.tsv" c0 c1 n err p50 p90 p99 p999 max
   # shellcheck disable=SC2086
   c0=$(cpu_ticks ${PIDS[$t]})
-  timeout $((DURATION + 30)) taskset -c "$LOADGEN_CPU" h2load --h1 -t1 -c"$RATE_CONNS" --rps=$((RATE / RATE_CONNS)) \
-    -D"$DURATION" --log-file="$lf" "${URL[$t]}" >"$f" 2>&1 || die "h2load against $t failed: $(cat "$f")"
+  h2load_at_rate "${URL[$t]}" "$DURATION" "$lf" >"$f" 2>&1 || die "h2load against $t failed: $(cat "$f")"
   # shellcheck disable=SC2086
   c1=$(cpu_ticks ${PIDS[$t]})
   [[ -s "$lf" ]] || die "h2load against $t logged no request: $(cat "$f")"
-  awk -F'\t' '$2 == 200 {print $3} $2 != 200 {print "E"}' "$lf" | sort -n >"$lf.sorted"
-  awk -v dur="$DURATION" -v dc=$((c1 - c0)) -v hz="$CLK_TCK" -v proxy="${PIDS[$t]}" '
-    $1 == "E" {err++; next}
-    {a[++n] = $1}
-    function q(p,   i) { i = int(p * n + 0.999999); if (i < 1) i = 1; if (i > n) i = n; return a[i] }
-    END {
-      if (n == 0) { print "0,0,0,0,0,0," err+0 ","; exit }
+  read -r n err p50 p90 p99 p999 max < <(h2load_quantiles "$lf")
+  rm -f "$lf"
+  awk -v n="$n" -v err="$err" -v dur="$DURATION" -v dc=$((c1 - c0)) -v hz="$CLK_TCK" -v proxy="${PIDS[$t]}" \
+    -v q="$p50,$p90,$p99,$p999,$max" 'BEGIN {
+      if (n == 0) { print "0,0,0,0,0,0," err ","; exit }
       cpu = (proxy == "") ? "" : sprintf("%.2f", dc * 1e6 / hz / (n + err))
-      printf "%.0f,%d,%d,%d,%d,%d,%d,%s", n / dur, q(0.50), q(0.90), q(0.99), q(0.999), a[n], err, cpu }' "$lf.sorted"
-  rm -f "$lf" "$lf.sorted"
+      printf "%.0f,%s,%d,%s", n / dur, q, err, cpu }'
 }
 
 CSV="$OUT/results.csv"
@@ -324,8 +320,7 @@ for t in $TARGETS; do
   timeout $((w + 30)) taskset -c "$LOADGEN_CPU" wrk -t1 -c"$CONNS" -d"${w}s" "${URL[$t]}" >"$OUT/raw/warmup-$t.txt" 2>&1 \
     || die "warm-up of $t failed: $(cat "$OUT/raw/warmup-$t.txt")"
   ((RATE_WARMUP > 0)) || continue
-  timeout $((RATE_WARMUP + 30)) taskset -c "$LOADGEN_CPU" h2load --h1 -t1 -c"$RATE_CONNS" --rps=$((RATE / RATE_CONNS)) \
-    -D"$RATE_WARMUP" "${URL[$t]}" >"$OUT/raw/warmup-rate-$t.txt" 2>&1 \
+  h2load_at_rate "${URL[$t]}" "$RATE_WARMUP" /dev/null >"$OUT/raw/warmup-rate-$t.txt" 2>&1 \
     || die "fixed-rate warm-up of $t failed: $(cat "$OUT/raw/warmup-rate-$t.txt")"
 done
 
