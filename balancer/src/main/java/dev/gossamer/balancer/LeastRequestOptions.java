@@ -21,9 +21,9 @@ public record LeastRequestOptions(int choiceCount, double activeRequestBias) {
 
     public LeastRequestOptions {
         Problems problems = new Problems();
-        problems.check(choiceCount >= 2 && choiceCount <= MAX_CHOICE_COUNT, "choiceCount", choiceCount,
+        problems.check(choiceCount >= 2 && choiceCount <= MAX_CHOICE_COUNT, "choice_count", choiceCount,
                 "2.." + MAX_CHOICE_COUNT);
-        problems.check(activeRequestBias >= 0.0 && activeRequestBias <= 100.0, "activeRequestBias",
+        problems.check(activeRequestBias >= 0.0 && activeRequestBias <= 100.0, "active_request_bias",
                 activeRequestBias, "0.0..100.0");
         problems.throwIfAny();
     }

@@ -26,7 +26,7 @@ public record MaglevOptions(int tableSize, double boundedLoadFactor) {
     public MaglevOptions {
         Problems problems = new Problems();
         problems.check(tableSize >= MIN_TABLE_SIZE && tableSize <= MAX_TABLE_SIZE && IntMath.isPrime(tableSize),
-                "tableSize", tableSize, "a prime in " + MIN_TABLE_SIZE + ".." + MAX_TABLE_SIZE);
+                "table_size", tableSize, "a prime in " + MIN_TABLE_SIZE + ".." + MAX_TABLE_SIZE);
         problems.checkBoundedLoad(boundedLoadFactor);
         problems.throwIfAny();
     }

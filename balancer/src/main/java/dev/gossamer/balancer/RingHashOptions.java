@@ -33,11 +33,11 @@ public record RingHashOptions(int minRingSize, int maxRingSize, int pointsPerEnd
 
     public RingHashOptions {
         Problems problems = new Problems();
-        problems.check(minRingSize >= 1 && minRingSize <= MAX_RING_SIZE, "minRingSize", minRingSize,
+        problems.check(minRingSize >= 1 && minRingSize <= MAX_RING_SIZE, "min_ring_size", minRingSize,
                 "1.." + MAX_RING_SIZE);
-        problems.check(maxRingSize >= minRingSize && maxRingSize <= MAX_RING_SIZE, "maxRingSize", maxRingSize,
+        problems.check(maxRingSize >= minRingSize && maxRingSize <= MAX_RING_SIZE, "max_ring_size", maxRingSize,
                 minRingSize + ".." + MAX_RING_SIZE);
-        problems.check(pointsPerEndpoint >= 1 && pointsPerEndpoint <= MAX_RING_SIZE, "pointsPerEndpoint",
+        problems.check(pointsPerEndpoint >= 1 && pointsPerEndpoint <= MAX_RING_SIZE, "points_per_endpoint",
                 pointsPerEndpoint, "1.." + MAX_RING_SIZE);
         problems.checkBoundedLoad(boundedLoadFactor);
         problems.throwIfAny();

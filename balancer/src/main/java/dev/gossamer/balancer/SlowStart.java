@@ -26,7 +26,7 @@ public record SlowStart(Duration window, int minWeightPercent) {
         Objects.requireNonNull(window, "window");
         Problems problems = new Problems();
         problems.check(!window.isNegative(), "window", window, ">= 0");
-        problems.check(minWeightPercent >= 1 && minWeightPercent <= 100, "minWeightPercent", minWeightPercent,
+        problems.check(minWeightPercent >= 1 && minWeightPercent <= 100, "min_weight_percent", minWeightPercent,
                 "1..100");
         problems.throwIfAny();
     }

@@ -53,6 +53,6 @@ class SlowStartTest {
     @Test
     void argumentsAreValidated() {
         assertThatThrownBy(() -> new SlowStart(Duration.ofSeconds(-1), 0))
-                .hasMessage("window: PT-1S (expected: >= 0); minWeightPercent: 0 (expected: 1..100)");
+                .hasMessage("window: -1s (expected: >= 0); min_weight_percent: 0 (expected: 1..100)");
     }
 }

@@ -25,11 +25,10 @@ public record OptionProblem(String field, String message) {
         return field + ": " + message;
     }
 
-    /** Throws {@link IllegalArgumentException} naming every problem, when there is any. */
+    /** Throws {@link InvalidOptionsException} carrying every problem, when there is any. */
     public static void throwIfAny(List<OptionProblem> problems) {
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", problems.stream().map(OptionProblem::toString)
-                    .toList()));
+            throw new InvalidOptionsException(problems);
         }
     }
 }

@@ -75,25 +75,7 @@ final class Values {
 
     /** The shortest config spelling of {@code d}, for messages: {@code 500ms}, {@code 5s}, {@code 1m30s}. */
     static String format(Duration d) {
-        if (d.isZero()) {
-            return "0";
-        }
-        StringBuilder sb = new StringBuilder();
-        long h = d.toHours();
-        if (h > 0) {
-            sb.append(h).append('h');
-        }
-        if (d.toMinutesPart() > 0) {
-            sb.append(d.toMinutesPart()).append('m');
-        }
-        if (d.toSecondsPart() > 0) {
-            sb.append(d.toSecondsPart()).append('s');
-        }
-        long ms = d.toNanosPart() / 1_000_000;
-        if (ms > 0) {
-            sb.append(ms).append("ms");
-        }
-        return sb.length() == 0 ? d.toNanos() + "ns" : sb.toString();
+        return dev.gossamer.common.OptionRules.format(d);
     }
 
     /** A YAML 1.2 core-schema integer ({@code 42}, {@code -1}, {@code 0x1f}, {@code 0o17}), or null. */

@@ -1,7 +1,7 @@
 package dev.gossamer.health;
 
+import dev.gossamer.common.OptionRules;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -16,7 +16,9 @@ import java.util.Objects;
  * {@link #healthyThreshold()} consecutive successes, so one lost probe does not flap routing.
  *
  * <p>Build with {@link #http(String)} or {@link #tcp()}; every argument is validated at once and all problems
- * are reported in one {@link IllegalArgumentException}. Immutable and thread-safe.
+ * are reported in one {@link dev.gossamer.common.InvalidOptionsException}, each named by its YAML key
+ * ({@code http}, {@code jitter}, {@code timeout}, ...). These options own every default and range of
+ * {@code health_check}; the config loader only reads the values. Immutable and thread-safe.
  *
  * @param protocol           HTTP or TCP
  * @param path               HTTP path starting with {@code /}; {@code null} for TCP (Envoy: {@code http_health_check.path})
@@ -44,7 +46,7 @@ public record HealthCheckOptions(
     public enum Protocol { HTTP, TCP }
 
     /** Envoy's default: only 200 proves the check endpoint is healthy (a redirect may be a login page). */
-        public static final List<StatusRange> DEFAULT_EXPECTED_STATUSES = List.of(new StatusRange(200, 200));
+    public static final List<StatusRange> DEFAULT_EXPECTED_STATUSES = List.of(new StatusRange(200, 200));
     /** Envoy requires an interval; 5 s is the common choice (Kubernetes probes default to 10 s). */
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
     /** Generous for a LAN health endpoint, short enough to notice a hung process within one interval. */
@@ -55,45 +57,37 @@ public record HealthCheckOptions(
     public static final int DEFAULT_UNHEALTHY_THRESHOLD = 3;
     /** Two successes in a row before traffic returns: a crash-looping process is not re-admitted on one 200. */
     public static final int DEFAULT_HEALTHY_THRESHOLD = 2;
+    /** A hundred probes in a row: beyond that a threshold only hides outages. */
+    public static final int MAX_THRESHOLD = 100;
 
     public HealthCheckOptions {
-        List<String> problems = new ArrayList<>();
+        OptionRules r = new OptionRules();
         if (protocol == null) {
-            problems.add("protocol: null (expected: HTTP or TCP)");
+            r.add("protocol", "null (expected: HTTP or TCP)");
         } else if (protocol == Protocol.HTTP) {
-            if (path == null || !path.startsWith("/")) {
-                problems.add("path: " + quote(path) + " (expected: starts with /)");
-            }
+            r.check(path != null && path.startsWith("/"), "http", quote(path) + " (expected: a path starting with /)");
         } else {
-            if (path != null) {
-                problems.add("path: " + quote(path) + " (expected: absent for tcp checks)");
-            }
-            if (hostHeader != null) {
-                problems.add("host: " + quote(hostHeader) + " (expected: absent for tcp checks)");
-            }
+            r.check(path == null, "http", quote(path) + " (expected: absent for tcp checks)");
+            r.check(hostHeader == null, "host", quote(hostHeader) + " (expected: absent for tcp checks)");
         }
-        if (hostHeader != null && hostHeader.isBlank()) {
-            problems.add("host: " + quote(hostHeader) + " (expected: non-blank or absent)");
-        }
+        r.check(hostHeader == null || !hostHeader.isBlank(), "host", quote(hostHeader)
+                + " (expected: non-blank or absent)");
         if (expectedStatuses == null || expectedStatuses.isEmpty()) {
-            problems.add("expected_statuses: " + expectedStatuses + " (expected: at least one range)");
+            r.add("expected_statuses", expectedStatuses + " (expected: at least one range)");
         } else if (expectedStatuses.stream().anyMatch(Objects::isNull)) {
-            problems.add("expected_statuses: " + expectedStatuses + " (expected: no null entries)");
+            r.add("expected_statuses", expectedStatuses + " (expected: no null entries)");
         }
-        checkPositive(problems, "interval", interval);
-        checkPositive(problems, "timeout", timeout);
-        if (jitterPercent < 0 || jitterPercent > 100) {
-            problems.add("interval_jitter_percent: " + jitterPercent + " (expected: 0..100)");
+        r.positive("interval", interval);
+        r.positive("timeout", timeout);
+        // A probe still running when the next one is due would overlap it and double the load on a slow target.
+        if (interval != null && timeout != null && timeout.compareTo(interval) > 0) {
+            r.add("timeout", OptionRules.format(timeout) + " (expected: <= interval " + OptionRules.format(interval)
+                    + ")");
         }
-        if (unhealthyThreshold < 1) {
-            problems.add("unhealthy_threshold: " + unhealthyThreshold + " (expected: > 0)");
-        }
-        if (healthyThreshold < 1) {
-            problems.add("healthy_threshold: " + healthyThreshold + " (expected: > 0)");
-        }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", problems));
-        }
+        r.range("jitter", jitterPercent, 0, 100);
+        r.range("unhealthy_threshold", unhealthyThreshold, 1, MAX_THRESHOLD);
+        r.range("healthy_threshold", healthyThreshold, 1, MAX_THRESHOLD);
+        r.throwIfAny();
         expectedStatuses = List.copyOf(expectedStatuses);
     }
 
@@ -122,12 +116,6 @@ public record HealthCheckOptions(
             }
         }
         return false;
-    }
-
-    private static void checkPositive(List<String> problems, String name, Duration d) {
-        if (d == null || d.isNegative() || d.isZero()) {
-            problems.add(name + ": " + d + " (expected: > 0)");
-        }
     }
 
     private static String quote(String s) {

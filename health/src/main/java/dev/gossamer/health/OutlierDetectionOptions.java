@@ -1,8 +1,7 @@
 package dev.gossamer.health;
 
+import dev.gossamer.common.OptionRules;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Passive outlier detection for one cluster, with Envoy's {@code outlier_detection} field names and defaults.
@@ -18,7 +17,13 @@ import java.util.List;
  * disable a detector, 0, or ramp it up). As in Envoy, gateway-failure and failure-percentage detection are
  * off by default (enforcing 0) while consecutive-5xx, local-origin and success-rate are on (100).
  *
- * <p>Build with {@link #builder()}; every argument is validated at once. Immutable and thread-safe.
+ * <p>A {@code consecutive_*} threshold of 0 turns that detector off; {@code *_minimum_hosts} of 0 lets the statistics
+ * run over however many hosts qualify.
+ *
+ * <p>Build with {@link #builder()}; every argument is validated at once, and every broken rule is reported as an
+ * {@link dev.gossamer.common.OptionProblem} named by its YAML key (an
+ * {@link dev.gossamer.common.InvalidOptionsException}). These options own every default and range of
+ * {@code outlier_detection}; the config loader only reads the values. Immutable and thread-safe.
  *
  * @param successRateStdevFactor Envoy's integer factor: the ejection threshold is
  *                               {@code mean − (factor / 1000) × stdev}, so 1900 means 1.9 standard deviations
@@ -83,33 +88,43 @@ public record OutlierDetectionOptions(
     /** Envoy's default: off. */
     public static final int DEFAULT_ENFORCING_FAILURE_PERCENTAGE = 0;
 
+    /** A run longer than this is never "consecutive" in any useful sense; larger values are typos. */
+    public static final int MAX_CONSECUTIVE = 1000;
+    /** Far above any cluster; larger values are typos. */
+    public static final int MAX_HOSTS = 1_000_000;
+    /** Requests per interval; larger values would switch the statistics off in practice. */
+    public static final int MAX_REQUEST_VOLUME = 1_000_000_000;
+    /** 1000 standard deviations: beyond it success-rate detection can never fire. */
+    public static final int MAX_STDEV_FACTOR = 1_000_000;
+
     public OutlierDetectionOptions {
-        List<String> p = new ArrayList<>();
-        atLeast(p, "consecutive_5xx", consecutive5xx, 1);
-        atLeast(p, "consecutive_gateway_failure", consecutiveGatewayFailure, 1);
-        atLeast(p, "consecutive_local_origin_failure", consecutiveLocalOriginFailure, 1);
-        positive(p, "interval", interval);
-        positive(p, "base_ejection_time", baseEjectionTime);
-        positive(p, "max_ejection_time", maxEjectionTime);
+        OptionRules r = new OptionRules();
+        // 0 turns a consecutive detector off (Envoy's enforcing_* = 0 does the same; a threshold of 0 reads as
+        // "never" to users, so that is what it means here rather than "eject on every error").
+        r.range("consecutive_5xx", consecutive5xx, 0, MAX_CONSECUTIVE);
+        r.range("consecutive_gateway_failure", consecutiveGatewayFailure, 0, MAX_CONSECUTIVE);
+        r.range("consecutive_local_origin_failure", consecutiveLocalOriginFailure, 0, MAX_CONSECUTIVE);
+        r.positive("interval", interval);
+        r.positive("base_ejection_time", baseEjectionTime);
+        r.positive("max_ejection_time", maxEjectionTime);
         if (baseEjectionTime != null && maxEjectionTime != null && maxEjectionTime.compareTo(baseEjectionTime) < 0) {
-            p.add("max_ejection_time: " + maxEjectionTime + " (expected: >= base_ejection_time " + baseEjectionTime
-                    + ")");
+            r.add("max_ejection_time", OptionRules.format(maxEjectionTime) + " (expected: >= base_ejection_time "
+                    + OptionRules.format(baseEjectionTime) + ")");
         }
-        percent(p, "max_ejection_percent", maxEjectionPercent);
-        percent(p, "enforcing_consecutive_5xx", enforcingConsecutive5xx);
-        percent(p, "enforcing_consecutive_gateway_failure", enforcingConsecutiveGatewayFailure);
-        percent(p, "enforcing_consecutive_local_origin_failure", enforcingConsecutiveLocalOriginFailure);
-        atLeast(p, "success_rate_minimum_hosts", successRateMinimumHosts, 1);
-        atLeast(p, "success_rate_request_volume", successRateRequestVolume, 1);
-        atLeast(p, "success_rate_stdev_factor", successRateStdevFactor, 0);
-        percent(p, "enforcing_success_rate", enforcingSuccessRate);
-        percent(p, "failure_percentage_threshold", failurePercentageThreshold);
-        atLeast(p, "failure_percentage_minimum_hosts", failurePercentageMinimumHosts, 1);
-        atLeast(p, "failure_percentage_request_volume", failurePercentageRequestVolume, 1);
-        percent(p, "enforcing_failure_percentage", enforcingFailurePercentage);
-        if (!p.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", p));
-        }
+        r.range("max_ejection_percent", maxEjectionPercent, 0, 100);
+        r.range("enforcing_consecutive_5xx", enforcingConsecutive5xx, 0, 100);
+        r.range("enforcing_consecutive_gateway_failure", enforcingConsecutiveGatewayFailure, 0, 100);
+        r.range("enforcing_consecutive_local_origin_failure", enforcingConsecutiveLocalOriginFailure, 0, 100);
+        // Minimum hosts 0: the statistics run over however many hosts qualify (Envoy accepts 0 too).
+        r.range("success_rate_minimum_hosts", successRateMinimumHosts, 0, MAX_HOSTS);
+        r.range("success_rate_request_volume", successRateRequestVolume, 1, MAX_REQUEST_VOLUME);
+        r.range("success_rate_stdev_factor", successRateStdevFactor, 0, MAX_STDEV_FACTOR);
+        r.range("enforcing_success_rate", enforcingSuccessRate, 0, 100);
+        r.range("failure_percentage_threshold", failurePercentageThreshold, 0, 100);
+        r.range("failure_percentage_minimum_hosts", failurePercentageMinimumHosts, 0, MAX_HOSTS);
+        r.range("failure_percentage_request_volume", failurePercentageRequestVolume, 1, MAX_REQUEST_VOLUME);
+        r.range("enforcing_failure_percentage", enforcingFailurePercentage, 0, 100);
+        r.throwIfAny();
     }
 
     /** Envoy's defaults for every field. */
@@ -124,24 +139,6 @@ public record OutlierDetectionOptions(
     /** The ejection threshold factor as a double: {@code success_rate_stdev_factor / 1000}. */
     public double stdevFactor() {
         return successRateStdevFactor / 1000.0;
-    }
-
-    private static void atLeast(List<String> p, String name, int v, int min) {
-        if (v < min) {
-            p.add(name + ": " + v + " (expected: >= " + min + ")");
-        }
-    }
-
-    private static void percent(List<String> p, String name, int v) {
-        if (v < 0 || v > 100) {
-            p.add(name + ": " + v + " (expected: 0..100)");
-        }
-    }
-
-    private static void positive(List<String> p, String name, Duration d) {
-        if (d == null || d.isNegative() || d.isZero()) {
-            p.add(name + ": " + d + " (expected: > 0)");
-        }
     }
 
     /** Fluent builder starting at Envoy's defaults; {@link #build()} validates. Not thread-safe. */

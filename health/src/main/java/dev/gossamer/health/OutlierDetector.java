@@ -231,7 +231,7 @@ public final class OutlierDetector implements AutoCloseable {
     }
 
     private void bump(Endpoint e, AtomicInteger counter, int threshold, int enforcing, EjectionReason reason) {
-        if (counter.incrementAndGet() < threshold) {
+        if (threshold == 0 || counter.incrementAndGet() < threshold) { // 0: this detector is off
             return;
         }
         // Reset whether or not the ejection happens, so a new run of errors is needed to fire again (Envoy).
@@ -353,7 +353,7 @@ public final class OutlierDetector implements AutoCloseable {
                 qualified.add(e);
             }
         }
-        if (qualified.size() < options.successRateMinimumHosts()) {
+        if (qualified.isEmpty() || qualified.size() < options.successRateMinimumHosts()) {
             return false;
         }
         double sum = 0;
@@ -382,7 +382,7 @@ public final class OutlierDetector implements AutoCloseable {
                 qualified.add(e);
             }
         }
-        if (qualified.size() < options.failurePercentageMinimumHosts()) {
+        if (qualified.isEmpty() || qualified.size() < options.failurePercentageMinimumHosts()) {
             return false;
         }
         boolean changed = false;

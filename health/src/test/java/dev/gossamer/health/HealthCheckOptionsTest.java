@@ -44,13 +44,22 @@ class HealthCheckOptionsTest {
                 .timeout(Duration.ofMillis(-1)).jitterPercent(101).unhealthyThreshold(0).healthyThreshold(0)
                 .expectedStatuses(List.of()).build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("path: \"healthz\" (expected: starts with /)")
-                .hasMessageContaining("interval: PT0S (expected: > 0)")
-                .hasMessageContaining("timeout: PT-0.001S (expected: > 0)")
-                .hasMessageContaining("interval_jitter_percent: 101 (expected: 0..100)")
-                .hasMessageContaining("unhealthy_threshold: 0 (expected: > 0)")
-                .hasMessageContaining("healthy_threshold: 0 (expected: > 0)")
+                .hasMessageContaining("http: \"healthz\" (expected: a path starting with /)")
+                .hasMessageContaining("interval: 0 (expected: > 0)")
+                .hasMessageContaining("timeout: -1ms (expected: > 0)")
+                .hasMessageContaining("jitter: 101 (expected: 0..100)")
+                .hasMessageContaining("unhealthy_threshold: 0 (expected: 1..100)")
+                .hasMessageContaining("healthy_threshold: 0 (expected: 1..100)")
                 .hasMessageContaining("expected_statuses: [] (expected: at least one range)");
+    }
+
+    @Test
+    void aTimeoutLongerThanTheIntervalIsRefused() {
+        assertThatThrownBy(() -> HealthCheckOptions.http("/h").interval(Duration.ofSeconds(1))
+                .timeout(Duration.ofSeconds(2)).build())
+                .hasMessage("timeout: 2s (expected: <= interval 1s)");
+        assertThat(HealthCheckOptions.http("/h").interval(Duration.ofSeconds(1)).timeout(Duration.ofSeconds(1))
+                .build().timeout()).isEqualTo(Duration.ofSeconds(1));
     }
 
     @Test

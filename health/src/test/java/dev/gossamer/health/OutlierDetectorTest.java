@@ -71,14 +71,33 @@ class OutlierDetectorTest {
 
     @Test
     void optionsReportEveryProblem() {
-        assertThatThrownBy(() -> OutlierDetectionOptions.builder().consecutive5xx(0).maxEjectionPercent(140)
+        assertThatThrownBy(() -> OutlierDetectionOptions.builder().consecutive5xx(-1).maxEjectionPercent(140)
                 .baseEjectionTime(Duration.ofSeconds(60)).maxEjectionTime(Duration.ofSeconds(30))
                 .interval(Duration.ZERO).enforcingSuccessRate(-1).build())
-                .hasMessageContaining("consecutive_5xx: 0 (expected: >= 1)")
+                .hasMessageContaining("consecutive_5xx: -1 (expected: 0..1000)")
                 .hasMessageContaining("max_ejection_percent: 140 (expected: 0..100)")
-                .hasMessageContaining("max_ejection_time: PT30S (expected: >= base_ejection_time PT1M)")
-                .hasMessageContaining("interval: PT0S (expected: > 0)")
+                .hasMessageContaining("max_ejection_time: 30s (expected: >= base_ejection_time 1m)")
+                .hasMessageContaining("interval: 0 (expected: > 0)")
                 .hasMessageContaining("enforcing_success_rate: -1 (expected: 0..100)");
+    }
+
+    @Test
+    void aConsecutiveThresholdOfZeroTurnsThatDetectorOff() {
+        OutlierDetector d = detector(OutlierDetectionOptions.builder().consecutive5xx(0)
+                .consecutiveGatewayFailure(0).enforcingConsecutiveGatewayFailure(100).maxEjectionPercent(100)
+                .build(), 10);
+        for (int i = 0; i < 50; i++) {
+            d.record("e1", Outcome.http5xx(503));
+        }
+        assertThat(d.isEjected("e1")).isFalse();
+    }
+
+    @Test
+    void minimumHostsOfZeroLetsTheStatisticsRunOnAnyCount() {
+        OutlierDetectionOptions o = OutlierDetectionOptions.builder().successRateMinimumHosts(0)
+                .failurePercentageMinimumHosts(0).build();
+        assertThat(o.successRateMinimumHosts()).isZero();
+        assertThat(o.failurePercentageMinimumHosts()).isZero();
     }
 
     @Test
@@ -245,7 +264,7 @@ class OutlierDetectorTest {
     }
 
     private static OutlierDetectionOptions statisticalOnly() {
-        return OutlierDetectionOptions.builder().consecutive5xx(1_000_000).maxEjectionPercent(100).build();
+        return OutlierDetectionOptions.builder().consecutive5xx(0).maxEjectionPercent(100).build();
     }
 
     @Test
@@ -296,7 +315,7 @@ class OutlierDetectorTest {
 
     @Test
     void failurePercentageEjectsHostsAtOrAboveTheThreshold() {
-        OutlierDetectionOptions o = OutlierDetectionOptions.builder().consecutive5xx(1_000_000)
+        OutlierDetectionOptions o = OutlierDetectionOptions.builder().consecutive5xx(0)
                 .maxEjectionPercent(100).enforcingSuccessRate(0).enforcingFailurePercentage(100).build();
         OutlierDetector d = detector(o, 6);
         double[] rates = {100, 100, 100, 15, 20, 10}; // failure 0, 0, 0, 85, 80, 90 %

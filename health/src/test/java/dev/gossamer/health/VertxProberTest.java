@@ -142,8 +142,8 @@ class VertxProberTest {
     @Test
     void groupOnRealClockFollowsAFlappingServer() throws Exception {
         status.set(200);
-        HealthCheckOptions o = HealthCheckOptions.http("/flap").interval(Duration.ofMillis(30))
-                .timeout(TIMEOUT).unhealthyThreshold(2).healthyThreshold(2).build();
+        HealthCheckOptions o = HealthCheckOptions.http("/flap").interval(Duration.ofMillis(100))
+                .timeout(Duration.ofMillis(100)).unhealthyThreshold(2).healthyThreshold(2).build();
         ConcurrentHashMap<String, HealthState> seen = new ConcurrentHashMap<>();
         try (VertxProber prober = VertxProber.create(vertx, o);
              HealthCheckGroup g = HealthCheckGroup.builder("flap", o, prober, new VertxScheduler(vertx))
