@@ -4,6 +4,7 @@ import dev.gossamer.balancer.BalancingPolicy;
 import dev.gossamer.balancer.Endpoint;
 import dev.gossamer.balancer.EndpointSelection;
 import dev.gossamer.balancer.SlowStart;
+import dev.gossamer.common.OptionRules;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -11,7 +12,9 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * One upstream cluster. Immutable.
+ * One upstream cluster. Immutable. Owns the defaults and ranges of a cluster's transport settings
+ * ({@code connect_timeout}, {@code max_connections_per_endpoint}, {@code panic_threshold}); broken rules are reported
+ * by their YAML keys in a {@link dev.gossamer.common.InvalidOptionsException}.
  *
  * @param name                      unique cluster name
  * @param endpoints                 static endpoints, or null for a dynamic cluster whose endpoints come from
@@ -30,10 +33,12 @@ public record ClusterSpec(String name, List<Endpoint> endpoints, BalancingPolicy
                           Protocol protocol, Duration connectTimeout, int maxConnectionsPerEndpoint,
                           int panicThresholdPercent, SlowStart slowStart) {
 
-    /** Envoy's default connect timeout is 5 s; inside a mesh a live endpoint accepts far faster. */
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
-    /** Enough parallel keep-alive connections per endpoint for a busy sidecar without exhausting the peer. */
-    public static final int DEFAULT_MAX_CONNECTIONS_PER_ENDPOINT = 64;
+    /** Envoy's connect_timeout default: a loaded peer's accept queue or a lost SYN still gets a retransmit. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** Envoy's circuit-breaker max_connections default: far above need, low enough to stop a runaway. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ENDPOINT = 1024;
+    /** A pool larger than this is a typo, not a plan. */
+    public static final int MAX_CONNECTIONS_PER_ENDPOINT = 1_000_000;
     /** Envoy's healthy_panic_threshold: below half healthy, spreading over all beats overloading the few. */
     public static final int DEFAULT_PANIC_THRESHOLD_PERCENT = EndpointSelection.DEFAULT_PANIC_THRESHOLD_PERCENT;
 
@@ -50,24 +55,16 @@ public record ClusterSpec(String name, List<Endpoint> endpoints, BalancingPolicy
         Objects.requireNonNull(hashOn, "hashOn");
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
-        if (name.isBlank()) {
-            throw new IllegalArgumentException("name: \"\" (expected: non-blank)");
-        }
+        OptionRules r = new OptionRules();
+        r.check(!name.isBlank(), "name", "\"\" (expected: non-blank)");
         if (endpoints != null) {
             endpoints = List.copyOf(endpoints);
             checkUniqueIds(endpoints);
         }
-        if (panicThresholdPercent < 0 || panicThresholdPercent > 100) {
-            throw new IllegalArgumentException("panicThresholdPercent: " + panicThresholdPercent
-                    + " (expected: 0..100)");
-        }
-        if (connectTimeout.isNegative() || connectTimeout.isZero()) {
-            throw new IllegalArgumentException("connectTimeout: " + connectTimeout + " (expected: > 0)");
-        }
-        if (maxConnectionsPerEndpoint < 1) {
-            throw new IllegalArgumentException("maxConnectionsPerEndpoint: " + maxConnectionsPerEndpoint
-                    + " (expected: >= 1)");
-        }
+        r.range("panic_threshold", panicThresholdPercent, 0, 100);
+        r.positive("connect_timeout", connectTimeout);
+        r.range("max_connections_per_endpoint", maxConnectionsPerEndpoint, 1, MAX_CONNECTIONS_PER_ENDPOINT);
+        r.throwIfAny();
     }
 
     /** A static HTTP/1.1 cluster with defaults for the rest. */

@@ -1,5 +1,6 @@
 package dev.gossamer.proxy;
 
+import dev.gossamer.common.OptionRules;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -33,6 +34,8 @@ public record RetrySpec(int attempts, Set<RetryOn> retryOn, Duration perTryTimeo
     public static final int DEFAULT_BUDGET_PERCENT = 20;
     /** Envoy's default min_retry_concurrency: a quiet cluster still gets a few retries. */
     public static final int DEFAULT_MIN_RETRY_CONCURRENCY = 3;
+    /** Beyond this the budget never limits anything: a typo. */
+    public static final int MAX_MIN_RETRY_CONCURRENCY = 100_000;
 
     /** No retries. */
     public static final RetrySpec NONE = new RetrySpec(1, Set.of(), Duration.ZERO, DEFAULT_BUDGET_PERCENT,
@@ -46,18 +49,14 @@ public record RetrySpec(int attempts, Set<RetryOn> retryOn, Duration perTryTimeo
     public RetrySpec {
         retryOn = Set.copyOf(Objects.requireNonNull(retryOn, "retryOn"));
         Objects.requireNonNull(perTryTimeout, "perTryTimeout");
-        if (attempts < 1 || attempts > MAX_ATTEMPTS) {
-            throw new IllegalArgumentException("attempts: " + attempts + " (expected: 1.." + MAX_ATTEMPTS + ")");
-        }
-        if (perTryTimeout.isNegative()) {
-            throw new IllegalArgumentException("perTryTimeout: " + perTryTimeout + " (expected: >= 0)");
-        }
-        if (budgetPercent < 0 || budgetPercent > 100) {
-            throw new IllegalArgumentException("budgetPercent: " + budgetPercent + " (expected: 0..100)");
-        }
-        if (minRetryConcurrency < 0) {
-            throw new IllegalArgumentException("minRetryConcurrency: " + minRetryConcurrency + " (expected: >= 0)");
-        }
+        // Users write retries after the first try (Envoy's num_retries, YAML `attempts`); this record counts tries.
+        new OptionRules()
+                .check(attempts >= 1 && attempts <= MAX_ATTEMPTS, "attempts", (attempts - 1)
+                        + " (expected: 0.." + (MAX_ATTEMPTS - 1) + " retries after the first try)")
+                .nonNegative("per_try_timeout", perTryTimeout)
+                .range("budget_percent", budgetPercent, 0, 100)
+                .range("min_retry_concurrency", minRetryConcurrency, 0, MAX_MIN_RETRY_CONCURRENCY)
+                .throwIfAny();
     }
 
     /** Retries on {@code on} with {@code attempts} tries and defaults for the rest. */

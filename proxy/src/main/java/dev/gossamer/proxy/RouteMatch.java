@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
  * What a request must look like for a route to take it; every non-null condition must hold. Immutable.
  *
  * @param authority  host (without port) the request's Host / {@code :authority} must name, case-insensitively;
- *                   {@code *.example.com} matches any sub-domain (not {@code example.com} itself); null = any
+ *                   {@code *.example.com} matches any sub-domain (not {@code example.com} itself); null or
+ *                   {@code *} = any (Envoy's {@code domains: ["*"]})
  * @param path       exact path (query excluded), or null
  * @param pathPrefix path prefix, or null
  * @param pathRegex  a pattern the whole path must match, or null
@@ -38,6 +39,9 @@ public record RouteMatch(String authority, String path, String pathPrefix, Patte
         }
         if (pathPrefix != null && !pathPrefix.startsWith("/")) {
             throw new IllegalArgumentException("pathPrefix: " + pathPrefix + " (expected: starts with /)");
+        }
+        if ("*".equals(authority)) {
+            authority = null;
         }
         if (authority != null) {
             if (authority.isBlank() || authority.indexOf('*', 1) >= 0

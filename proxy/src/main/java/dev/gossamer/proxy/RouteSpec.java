@@ -1,5 +1,6 @@
 package dev.gossamer.proxy;
 
+import dev.gossamer.common.OptionRules;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -26,12 +27,10 @@ public record RouteSpec(String name, String listener, RouteMatch match, String c
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(retries, "retries");
-        if (name.isBlank()) {
-            throw new IllegalArgumentException("name: \"\" (expected: non-blank)");
-        }
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout: " + timeout + " (expected: >= 0)");
-        }
+        new OptionRules()
+                .check(!name.isBlank(), "name", "\"\" (expected: non-blank)")
+                .nonNegative("timeout", timeout)
+                .throwIfAny();
     }
 
     /** A route with the default timeout and retries. */
