@@ -26,7 +26,7 @@ public record MaglevOptions(int tableSize, double boundedLoadFactor) {
     public MaglevOptions {
         Problems problems = new Problems();
         problems.check(tableSize >= MIN_TABLE_SIZE && tableSize <= MAX_TABLE_SIZE && IntMath.isPrime(tableSize),
-                "table_size", tableSize, "a prime in " + MIN_TABLE_SIZE + ".." + MAX_TABLE_SIZE);
+                "table_size", tableSize, "a prime in " + MIN_TABLE_SIZE + ".." + MAX_TABLE_SIZE + ", like 65537 or 131071");
         problems.checkBoundedLoad(boundedLoadFactor);
         problems.throwIfAny();
     }

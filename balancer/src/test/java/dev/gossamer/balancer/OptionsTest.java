@@ -11,7 +11,7 @@ class OptionsTest {
     void maglevTableSizeMustBePrime() {
         assertThatThrownBy(() -> MaglevOptions.defaults().withTableSize(65536))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("table_size: 65536 (expected: a prime in 3..5000011)");
+                .hasMessage("table_size: 65536 (expected: a prime in 3..5000011, like 65537 or 131071)");
         assertThat(MaglevOptions.defaults().tableSize()).isEqualTo(65537);
         assertThat(MaglevOptions.defaults().withTableSize(4099).tableSize()).isEqualTo(4099);
     }
@@ -19,7 +19,7 @@ class OptionsTest {
     @Test
     void everyProblemIsReportedAtOnce() {
         assertThatThrownBy(() -> new MaglevOptions(1, 0.5))
-                .hasMessage("table_size: 1 (expected: a prime in 3..5000011); "
+                .hasMessage("table_size: 1 (expected: a prime in 3..5000011, like 65537 or 131071); "
                         + "bounded_load: 0.5 (expected: 0 (off) or > 1.0 and <= 100, like 1.25)");
         assertThatThrownBy(() -> new RingHashOptions(0, -1, 0, Double.NaN))
                 .hasMessage("min_ring_size: 0 (expected: 1..8388608); max_ring_size: -1 (expected: 0..8388608); "

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 
 /**
  * One upstream cluster ({@code clusters[i]} in mesh.yaml).
@@ -13,12 +15,12 @@ import java.util.Optional;
  *                                  serving the service called {@code name})
  * @param protocol                  how the sidecar talks to the endpoints (default {@link #DEFAULT_PROTOCOL})
  * @param balancer                  the balancing policy (default {@link BalancerConfig#DEFAULT})
- * @param connectTimeout            TCP connect timeout, > 0 (default {@link #DEFAULT_CONNECT_TIMEOUT})
- * @param maxConnectionsPerEndpoint connection pool size per endpoint, 1..1_000_000
+ * @param connectTimeout            TCP connect timeout as written; empty: the proxy's default ({@code ClusterSpec})
+ * @param maxConnectionsPerEndpoint connection pool size per endpoint as written; empty: the proxy's default
  * @param healthCheck               active checks the calling sidecar runs against static endpoints; empty: none
  * @param outlierDetection          passive ejection of failing endpoints; empty: disabled (as in Envoy)
  * @param panicThresholdPercent     when fewer than this percent of endpoints are healthy, balance over all of them
- *                                  (Envoy's panic mode), 0..100; 0 disables
+ *                                  (Envoy's panic mode); 0 disables; empty: the proxy's default
  * @param slowStart                 ramp-up of new endpoints' weight; empty: disabled
  */
 public record ClusterConfig(
@@ -26,11 +28,11 @@ public record ClusterConfig(
         Optional<List<EndpointConfig>> endpoints,
         Protocol protocol,
         BalancerConfig balancer,
-        Duration connectTimeout,
-        int maxConnectionsPerEndpoint,
+        Optional<Duration> connectTimeout,
+        OptionalInt maxConnectionsPerEndpoint,
         Optional<HealthCheckConfig> healthCheck,
         Optional<OutlierDetectionConfig> outlierDetection,
-        double panicThresholdPercent,
+        OptionalDouble panicThresholdPercent,
         Optional<SlowStartConfig> slowStart) {
 
     /** The upstream protocol; YAML spells them {@code http1}, {@code http2}. */
@@ -38,12 +40,6 @@ public record ClusterConfig(
 
     /** Every HTTP server speaks HTTP/1.1. */
     public static final Protocol DEFAULT_PROTOCOL = Protocol.HTTP1;
-    /** Envoy's cluster connect_timeout default. */
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    /** Envoy's circuit-breaker max_connections default. */
-    public static final int DEFAULT_MAX_CONNECTIONS_PER_ENDPOINT = 1024;
-    /** Envoy's healthy_panic_threshold default. */
-    public static final double DEFAULT_PANIC_THRESHOLD_PERCENT = 50;
 
     public ClusterConfig {
         Objects.requireNonNull(name, "name");
@@ -51,6 +47,8 @@ public record ClusterConfig(
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(balancer, "balancer");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(maxConnectionsPerEndpoint, "maxConnectionsPerEndpoint");
+        Objects.requireNonNull(panicThresholdPercent, "panicThresholdPercent");
         Objects.requireNonNull(healthCheck, "healthCheck");
         Objects.requireNonNull(outlierDetection, "outlierDetection");
         Objects.requireNonNull(slowStart, "slowStart");

@@ -149,7 +149,7 @@ public final class ConfigLoader {
                     ? List.of(new ConfigProblem(doc.source, 1, 1, ConfigProblem.ROOT, "cannot load"))
                     : doc.problems);
         }
-        return ConfigResult.ok(value);
+        return ConfigResult.ok(value, doc.sourceMap());
     }
 
     /** The known-key tables by path pattern, for the schema agreement test. */

@@ -19,15 +19,23 @@ public final class ConfigResult<T> {
 
     private final T value;
     private final List<ConfigProblem> problems;
+    private final SourceMap sourceMap;
 
-    private ConfigResult(T value, List<ConfigProblem> problems) {
+    private ConfigResult(T value, List<ConfigProblem> problems, SourceMap sourceMap) {
         this.value = value;
         this.problems = problems;
+        this.sourceMap = sourceMap;
     }
 
-    /** A successful result. */
+    /** A successful result without positions. */
     public static <T> ConfigResult<T> ok(T value) {
-        return new ConfigResult<>(Objects.requireNonNull(value, "value"), List.of());
+        return ok(value, SourceMap.empty("-"));
+    }
+
+    /** A successful result with where each of its values was written, for rules checked after loading. */
+    public static <T> ConfigResult<T> ok(T value, SourceMap sourceMap) {
+        return new ConfigResult<>(Objects.requireNonNull(value, "value"), List.of(),
+                Objects.requireNonNull(sourceMap, "sourceMap"));
     }
 
     /** A failed result; {@code problems} must not be empty. They are kept sorted by position. */
@@ -35,7 +43,8 @@ public final class ConfigResult<T> {
         if (problems.isEmpty()) {
             throw new IllegalArgumentException("problems: [] (expected: at least one problem)");
         }
-        return new ConfigResult<>(null, problems.stream().sorted(ConfigProblem.BY_POSITION).toList());
+        return new ConfigResult<>(null, problems.stream().sorted(ConfigProblem.BY_POSITION).toList(),
+                SourceMap.empty(problems.get(0).source()));
     }
 
     /** True when the document loaded without problems. */
@@ -57,6 +66,11 @@ public final class ConfigResult<T> {
     }
 
     /** Every problem, sorted by position; empty when {@link #isOk()}. */
+    /** Where each value was written (empty positions for a failed result). */
+    public SourceMap sourceMap() {
+        return sourceMap;
+    }
+
     public List<ConfigProblem> problems() {
         return problems;
     }
@@ -68,7 +82,8 @@ public final class ConfigResult<T> {
 
     /** Applies {@code f} to a successful value; a failure passes through unchanged. */
     public <R> ConfigResult<R> map(Function<? super T, ? extends R> f) {
-        return value == null ? new ConfigResult<>(null, problems) : ConfigResult.ok(f.apply(value));
+        return value == null ? new ConfigResult<>(null, problems, sourceMap)
+                : ConfigResult.ok(f.apply(value), sourceMap);
     }
 
     @Override

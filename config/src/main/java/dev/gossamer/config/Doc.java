@@ -30,6 +30,8 @@ final class Doc {
 
     final String source;
     final List<ConfigProblem> problems = new ArrayList<>();
+    /** Position ({line, column}, 1-based) of every node read, by path; becomes the {@link SourceMap}. */
+    private final Map<String, long[]> positions = new java.util.HashMap<>();
     /** Environment for {@code ${VAR}} substitution; null when the document does not substitute. */
     private final Function<String, String> env;
     private final Map<String, List<String>> keyTables;
@@ -38,6 +40,17 @@ final class Doc {
         this.source = source;
         this.env = env;
         this.keyTables = keyTables;
+    }
+
+    // ---- positions ----
+
+    /** Records where the node at {@code path} was written. */
+    void mark(String path, Node node) {
+        node.getStartMark().ifPresent(m -> positions.putIfAbsent(path, new long[] {m.getLine() + 1, m.getColumn() + 1}));
+    }
+
+    SourceMap sourceMap() {
+        return new SourceMap(source, positions);
     }
 
     // ---- problems ----
@@ -163,7 +176,8 @@ final class Doc {
     }
 
     Long integer(Node node, String path, long min, long max) {
-        String expected = "an integer " + range(min, max);
+        String expected = min == Integer.MIN_VALUE && max == Integer.MAX_VALUE ? "an integer"
+                : "an integer " + range(min, max);
         Scalar s = scalar(node, path, expected);
         if (s == null) {
             return null;
@@ -181,6 +195,9 @@ final class Doc {
     }
 
     private static String range(long min, long max) {
+        if (min == Integer.MIN_VALUE && max == Integer.MAX_VALUE) {
+            return "-2147483648..2147483647";
+        }
         return max == Long.MAX_VALUE || max == Integer.MAX_VALUE ? ">= " + min : min + ".." + max;
     }
 
@@ -230,7 +247,15 @@ final class Doc {
 
     /** A percentage 0..100: a number, or a string like {@code 10%}. */
     Double percent(Node node, String path) {
-        String expected = "a percentage 0..100, like 10 or 10%";
+        return percent(node, path, true);
+    }
+
+    /**
+     * A percentage: a number, or a string like {@code 10%}; {@code checkRange} false leaves the range to the module
+     * that owns it.
+     */
+    Double percent(Node node, String path, boolean checkRange) {
+        String expected = checkRange ? "a percentage 0..100, like 10 or 10%" : "a percentage, like 10 or 10%";
         Scalar s = scalar(node, path, expected);
         if (s == null) {
             return null;
@@ -252,7 +277,7 @@ final class Doc {
             expected(node, path, expected);
             return null;
         }
-        if (v < 0 || v > 100) {
+        if (checkRange && (v < 0 || v > 100)) {
             problem(node, path, t + " (expected: 0..100)");
             return null;
         }
@@ -294,6 +319,7 @@ final class Doc {
         List<T> out = new ArrayList<>();
         List<Node> items = seq.getValue();
         for (int i = 0; i < items.size(); i++) {
+            mark(index(path, i), items.get(i));
             T t = element.apply(items.get(i), index(path, i));
             if (t != null) {
                 out.add(t);

@@ -3,33 +3,34 @@ package dev.gossamer.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 
 /**
- * An active health check ({@code health_check:} of a service in sidecar.yaml or of a cluster in mesh.yaml):
- * either an HTTP GET of {@code path} whose status must fall in {@code expectedStatuses}, or a TCP connect.
- *
- * <p>An endpoint becomes unhealthy after {@code unhealthyThreshold} consecutive failures and healthy again after
- * {@code healthyThreshold} consecutive successes. Each wait between probes is {@code interval} plus a random
- * extra of up to {@code jitterPercent} of it, so many sidecars do not probe in lockstep.
+ * An active health check ({@code health_check:} of a service in sidecar.yaml or of a cluster in mesh.yaml) as the
+ * user wrote it: either an HTTP GET of {@code path} whose status must fall in the expected statuses, or a TCP
+ * connect. The tuning fields are optional: an empty one takes the health module's default
+ * ({@code HealthCheckOptions} owns every default, range and its reason).
  *
  * @param protocol           HTTP or TCP ({@code http: PATH} or {@code tcp: true}; exactly one)
- * @param path               the HTTP path, starting with {@code /}; {@code ""} for TCP
- * @param expectedStatuses   inclusive status ranges that count as healthy (HTTP only)
- * @param interval           time between probes, > 0
- * @param timeout            probe timeout, > 0 and <= interval
- * @param jitterPercent      0..100
- * @param unhealthyThreshold 1..100
- * @param healthyThreshold   1..100
+ * @param path               the HTTP path as written; {@code ""} for TCP
+ * @param expectedStatuses   inclusive status ranges that count as healthy (HTTP only); empty: the module's default
+ * @param interval           time between probes
+ * @param timeout            probe timeout
+ * @param jitterPercent      random extra wait per interval, in percent of it
+ * @param unhealthyThreshold consecutive failures before unhealthy
+ * @param healthyThreshold   consecutive successes before healthy again
  */
 public record HealthCheckConfig(
         Protocol protocol,
         String path,
-        List<StatusRange> expectedStatuses,
-        Duration interval,
-        Duration timeout,
-        double jitterPercent,
-        int unhealthyThreshold,
-        int healthyThreshold) {
+        Optional<List<StatusRange>> expectedStatuses,
+        Optional<Duration> interval,
+        Optional<Duration> timeout,
+        OptionalDouble jitterPercent,
+        OptionalInt unhealthyThreshold,
+        OptionalInt healthyThreshold) {
 
     /** How the check probes. */
     public enum Protocol { HTTP, TCP }
@@ -41,40 +42,28 @@ public record HealthCheckConfig(
      * @param to   from..599
      */
     public record StatusRange(int from, int to) {
-        /** True if {@code status} is in the range. */
-        public boolean contains(int status) {
-            return status >= from && status <= to;
-        }
     }
 
-    /** Envoy's default: only 200 is healthy. */
-    public static final List<StatusRange> DEFAULT_EXPECTED_STATUSES = List.of(new StatusRange(200, 200));
-    /** A dead endpoint is found within about three intervals; passive outlier detection reacts faster. */
-    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
-    /** A healthy local service answers a health probe well within a second. */
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
-    /** Spreads the probes of many sidecars (Envoy's default is 0, which lets them synchronise). */
-    public static final double DEFAULT_JITTER_PERCENT = 10;
-    /** Kubernetes' failureThreshold: one lost probe is not an outage. */
-    public static final int DEFAULT_UNHEALTHY_THRESHOLD = 3;
-    /** Two good probes in a row before taking traffic again, so a flapping instance is not re-added at once. */
-    public static final int DEFAULT_HEALTHY_THRESHOLD = 2;
+    /** An HTTP check of {@code path} with every tuning value unset. */
+    public static HealthCheckConfig http(String path) {
+        return new HealthCheckConfig(Protocol.HTTP, path, Optional.empty(), Optional.empty(), Optional.empty(),
+                OptionalDouble.empty(), OptionalInt.empty(), OptionalInt.empty());
+    }
+
+    /** A TCP check with every tuning value unset. */
+    public static HealthCheckConfig tcp() {
+        return new HealthCheckConfig(Protocol.TCP, "", Optional.empty(), Optional.empty(), Optional.empty(),
+                OptionalDouble.empty(), OptionalInt.empty(), OptionalInt.empty());
+    }
 
     public HealthCheckConfig {
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(path, "path");
-        expectedStatuses = List.copyOf(expectedStatuses);
+        expectedStatuses = Objects.requireNonNull(expectedStatuses, "expectedStatuses").map(List::copyOf);
         Objects.requireNonNull(interval, "interval");
         Objects.requireNonNull(timeout, "timeout");
-    }
-
-    /** True if {@code status} counts as healthy. */
-    public boolean isExpected(int status) {
-        for (StatusRange r : expectedStatuses) {
-            if (r.contains(status)) {
-                return true;
-            }
-        }
-        return false;
+        Objects.requireNonNull(jitterPercent, "jitterPercent");
+        Objects.requireNonNull(unhealthyThreshold, "unhealthyThreshold");
+        Objects.requireNonNull(healthyThreshold, "healthyThreshold");
     }
 }

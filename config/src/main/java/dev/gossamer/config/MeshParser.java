@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -66,7 +67,7 @@ final class MeshParser {
                 listener = Optional.ofNullable(l);
             }
             Obj m = r.obj("match", "routes[].match");
-            RouteMatch match = m == null ? RouteMatch.ANY : match(m);
+            RouteMatchConfig match = m == null ? RouteMatchConfig.ANY : match(m);
             String cluster = r.requiredString("cluster", "the name of a cluster", Names::name);
             if (cluster != null && checkClusters && !clusterNames.contains(cluster)) {
                 r.problem("cluster", Doc.quote(cluster) + " (expected: the name of a cluster in this document"
@@ -74,20 +75,20 @@ final class MeshParser {
                         + String.join(", ", clusterNames.names) + Hints.didYouMean(cluster, clusterNames.names))
                         + ")");
             }
-            Duration timeout = r.nonNegativeDuration("timeout", RouteConfig.DEFAULT_TIMEOUT);
+            Optional<Duration> timeout = r.optDuration("timeout");
             Obj rt = r.obj("retries", "routes[].retries");
-            RetryConfig retries = rt == null ? RetryConfig.DEFAULT : retries(rt);
+            RetryConfig retries = rt == null ? RetryConfig.UNSET : retries(rt);
             return new RouteConfig(SidecarParser.orEmpty(name), listener, match, SidecarParser.orEmpty(cluster),
                     timeout, retries);
         }));
         return new MeshConfig(routes, clusters);
     }
 
-    private static RouteMatch match(Obj m) {
+    private static RouteMatchConfig match(Obj m) {
         Doc d = m.doc;
         Optional<String> authority = Optional.ofNullable(
                 m.string("authority", null, "an authority", Names::authority));
-        RouteMatch.PathKind kind = RouteMatch.PathKind.PREFIX;
+        RouteMatchConfig.PathKind kind = RouteMatchConfig.PathKind.PREFIX;
         String path = "/";
         String first = null;
         for (String key : PATH_KEYS) {
@@ -103,26 +104,26 @@ final class MeshParser {
             switch (key) {
                 case "path_prefix" -> {
                     path = m.string(key, "/", "a path prefix starting with '/'", Names::httpPath);
-                    kind = RouteMatch.PathKind.PREFIX;
+                    kind = RouteMatchConfig.PathKind.PREFIX;
                 }
                 case "path" -> {
                     path = m.string(key, "/", "a path starting with '/'", Names::httpPath);
-                    kind = RouteMatch.PathKind.EXACT;
+                    kind = RouteMatchConfig.PathKind.EXACT;
                 }
                 default -> {
                     path = m.string(key, ".*", "a regular expression", MeshParser::regex);
-                    kind = RouteMatch.PathKind.REGEX;
+                    kind = RouteMatchConfig.PathKind.REGEX;
                 }
             }
         }
-        List<HeaderMatch> headers = SidecarParser.orList(m.list("headers", (el, p) -> header(d.obj(el, p,
+        List<HeaderMatchConfig> headers = SidecarParser.orList(m.list("headers", (el, p) -> header(d.obj(el, p,
                 "routes[].match.headers[]"))));
         List<String> methods = SidecarParser.orList(m.list("methods", (el, p) -> d.choice(el, p, METHODS)));
-        return new RouteMatch(authority.map(a -> a.toLowerCase(Locale.ROOT)), kind, path, headers,
+        return new RouteMatchConfig(authority.map(a -> a.toLowerCase(Locale.ROOT)), kind, path, headers,
                 methods.stream().distinct().toList());
     }
 
-    private static HeaderMatch header(Obj h) {
+    private static HeaderMatchConfig header(Obj h) {
         String name = h.requiredString("name", "a header name", Names::headerName);
         List<String> given = new ArrayList<>();
         for (String k : List.of("exact", "regex", "present")) {
@@ -136,22 +137,22 @@ final class MeshParser {
             h.problem(given.get(1), "both '" + given.get(0) + "' and '" + given.get(1)
                     + "' given (expected: exactly one of 'exact', 'regex' or 'present')");
         }
-        HeaderMatch.Kind kind = HeaderMatch.Kind.PRESENT;
+        HeaderMatchConfig.Kind kind = HeaderMatchConfig.Kind.PRESENT;
         String value = "";
         if (!given.isEmpty()) {
             switch (given.get(0)) {
                 case "exact" -> {
-                    kind = HeaderMatch.Kind.EXACT;
+                    kind = HeaderMatchConfig.Kind.EXACT;
                     value = h.string("exact", "", "a header value", v -> null);
                 }
                 case "regex" -> {
-                    kind = HeaderMatch.Kind.REGEX;
+                    kind = HeaderMatchConfig.Kind.REGEX;
                     value = h.string("regex", ".*", "a regular expression", MeshParser::regex);
                 }
                 default -> h.requireTrue("present");
             }
         }
-        return new HeaderMatch(SidecarParser.orEmpty(name).toLowerCase(Locale.ROOT), kind, value);
+        return new HeaderMatchConfig(SidecarParser.orEmpty(name).toLowerCase(Locale.ROOT), kind, value);
     }
 
     static String regex(String v) {
@@ -166,18 +167,13 @@ final class MeshParser {
 
     private static RetryConfig retries(Obj r) {
         Doc d = r.doc;
-        Set<RetryConfig.RetryOn> retryOn = RetryConfig.DEFAULT_RETRY_ON;
+        Optional<Set<RetryConfig.RetryOn>> retryOn = Optional.empty();
         List<RetryConfig.RetryOn> given = r.list("retry_on", (el, p) -> d.choice(el, p, RETRY_ON));
         if (given != null) {
-            retryOn = given.isEmpty() ? Set.of() : EnumSet.copyOf(given);
+            retryOn = Optional.of(given.isEmpty() ? Set.of() : EnumSet.copyOf(given));
         }
-        return new RetryConfig(
-                r.integer("attempts", RetryConfig.DEFAULT_ATTEMPTS, 0, 10),
-                retryOn,
-                r.nonNegativeDuration("per_try_timeout", RetryConfig.DEFAULT_PER_TRY_TIMEOUT),
-                r.percent("budget_percent", RetryConfig.DEFAULT_BUDGET_PERCENT),
-                r.integer("min_retry_concurrency", RetryConfig.DEFAULT_MIN_RETRY_CONCURRENCY, 0, 100_000),
-                r.bool("retry_non_idempotent", RetryConfig.DEFAULT_RETRY_NON_IDEMPOTENT));
+        return new RetryConfig(r.optInt("attempts"), retryOn, r.optDuration("per_try_timeout"),
+                r.optPercent("budget_percent"), r.optInt("min_retry_concurrency"), r.optBool("retry_non_idempotent"));
     }
 
     private static ClusterConfig cluster(Obj c, String name) {
@@ -206,14 +202,13 @@ final class MeshParser {
         ClusterConfig.Protocol protocol = c.choice("protocol", ClusterConfig.DEFAULT_PROTOCOL, PROTOCOLS);
         Obj b = c.obj("balancer", "clusters[].balancer");
         BalancerConfig balancer = b == null ? BalancerConfig.DEFAULT : balancer(b);
-        Duration connectTimeout = c.positiveDuration("connect_timeout", ClusterConfig.DEFAULT_CONNECT_TIMEOUT);
-        int maxConnections = c.integer("max_connections_per_endpoint",
-                ClusterConfig.DEFAULT_MAX_CONNECTIONS_PER_ENDPOINT, 1, 1_000_000);
+        Optional<Duration> connectTimeout = c.optDuration("connect_timeout");
+        OptionalInt maxConnections = c.optInt("max_connections_per_endpoint");
         Obj h = c.obj("health_check", "clusters[].health_check");
         Optional<HealthCheckConfig> hc = h == null ? Optional.empty() : Optional.of(SidecarParser.healthCheck(h));
         Obj od = c.obj("outlier_detection", "clusters[].outlier_detection");
         Optional<OutlierDetectionConfig> outlier = od == null ? Optional.empty() : Optional.of(outlier(od));
-        double panic = c.percent("panic_threshold", ClusterConfig.DEFAULT_PANIC_THRESHOLD_PERCENT);
+        OptionalDouble panic = c.optPercent("panic_threshold");
         Optional<SlowStartConfig> slowStart = Optional.empty();
         Obj ss = c.obj("slow_start", "clusters[].slow_start");
         if (ss != null) {
@@ -221,7 +216,7 @@ final class MeshParser {
                 ss.missing("window", "a duration > 0, like 30s");
             }
             slowStart = Optional.of(new SlowStartConfig(ss.positiveDuration("window", Duration.ofSeconds(1)),
-                    ss.percent("min_weight_percent", SlowStartConfig.DEFAULT_MIN_WEIGHT_PERCENT)));
+                    ss.optPercent("min_weight_percent")));
             if (balancer instanceof BalancerConfig.ConsistentHash) {
                 // Ramping weights would move keys between endpoints for the whole window.
                 c.problem("slow_start", "set on a consistent_hash cluster (expected: only with round_robin, "
@@ -270,26 +265,16 @@ final class MeshParser {
                 return new BalancerConfig.Random();
             }
             case "least_request" -> {
-                return new BalancerConfig.LeastRequest(b.integer("choice_count",
-                        BalancerConfig.LeastRequest.DEFAULT_CHOICE_COUNT, 2, 100));
+                return new BalancerConfig.LeastRequest(b.optInt("choice_count"));
             }
             case "consistent_hash" -> {
-                int tableSize = BalancerConfig.ConsistentHash.DEFAULT_TABLE_SIZE;
-                if (maglev && b.has("table_size")) {
-                    tableSize = b.integer("table_size", tableSize, 3, BalancerConfig.ConsistentHash.MAX_TABLE_SIZE);
-                    if (!isPrime(tableSize)) {
-                        b.problem("table_size", tableSize + " (expected: a prime, like 65537 or 131071)");
-                        tableSize = BalancerConfig.ConsistentHash.DEFAULT_TABLE_SIZE;
-                    }
-                }
-                int minRing = ring ? b.integer("min_ring_size", BalancerConfig.ConsistentHash.DEFAULT_MIN_RING_SIZE,
-                        1, BalancerConfig.ConsistentHash.MAX_RING_SIZE)
-                        : BalancerConfig.ConsistentHash.DEFAULT_MIN_RING_SIZE;
+                OptionalInt tableSize = maglev ? b.optInt("table_size") : OptionalInt.empty();
+                OptionalInt minRing = ring ? b.optInt("min_ring_size") : OptionalInt.empty();
                 OptionalDouble bounded = OptionalDouble.empty();
                 if (b.has("bounded_load")) {
-                    bounded = boundedLoad(d, b.value("bounded_load"), b.path("bounded_load"));
+                    bounded = number(d, b.value("bounded_load"), b.path("bounded_load"), "a factor like 1.25");
                 }
-                HashOn hashOn = new HashOn(HashOn.Kind.SOURCE_IP, "");
+                HashOnConfig hashOn = new HashOnConfig(HashOnConfig.Kind.SOURCE_IP, "");
                 Obj h = b.obj("hash_on", "clusters[].balancer.hash_on");
                 if (h == null) {
                     b.missing("hash_on", "what to hash: {header: NAME}, {cookie: NAME}, {query_parameter: NAME}, "
@@ -315,8 +300,8 @@ final class MeshParser {
         return a.name().toLowerCase(Locale.ROOT);
     }
 
-    private static OptionalDouble boundedLoad(Doc d, Node node, String path) {
-        String expected = "a factor > 1.0 and <= 100, like 1.25";
+    /** A number as written; its range is the owning module's rule. */
+    private static OptionalDouble number(Doc d, Node node, String path, String expected) {
         Doc.Scalar s = d.scalar(node, path, expected);
         if (s == null) {
             return OptionalDouble.empty();
@@ -327,14 +312,14 @@ final class MeshParser {
         } catch (NumberFormatException e) {
             v = Double.NaN;
         }
-        if (!(v > 1.0 && v <= 100)) {
+        if (!Double.isFinite(v)) {
             d.expected(node, path, expected);
             return OptionalDouble.empty();
         }
         return OptionalDouble.of(v);
     }
 
-    private static HashOn hashOn(Obj h) {
+    private static HashOnConfig hashOn(Obj h) {
         List<String> given = new ArrayList<>();
         for (String k : h.doc.keys("clusters[].balancer.hash_on")) {
             if (h.has(k)) {
@@ -344,7 +329,7 @@ final class MeshParser {
         String expected = "exactly one of 'header', 'cookie', 'query_parameter', 'source_ip' or 'path'";
         if (given.isEmpty()) {
             h.missing("header", expected);
-            return new HashOn(HashOn.Kind.SOURCE_IP, "");
+            return new HashOnConfig(HashOnConfig.Kind.SOURCE_IP, "");
         }
         if (given.size() > 1) {
             h.problem(given.get(1), "both '" + given.get(0) + "' and '" + given.get(1) + "' given (expected: "
@@ -352,66 +337,39 @@ final class MeshParser {
         }
         String k = given.get(0);
         return switch (k) {
-            case "header" -> new HashOn(HashOn.Kind.HEADER, SidecarParser.orEmpty(
+            case "header" -> new HashOnConfig(HashOnConfig.Kind.HEADER, SidecarParser.orEmpty(
                     h.string(k, "", "a header name", Names::headerName)).toLowerCase(Locale.ROOT));
-            case "cookie" -> new HashOn(HashOn.Kind.COOKIE, h.string(k, "", "a cookie name", Names::headerName));
-            case "query_parameter" -> new HashOn(HashOn.Kind.QUERY_PARAMETER,
+            case "cookie" -> new HashOnConfig(HashOnConfig.Kind.COOKIE, h.string(k, "", "a cookie name", Names::headerName));
+            case "query_parameter" -> new HashOnConfig(HashOnConfig.Kind.QUERY_PARAMETER,
                     h.string(k, "", "a query parameter name", Names::nonEmpty));
             case "source_ip" -> {
                 h.requireTrue(k);
-                yield new HashOn(HashOn.Kind.SOURCE_IP, "");
+                yield new HashOnConfig(HashOnConfig.Kind.SOURCE_IP, "");
             }
             default -> {
                 h.requireTrue(k);
-                yield new HashOn(HashOn.Kind.PATH, "");
+                yield new HashOnConfig(HashOnConfig.Kind.PATH, "");
             }
         };
     }
 
     private static OutlierDetectionConfig outlier(Obj o) {
-        Duration base = o.positiveDuration("base_ejection_time", OutlierDetectionConfig.DEFAULT_BASE_EJECTION_TIME);
-        Duration max = o.positiveDuration("max_ejection_time", OutlierDetectionConfig.DEFAULT_MAX_EJECTION_TIME);
-        if (max.compareTo(base) < 0) {
-            String at = o.has("max_ejection_time") ? "max_ejection_time" : "base_ejection_time";
-            o.problem(at, "max_ejection_time " + Values.format(max) + " < base_ejection_time " + Values.format(base)
-                    + " (expected: max_ejection_time >= base_ejection_time)");
-        }
         return new OutlierDetectionConfig(
-                o.integer("consecutive_5xx", OutlierDetectionConfig.DEFAULT_CONSECUTIVE_5XX, 0, 1000),
-                o.integer("consecutive_gateway_failure", OutlierDetectionConfig.DEFAULT_CONSECUTIVE_GATEWAY_FAILURE,
-                        0, 1000),
-                o.integer("consecutive_local_origin_failure",
-                        OutlierDetectionConfig.DEFAULT_CONSECUTIVE_LOCAL_ORIGIN_FAILURE, 0, 1000),
-                o.positiveDuration("interval", OutlierDetectionConfig.DEFAULT_INTERVAL),
-                base, max,
-                o.percent("max_ejection_percent", OutlierDetectionConfig.DEFAULT_MAX_EJECTION_PERCENT),
-                o.integer("success_rate_minimum_hosts", OutlierDetectionConfig.DEFAULT_SUCCESS_RATE_MINIMUM_HOSTS,
-                        0, 1_000_000),
-                o.integer("success_rate_request_volume", OutlierDetectionConfig.DEFAULT_SUCCESS_RATE_REQUEST_VOLUME,
-                        1, 1_000_000_000),
-                o.integer("success_rate_stdev_factor", OutlierDetectionConfig.DEFAULT_SUCCESS_RATE_STDEV_FACTOR,
-                        0, 1_000_000),
-                o.percent("failure_percentage_threshold",
-                        OutlierDetectionConfig.DEFAULT_FAILURE_PERCENTAGE_THRESHOLD),
-                o.integer("failure_percentage_minimum_hosts",
-                        OutlierDetectionConfig.DEFAULT_FAILURE_PERCENTAGE_MINIMUM_HOSTS, 0, 1_000_000),
-                o.integer("failure_percentage_request_volume",
-                        OutlierDetectionConfig.DEFAULT_FAILURE_PERCENTAGE_REQUEST_VOLUME, 1, 1_000_000_000),
-                o.percent("enforcing_success_rate", OutlierDetectionConfig.DEFAULT_ENFORCING_SUCCESS_RATE),
-                o.percent("enforcing_failure_percentage",
-                        OutlierDetectionConfig.DEFAULT_ENFORCING_FAILURE_PERCENTAGE));
-    }
-
-    static boolean isPrime(int n) {
-        if (n < 2) {
-            return false;
-        }
-        for (int i = 2; (long) i * i <= n; i++) {
-            if (n % i == 0) {
-                return false;
-            }
-        }
-        return true;
+                o.optInt("consecutive_5xx"),
+                o.optInt("consecutive_gateway_failure"),
+                o.optInt("consecutive_local_origin_failure"),
+                o.optDuration("interval"),
+                o.optDuration("base_ejection_time"),
+                o.optDuration("max_ejection_time"),
+                o.optPercent("max_ejection_percent"),
+                o.optInt("success_rate_minimum_hosts"),
+                o.optInt("success_rate_request_volume"),
+                o.optInt("success_rate_stdev_factor"),
+                o.optPercent("failure_percentage_threshold"),
+                o.optInt("failure_percentage_minimum_hosts"),
+                o.optInt("failure_percentage_request_volume"),
+                o.optPercent("enforcing_success_rate"),
+                o.optPercent("enforcing_failure_percentage"));
     }
 
     @SuppressWarnings("unchecked")

@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -37,6 +40,7 @@ final class Obj {
             return;
         }
         this.valid = true;
+        doc.mark(path, node);
         for (NodeTuple t : mapping.getValue()) {
             Node k = t.getKeyNode();
             if (!(k instanceof ScalarNode ks) || !(ks.getTag().equals(Tag.STR))) {
@@ -52,6 +56,7 @@ final class Obj {
                 doc.problem(k, Doc.child(path, key), Doc.unknownKey(key, known));
             } else {
                 entries.put(key, t);
+                doc.mark(Doc.child(path, key), t.getValueNode());
             }
         }
     }
@@ -104,6 +109,42 @@ final class Obj {
         }
         Long v = doc.integer(value(key), path(key), min, max);
         return v == null ? def : v.intValue();
+    }
+
+    // ---- optional readers: the value as written, its range left to the module that owns the rule ----
+
+    /** An integer, or empty when absent (or invalid, after recording the problem). */
+    OptionalInt optInt(String key) {
+        if (!has(key)) {
+            return OptionalInt.empty();
+        }
+        Long v = doc.integer(value(key), path(key), Integer.MIN_VALUE, Integer.MAX_VALUE);
+        return v == null ? OptionalInt.empty() : OptionalInt.of(v.intValue());
+    }
+
+    /** A percentage (a number or {@code "10%"}), or empty. */
+    OptionalDouble optPercent(String key) {
+        if (!has(key)) {
+            return OptionalDouble.empty();
+        }
+        Double v = doc.percent(value(key), path(key), false);
+        return v == null ? OptionalDouble.empty() : OptionalDouble.of(v);
+    }
+
+    /** A duration (never negative: the syntax has no sign), or empty. */
+    Optional<Duration> optDuration(String key) {
+        if (!has(key)) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(doc.duration(value(key), path(key), Duration.ZERO, false));
+    }
+
+    /** A boolean, or empty. */
+    Optional<Boolean> optBool(String key) {
+        if (!has(key)) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(doc.bool(value(key), path(key)));
     }
 
     double percent(String key, double def) {

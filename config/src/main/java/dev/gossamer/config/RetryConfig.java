@@ -3,26 +3,28 @@ package dev.gossamer.config;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * A route's retry policy ({@code routes[i].retries}), in Envoy's vocabulary. A retry goes to a different
- * endpoint when one exists. Retries are allowed while the number of retries in flight for the cluster is at
- * most {@code max(minRetryConcurrency, budgetPercent% of active requests)} (Envoy's retry budget).
+ * A route's retry policy ({@code routes[i].retries}) as the user wrote it, in Envoy's vocabulary. A retry goes to a
+ * different endpoint when one exists. Every field is optional: an empty one takes the proxy's default
+ * ({@code RetrySpec} owns every default, range and its reason).
  *
- * @param attempts           retries after the first try, 0..10 (0 disables)
- * @param retryOn            the outcomes that are retried
- * @param perTryTimeout      timeout of each try, >= 0; 0 means only the route timeout applies
- * @param budgetPercent      retry budget, 0..100
- * @param minRetryConcurrency retries always allowed regardless of the budget, >= 0
- * @param retryNonIdempotent also retry POST/PATCH (and other non-idempotent methods) after the request was
- *                           sent; a connect failure is always safe to retry
+ * @param attempts            retries after the first try (0 disables)
+ * @param retryOn             the outcomes that are retried
+ * @param perTryTimeout       timeout of each try; 0 means only the route timeout applies
+ * @param budgetPercent       retry budget, in percent of active requests
+ * @param minRetryConcurrency retries always allowed regardless of the budget
+ * @param retryNonIdempotent  also retry POST/PATCH (and other non-idempotent methods) after the request was sent
  */
-public record RetryConfig(int attempts, Set<RetryOn> retryOn, Duration perTryTimeout, double budgetPercent,
-                          int minRetryConcurrency, boolean retryNonIdempotent) {
+public record RetryConfig(OptionalInt attempts, Optional<Set<RetryOn>> retryOn, Optional<Duration> perTryTimeout,
+                          OptionalDouble budgetPercent, OptionalInt minRetryConcurrency,
+                          Optional<Boolean> retryNonIdempotent) {
 
     /** What outcome a retry policy retries; YAML spells them in lower case. */
     public enum RetryOn {
@@ -41,31 +43,17 @@ public record RetryConfig(int attempts, Set<RetryOn> retryOn, Duration perTryTim
         }
     }
 
-    /** Envoy's num_retries default: one retry hides a single bad endpoint. */
-    public static final int DEFAULT_ATTEMPTS = 1;
-    /** Transport failures only: a 5xx may be the application's answer; non-idempotent requests are still guarded. */
-    public static final Set<RetryOn> DEFAULT_RETRY_ON = Set.of(RetryOn.CONNECT_FAILURE, RetryOn.RESET);
-    /** No per-try timeout: each try may use what is left of the route timeout. */
-    public static final Duration DEFAULT_PER_TRY_TIMEOUT = Duration.ZERO;
-    /** Envoy's retry budget default: retries add at most 20% load. */
-    public static final double DEFAULT_BUDGET_PERCENT = 20;
-    /** Envoy's retry budget min_retry_concurrency default. */
-    public static final int DEFAULT_MIN_RETRY_CONCURRENCY = 3;
-    /** Retrying a POST that reached the upstream may duplicate its effect. */
-    public static final boolean DEFAULT_RETRY_NON_IDEMPOTENT = false;
-
-    /** The policy used when {@code retries:} is absent. */
-    public static final RetryConfig DEFAULT = new RetryConfig(DEFAULT_ATTEMPTS, DEFAULT_RETRY_ON,
-            DEFAULT_PER_TRY_TIMEOUT, DEFAULT_BUDGET_PERCENT, DEFAULT_MIN_RETRY_CONCURRENCY,
-            DEFAULT_RETRY_NON_IDEMPOTENT);
+    /** No {@code retries:} key: every value is the proxy's default. */
+    public static final RetryConfig UNSET = new RetryConfig(OptionalInt.empty(), Optional.empty(), Optional.empty(),
+            OptionalDouble.empty(), OptionalInt.empty(), Optional.empty());
 
     public RetryConfig {
-        retryOn = retryOn.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(retryOn));
+        Objects.requireNonNull(attempts, "attempts");
+        retryOn = Objects.requireNonNull(retryOn, "retryOn")
+                .map(r -> r.isEmpty() ? Set.<RetryOn>of() : Collections.unmodifiableSet(EnumSet.copyOf(r)));
         Objects.requireNonNull(perTryTimeout, "perTryTimeout");
-    }
-
-    /** The YAML names of {@code retryOn}, sorted, e.g. for display. */
-    public List<String> retryOnNames() {
-        return retryOn.stream().map(RetryOn::yamlName).sorted().toList();
+        Objects.requireNonNull(budgetPercent, "budgetPercent");
+        Objects.requireNonNull(minRetryConcurrency, "minRetryConcurrency");
+        Objects.requireNonNull(retryNonIdempotent, "retryNonIdempotent");
     }
 }

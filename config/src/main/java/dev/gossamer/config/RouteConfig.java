@@ -12,14 +12,12 @@ import java.util.Optional;
  * @param listener the listener the route belongs to; empty means every listener
  * @param match    what requests the route takes (default: every request)
  * @param cluster  the name of a cluster in the same document
- * @param timeout  whole-request timeout including retries, >= 0; 0 disables (default {@link #DEFAULT_TIMEOUT})
- * @param retries  the retry policy (default {@link RetryConfig#DEFAULT})
+ * @param timeout  whole-request timeout including retries as written; 0 disables; empty: the proxy's default
+ *                 ({@code RouteSpec})
+ * @param retries  the retry policy as written ({@link RetryConfig#UNSET} when absent)
  */
-public record RouteConfig(String name, Optional<String> listener, RouteMatch match, String cluster, Duration timeout,
+public record RouteConfig(String name, Optional<String> listener, RouteMatchConfig match, String cluster, Optional<Duration> timeout,
                           RetryConfig retries) {
-
-    /** Envoy's route timeout default. */
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
 
     public RouteConfig {
         Objects.requireNonNull(name, "name");

@@ -108,34 +108,25 @@ final class SidecarParser {
 
     private static MembershipConfig membership(Obj m) {
         Doc d = m.doc;
-        MembershipProfile p = m.choice("profile", MembershipConfig.DEFAULT_PROFILE, PROFILES);
+        Optional<MembershipProfile> profile = Optional.ofNullable(m.choice("profile", null, PROFILES));
         HostPort address = m.address("address", MembershipConfig.DEFAULT_ADDRESS, 0);
         Optional<HostPort> advertise = Optional.ofNullable(m.address("advertise", null, 1));
         List<HostPort> seeds = orList(m.list("seeds", (el, path) -> d.address(el, path, 1)));
-        String clusterName = m.string("cluster_name", MembershipConfig.DEFAULT_CLUSTER_NAME, "a cluster name",
-                Names::name);
+        Optional<String> clusterName = Optional.ofNullable(m.string("cluster_name", null, "a cluster name",
+                Names::name));
         List<String> keys = orList(m.list("keys", (el, path) -> key(el, path, d)));
-        Duration probeInterval = m.positiveDuration("probe_interval", p.probeInterval());
-        Duration probeTimeout = m.positiveDuration("probe_timeout", p.probeTimeout());
-        if (probeTimeout.compareTo(probeInterval) > 0) {
-            String at = m.has("probe_timeout") ? "probe_timeout" : m.has("probe_interval") ? "probe_interval" : null;
-            String msg = "probe_timeout " + Values.format(probeTimeout) + " > probe_interval "
-                    + Values.format(probeInterval) + " (expected: probe_timeout <= probe_interval)";
-            if (at != null) {
-                m.problem(at, msg);
-            }
-        }
-        return new MembershipConfig(address, advertise, seeds, p, clusterName, keys,
-                probeInterval, probeTimeout,
-                m.integer("indirect_checks", p.indirectChecks(), 0, 16),
-                m.integer("suspicion_mult", p.suspicionMult(), 1, 100),
-                m.integer("suspicion_max_timeout_mult", p.suspicionMaxTimeoutMult(), 1, 100),
-                m.positiveDuration("gossip_interval", p.gossipInterval()),
-                m.integer("gossip_nodes", p.gossipNodes(), 1, 64),
-                m.integer("retransmit_mult", p.retransmitMult(), 1, 100),
-                m.nonNegativeDuration("push_pull_interval", p.pushPullInterval()),
-                m.integer("awareness_max_multiplier", p.awarenessMaxMultiplier(), 1, 100),
-                m.nonNegativeDuration("dead_node_reclaim_time", p.deadNodeReclaimTime()));
+        return new MembershipConfig(address, advertise, seeds, profile, clusterName, keys,
+                m.optDuration("probe_interval"),
+                m.optDuration("probe_timeout"),
+                m.optInt("indirect_checks"),
+                m.optInt("suspicion_mult"),
+                m.optInt("suspicion_max_timeout_mult"),
+                m.optDuration("gossip_interval"),
+                m.optInt("gossip_nodes"),
+                m.optInt("retransmit_mult"),
+                m.optDuration("push_pull_interval"),
+                m.optInt("awareness_max_multiplier"),
+                m.optDuration("dead_node_reclaim_time"));
     }
 
     /** A base64 AES key; the value is never echoed in a message. */
@@ -177,32 +168,21 @@ final class SidecarParser {
         if (tcp) {
             h.requireTrue("tcp");
         }
-        List<HealthCheckConfig.StatusRange> statuses = HealthCheckConfig.DEFAULT_EXPECTED_STATUSES;
+        Optional<List<HealthCheckConfig.StatusRange>> statuses = Optional.empty();
         if (h.has("expected_statuses")) {
             if (!http) {
                 h.problem("expected_statuses", "not valid for a tcp check (expected: only with 'http')");
             }
             List<HealthCheckConfig.StatusRange> given = h.list("expected_statuses", (el, p) -> status(d, el, p));
             if (given != null && !given.isEmpty()) {
-                statuses = given;
+                statuses = Optional.of(given);
             } else if (given != null) {
                 h.problem("expected_statuses", "[] (expected: at least one status or range, or omit the key)");
             }
         }
-        Duration interval = h.positiveDuration("interval", HealthCheckConfig.DEFAULT_INTERVAL);
-        Duration timeout = h.positiveDuration("timeout", HealthCheckConfig.DEFAULT_TIMEOUT);
-        if (timeout.compareTo(interval) > 0) {
-            String at = h.has("timeout") ? "timeout" : h.has("interval") ? "interval" : null;
-            if (at != null) {
-                h.problem(at, "timeout " + Values.format(timeout) + " > interval " + Values.format(interval)
-                        + " (expected: timeout <= interval)");
-            }
-        }
         return new HealthCheckConfig(http || !tcp ? HealthCheckConfig.Protocol.HTTP : HealthCheckConfig.Protocol.TCP,
-                http || !tcp ? path : "", statuses, interval, timeout,
-                h.percent("jitter", HealthCheckConfig.DEFAULT_JITTER_PERCENT),
-                h.integer("unhealthy_threshold", HealthCheckConfig.DEFAULT_UNHEALTHY_THRESHOLD, 1, 100),
-                h.integer("healthy_threshold", HealthCheckConfig.DEFAULT_HEALTHY_THRESHOLD, 1, 100));
+                http || !tcp ? path : "", statuses, h.optDuration("interval"), h.optDuration("timeout"),
+                h.optPercent("jitter"), h.optInt("unhealthy_threshold"), h.optInt("healthy_threshold"));
     }
 
     private static HealthCheckConfig.StatusRange status(Doc d, Node el, String path) {

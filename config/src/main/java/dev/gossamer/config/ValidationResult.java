@@ -14,15 +14,25 @@ import java.util.stream.Collectors;
  * @param mesh     the mesh config, when the file is a mesh document (or a sidecar document's mesh_config) without
  *                 problems
  * @param problems every problem of both files, sorted by file and position; empty means valid
+ * @param sidecarSource where each value of the sidecar document was written (empty positions when none)
+ * @param meshSource    where each value of the mesh document was written (empty positions when none)
  */
 public record ValidationResult(DocumentKind kind, Optional<SidecarConfig> sidecar, Optional<MeshConfig> mesh,
-                               List<ConfigProblem> problems) {
+                               List<ConfigProblem> problems, SourceMap sidecarSource, SourceMap meshSource) {
+
+    /** A result without positions. */
+    public ValidationResult(DocumentKind kind, Optional<SidecarConfig> sidecar, Optional<MeshConfig> mesh,
+                            List<ConfigProblem> problems) {
+        this(kind, sidecar, mesh, problems, SourceMap.empty("-"), SourceMap.empty("-"));
+    }
 
     public ValidationResult {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(sidecar, "sidecar");
         Objects.requireNonNull(mesh, "mesh");
         problems = problems.stream().sorted(ConfigProblem.BY_POSITION).toList();
+        Objects.requireNonNull(sidecarSource, "sidecarSource");
+        Objects.requireNonNull(meshSource, "meshSource");
     }
 
     /** True when there are no problems. */

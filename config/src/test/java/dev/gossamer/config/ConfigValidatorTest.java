@@ -81,12 +81,25 @@ class ConfigValidatorTest {
     }
 
     @Test
-    void aMissingMeshFileIsAProblem(@TempDir Path dir) throws Exception {
+    void aMissingMeshFileIsReportedWhereTheSidecarFileNamesIt(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("sidecar.yaml"), "node: {id: n}\nmesh_config: nope.yaml\n");
         ValidationResult r = validator.validate(dir.resolve("sidecar.yaml"));
-        assertThat(r.problems()).hasSize(1);
-        assertThat(r.problems().get(0).toString()).startsWith(dir.resolve("nope.yaml") + ":1:1: $: cannot read "
-                + "the file: java.nio.file.NoSuchFileException");
+        assertThat(r.problemsText()).isEqualTo(dir.resolve("sidecar.yaml") + ":2:14: mesh_config: \""
+                + dir.resolve("nope.yaml") + "\": no such file (expected: an existing YAML file; a relative path is "
+                + "resolved against the sidecar file's directory)");
+    }
+
+    @Test
+    void aMeshConfigThatIsADirectoryOrTooLargeIsRefusedBeforeReading(@TempDir Path dir) throws Exception {
+        Files.createDirectory(dir.resolve("d.yaml"));
+        Files.writeString(dir.resolve("sidecar.yaml"), "node: {id: n}\nmesh_config: d.yaml\n");
+        assertThat(validator.validate(dir.resolve("sidecar.yaml")).problemsText())
+                .endsWith("d.yaml\": a directory (expected: a YAML file)");
+        Files.write(dir.resolve("big.yaml"), new byte[ConfigLoader.MAX_DOCUMENT_BYTES + 1]);
+        Files.writeString(dir.resolve("sidecar.yaml"), "node: {id: n}\nmesh_config: big.yaml\n");
+        assertThat(validator.validate(dir.resolve("sidecar.yaml")).problemsText())
+                .startsWith(dir.resolve("sidecar.yaml") + ":2:14: mesh_config: ")
+                .endsWith((ConfigLoader.MAX_DOCUMENT_BYTES + 1) + " bytes (expected: at most 4194304 bytes, 4 MiB)");
     }
 
     @Test

@@ -8,11 +8,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-/** Every default the loader fills in, with the literal values the docs promise. */
+/**
+ * The defaults the loader fills in (sections only the sidecar knows), and that every tuning value a module owns
+ * stays unset when not written (the module's defaults are checked in the sidecar's {@code BuiltDefaultsTest}).
+ */
 class DefaultsTest {
 
     @Test
@@ -35,56 +39,56 @@ class DefaultsTest {
     }
 
     @Test
-    void serviceAndHealthCheckDefaults() {
+    void serviceDefaultsAndAHealthCheckAsWritten() {
         SidecarConfig c = sidecar("node: {id: n1}\nservices: [{name: s, port: 80, health_check: {http: /h}},"
                 + " {name: t, port: 81, health_check: {tcp: true}}]\n");
         ServiceConfig s = c.services().get(0);
         assertThat(s.weight()).isEqualTo(1);
         assertThat(s.tags()).isEmpty();
-        assertThat(s.healthCheck()).contains(new HealthCheckConfig(HealthCheckConfig.Protocol.HTTP, "/h",
-                List.of(new HealthCheckConfig.StatusRange(200, 200)), Duration.ofSeconds(5), Duration.ofSeconds(1),
-                10, 3, 2));
-        assertThat(c.services().get(1).healthCheck().orElseThrow().protocol())
-                .isEqualTo(HealthCheckConfig.Protocol.TCP);
-        assertThat(c.services().get(1).healthCheck().orElseThrow().path()).isEmpty();
+        // Unset tuning stays unset: the health module's HealthCheckOptions owns those defaults.
+        assertThat(s.healthCheck()).contains(HealthCheckConfig.http("/h"));
+        assertThat(c.services().get(1).healthCheck()).contains(HealthCheckConfig.tcp());
     }
 
     @Test
-    void membershipDefaultsAreMemberlistsLanProfile() {
+    void membershipKeepsOnlyWhatWasWritten() {
         MembershipConfig m = sidecar("node: {id: n1}\nmembership: {}\n").membership().orElseThrow();
         assertThat(m).isEqualTo(new MembershipConfig(new HostPort("0.0.0.0", 7946), Optional.empty(), List.of(),
-                MembershipProfile.LAN, "default", List.of(), Duration.ofSeconds(1), Duration.ofMillis(500), 3, 4, 6,
-                Duration.ofMillis(200), 3, 4, Duration.ofSeconds(30), 8, Duration.ofSeconds(30)));
+                Optional.empty(), Optional.empty(), List.of(), Optional.empty(), Optional.empty(),
+                OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), Optional.empty(), OptionalInt.empty(),
+                OptionalInt.empty(), Optional.empty(), OptionalInt.empty(), Optional.empty()));
+        MembershipConfig wan = sidecar("node: {id: n1}\nmembership: {profile: wan, gossip_nodes: 7}\n")
+                .membership().orElseThrow();
+        assertThat(wan.profile()).contains(MembershipProfile.WAN);
+        assertThat(wan.gossipNodes()).hasValue(7);
+        assertThat(wan.probeInterval()).isEmpty();
     }
 
     @Test
     void minimalMesh() {
         MeshConfig m = mesh("routes: [{name: r, cluster: c}]\nclusters: [{name: c}]\n");
-        assertThat(m.routes()).containsExactly(new RouteConfig("r", Optional.empty(), RouteMatch.ANY, "c",
-                Duration.ofSeconds(15), new RetryConfig(1, Set.of(RetryConfig.RetryOn.CONNECT_FAILURE,
-                RetryConfig.RetryOn.RESET), Duration.ZERO, 20, 3, false)));
+        assertThat(m.routes()).containsExactly(new RouteConfig("r", Optional.empty(), RouteMatchConfig.ANY, "c",
+                Optional.empty(), RetryConfig.UNSET));
         assertThat(m.clusters()).containsExactly(new ClusterConfig("c", Optional.empty(), ClusterConfig.Protocol.HTTP1,
-                new BalancerConfig.RoundRobin(), Duration.ofSeconds(5), 1024, Optional.empty(), Optional.empty(), 50,
-                Optional.empty()));
-        assertThat(RouteMatch.ANY.path()).isEqualTo("/");
-        assertThat(RouteMatch.ANY.pathKind()).isEqualTo(RouteMatch.PathKind.PREFIX);
+                new BalancerConfig.RoundRobin(), Optional.empty(), OptionalInt.empty(), Optional.empty(),
+                Optional.empty(), OptionalDouble.empty(), Optional.empty()));
+        assertThat(RouteMatchConfig.ANY.path()).isEqualTo("/");
+        assertThat(RouteMatchConfig.ANY.pathKind()).isEqualTo(RouteMatchConfig.PathKind.PREFIX);
     }
 
     @Test
-    void emptyRetriesMatchAndOutlierDetectionTakeEnvoysDefaults() {
+    void emptySectionsKeepEveryTuningValueUnset() {
         MeshConfig m = mesh("routes: [{name: r, cluster: c, retries: {}, match: {}}]\n"
                 + "clusters: [{name: c, outlier_detection: {}, slow_start: {window: 10s}}]\n");
-        assertThat(m.routes().get(0).retries()).isEqualTo(RetryConfig.DEFAULT);
-        assertThat(m.routes().get(0).match()).isEqualTo(RouteMatch.ANY);
+        assertThat(m.routes().get(0).retries()).isEqualTo(RetryConfig.UNSET);
+        assertThat(m.routes().get(0).match()).isEqualTo(RouteMatchConfig.ANY);
         ClusterConfig c = m.clusters().get(0);
-        assertThat(c.outlierDetection()).contains(new OutlierDetectionConfig(5, 5, 5, Duration.ofSeconds(10),
-                Duration.ofSeconds(30), Duration.ofSeconds(300), 10, 5, 100, 1900, 85, 5, 50, 100, 0));
-        assertThat(c.outlierDetection()).contains(OutlierDetectionConfig.DEFAULT);
-        assertThat(c.slowStart()).contains(new SlowStartConfig(Duration.ofSeconds(10), 10));
+        assertThat(c.outlierDetection()).contains(OutlierDetectionConfig.UNSET);
+        assertThat(c.slowStart()).contains(new SlowStartConfig(Duration.ofSeconds(10), OptionalDouble.empty()));
     }
 
     @Test
-    void balancerDefaults() {
+    void balancerPolicyDefaultsAndUnsetTuning() {
         MeshConfig m = mesh("""
                 clusters:
                   - {name: a, balancer: {}}
@@ -94,9 +98,9 @@ class DefaultsTest {
                 """);
         assertThat(m.clusters()).extracting(ClusterConfig::balancer).containsExactly(
                 new BalancerConfig.RoundRobin(),
-                new BalancerConfig.LeastRequest(2),
-                new BalancerConfig.ConsistentHash(BalancerConfig.ConsistentHash.Algorithm.MAGLEV, 65537, 1024,
-                        OptionalDouble.empty(), new HashOn(HashOn.Kind.SOURCE_IP, "")),
+                new BalancerConfig.LeastRequest(OptionalInt.empty()),
+                new BalancerConfig.ConsistentHash(BalancerConfig.ConsistentHash.Algorithm.MAGLEV, OptionalInt.empty(),
+                        OptionalInt.empty(), OptionalDouble.empty(), new HashOnConfig(HashOnConfig.Kind.SOURCE_IP, "")),
                 new BalancerConfig.Random());
     }
 }

@@ -54,55 +54,6 @@ class SidecarLoaderTest {
                         + "'-', at most 128 characters)");
     }
 
-    @Test
-    void collectsEveryProblemOfABadBootstrap() {
-        String yaml = """
-                node: {zne: a}
-                admin: {address: "localhost:99999"}
-                listeners:
-                  - {name: inbound, address: 127.0.0.1:0}
-                  - {name: inbound, address: ":80"}
-                services:
-                  - {name: orders, port: "8080", weight: 0}
-                  - {name: x, health_check: {http: healthz, timeout: 10s, jitter: 10.5%}}
-                membership:
-                  keys: [abc, MDEyMzQ1Njc4OQ==, 42]
-                  profile: lann
-                  probe_timeout: 2s
-                  seeds: [a:0]
-                drain: {timeout: -1s}
-                metrics: {per_endpoint: yes}
-                """;
-        assertThat(sidecarProblems(yaml)).containsExactly(
-                "sidecar.yaml:1:7: node.id: missing (expected: a node id)",
-                "sidecar.yaml:1:8: node.zne: unknown key (did you mean 'zone'?)",
-                "sidecar.yaml:2:18: admin.address: \"localhost:99999\" (expected: port 0..65535)",
-                "sidecar.yaml:5:12: listeners[1].name: \"inbound\" (expected: a unique listener name; first defined "
-                        + "at sidecar.yaml:4:12)",
-                "sidecar.yaml:5:30: listeners[1].address: \":80\" (expected: host:port, like 127.0.0.1:15001 or "
-                        + "[::1]:15001)",
-                "sidecar.yaml:7:26: services[0].port: \"8080\" (expected: an integer 1..65535)",
-                "sidecar.yaml:7:42: services[0].weight: 0 (expected: 1..1000000)",
-                "sidecar.yaml:8:5: services[1].port: missing (expected: an integer 1..65535)",
-                "sidecar.yaml:8:36: services[1].health_check.http: \"healthz\" (expected: a path starting with '/', "
-                        + "without spaces)",
-                "sidecar.yaml:8:54: services[1].health_check.timeout: timeout 10s > interval 5s (expected: timeout "
-                        + "<= interval)",
-                "sidecar.yaml:10:10: membership.keys[0]: a key of 2 bytes (expected: base64 of 16, 24 or 32 bytes "
-                        + "(AES-128, AES-192, AES-256))",
-                "sidecar.yaml:10:15: membership.keys[1]: a key of 10 bytes (expected: base64 of 16, 24 or 32 bytes "
-                        + "(AES-128, AES-192, AES-256))",
-                "sidecar.yaml:10:33: membership.keys[2]: a value that is not a string (expected: base64 of 16, 24 or 32 bytes (AES-128, "
-                        + "AES-192, AES-256))",
-                "sidecar.yaml:11:12: membership.profile: \"lann\" (expected: one of lan, wan, local; did you mean "
-                        + "'lan'?)",
-                "sidecar.yaml:12:18: membership.probe_timeout: probe_timeout 2s > probe_interval 1s (expected: "
-                        + "probe_timeout <= probe_interval)",
-                "sidecar.yaml:13:11: membership.seeds[0]: \"a:0\" (expected: port 1..65535)",
-                "sidecar.yaml:14:18: drain.timeout: \"-1s\" (expected: a duration with a unit, like 250ms, 5s, 1.5s, "
-                        + "1m30s, 1h, or 0)",
-                "sidecar.yaml:15:25: metrics.per_endpoint: \"yes\" (expected: true or false)");
-    }
 
     @Test
     void keysAreNeverEchoed() {
@@ -115,20 +66,6 @@ class SidecarLoaderTest {
         assertThat(ok.membership().orElseThrow().decodedKeys().get(0)).hasSize(16);
     }
 
-    @Test
-    void membershipTakesProfileDefaultsForAbsentKeys() {
-        MembershipConfig wan = sidecar("node: {id: n}\nmembership: {profile: wan, gossip_nodes: 9}\n")
-                .membership().orElseThrow();
-        assertThat(wan.profile()).isEqualTo(MembershipProfile.WAN);
-        assertThat(wan.probeInterval()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(wan.probeTimeout()).isEqualTo(Duration.ofSeconds(3));
-        assertThat(wan.suspicionMult()).isEqualTo(6);
-        assertThat(wan.gossipNodes()).isEqualTo(9);
-        MembershipConfig local = sidecar("node: {id: n}\nmembership: {profile: local}\n").membership().orElseThrow();
-        assertThat(local.probeTimeout()).isEqualTo(Duration.ofMillis(200));
-        assertThat(local.indirectChecks()).isEqualTo(1);
-        assertThat(local.gossipInterval()).isEqualTo(Duration.ofMillis(100));
-    }
 
     @Test
     void meshConfigIsResolvedAgainstTheSidecarFileWhenLoadedFromAFile(@org.junit.jupiter.api.io.TempDir Path dir)

@@ -94,10 +94,4 @@ class ValuesTest {
     void doesNotSuggestUnrelatedKeys(String word) {
         assertThat(Hints.closest(word, KnownKeys.MESH.get("clusters[]"))).isEmpty();
     }
-
-    @ParameterizedTest
-    @CsvSource({"65537, true", "65536, false", "2, true", "1, false", "5000011, true", "4099, true"})
-    void primes(int n, boolean prime) {
-        assertThat(MeshParser.isPrime(n)).isEqualTo(prime);
-    }
 }

@@ -250,8 +250,17 @@ public final class DataPlane {
      * per-endpoint counters and dead marks; its endpoints, policy and hash key may change. A cluster whose
      * transport changed gets new pools; the old ones close gracefully once in-flight requests finish.
      */
-    public synchronized void apply(List<RouteSpec> routes, List<ClusterSpec> clusters) {
-        RoutingTable table = RoutingTable.of(routes, clusters);
+    public void apply(List<RouteSpec> routes, List<ClusterSpec> clusters) {
+        apply(RoutingTable.of(routes, clusters));
+    }
+
+    /**
+     * Swaps in a routing table already built (and so validated) by {@link RoutingTable#of}: phase two of a
+     * two-phase apply, which does not fail for any table. Pools are kept or retired as for
+     * {@link #apply(List, List)}.
+     */
+    public synchronized void apply(RoutingTable table) {
+        Objects.requireNonNull(table, "table");
         Snapshot old = snapshot;
         Map<String, ClusterState> next = new HashMap<>();
         List<ClusterState> retired = new ArrayList<>();

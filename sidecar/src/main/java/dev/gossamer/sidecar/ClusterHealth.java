@@ -3,17 +3,12 @@ package dev.gossamer.sidecar;
 import dev.gossamer.balancer.Endpoint;
 import dev.gossamer.common.RandomSource;
 import dev.gossamer.common.Scheduler;
-import dev.gossamer.config.ClusterConfig;
-import dev.gossamer.config.HealthCheckConfig;
-import dev.gossamer.config.OutlierDetectionConfig;
 import dev.gossamer.health.HealthCheckGroup;
 import dev.gossamer.health.HealthCheckOptions;
 import dev.gossamer.health.HealthState;
 import dev.gossamer.health.HealthTarget;
-import dev.gossamer.health.OutlierDetectionOptions;
 import dev.gossamer.health.OutlierDetector;
 import dev.gossamer.health.OutlierSnapshot;
-import dev.gossamer.health.StatusRange;
 import dev.gossamer.health.VertxProber;
 import dev.gossamer.proxy.DataPlane;
 import dev.gossamer.proxy.Outcome;
@@ -37,26 +32,26 @@ final class ClusterHealth implements AutoCloseable {
 
     private final String cluster;
     private final DataPlane dataPlane;
-    private final ClusterConfig config;
+    private final Plans.ClusterPlan plan;
     private final OutlierDetector detector;
     private final HealthCheckGroup checks;
     private final VertxProber prober;
     private volatile Map<String, HealthTarget> targets = Map.of();
 
-    private ClusterHealth(ClusterConfig config, DataPlane dataPlane, Vertx vertx, Scheduler scheduler,
+    private ClusterHealth(Plans.ClusterPlan plan, DataPlane dataPlane, Vertx vertx, Scheduler scheduler,
                           RandomSource random, MeterRegistry registry) {
-        this.cluster = config.name();
-        this.config = config;
+        this.cluster = plan.config().name();
+        this.plan = plan;
         this.dataPlane = dataPlane;
-        this.detector = config.outlierDetection()
-                .map(od -> OutlierDetector.builder(cluster, outlierOptions(od), scheduler)
+        this.detector = plan.outlier()
+                .map(options -> OutlierDetector.builder(cluster, options, scheduler)
                         .random(random)
                         .meterRegistry(registry)
                         .listener(ejected -> publish())
                         .build())
                 .orElse(null);
-        if (checksHere(config)) {
-            HealthCheckOptions options = checkOptions(config.healthCheck().get());
+        if (plan.checks().isPresent()) {
+            HealthCheckOptions options = plan.checks().get();
             this.prober = VertxProber.create(vertx, options);
             this.checks = HealthCheckGroup.builder(cluster, options, prober, scheduler)
                     .random(random)
@@ -69,24 +64,18 @@ final class ClusterHealth implements AutoCloseable {
         }
     }
 
-    /** Health for {@code config}'s cluster, or empty when it has neither active checks nor outlier detection. */
-    static Optional<ClusterHealth> of(ClusterConfig config, DataPlane dataPlane, Vertx vertx, Scheduler scheduler,
+    /**
+     * Health for a cluster from its built plan (phase one built and validated the options), or empty when it has
+     * neither active checks nor outlier detection.
+     */
+    static Optional<ClusterHealth> of(Plans.ClusterPlan plan, DataPlane dataPlane, Vertx vertx, Scheduler scheduler,
                                       RandomSource random, MeterRegistry registry) {
-        boolean any = config.outlierDetection().isPresent() || checksHere(config);
-        return any ? Optional.of(new ClusterHealth(config, dataPlane, vertx, scheduler, random, registry))
+        return plan.any() ? Optional.of(new ClusterHealth(plan, dataPlane, vertx, scheduler, random, registry))
                 : Optional.empty();
     }
 
-    /**
-     * The calling sidecar actively checks only static endpoints; endpoints from membership carry the health their
-     * own node checked and advertised by gossip.
-     */
-    private static boolean checksHere(ClusterConfig config) {
-        return config.healthCheck().isPresent() && config.endpoints().isPresent();
-    }
-
-    ClusterConfig config() {
-        return config;
+    Plans.ClusterPlan plan() {
+        return plan;
     }
 
     /** The endpoints to watch changed (a reload, or membership). */
@@ -158,45 +147,5 @@ final class ClusterHealth implements AutoCloseable {
         if (prober != null) {
             prober.close();
         }
-    }
-
-    static OutlierDetectionOptions outlierOptions(OutlierDetectionConfig c) {
-        return OutlierDetectionOptions.builder()
-                .consecutive5xx(c.consecutive5xx())
-                .consecutiveGatewayFailure(c.consecutiveGatewayFailure())
-                // Envoy leaves gateway-failure ejection unenforced by default; a sidecar user who writes the
-                // field (or relies on our documented default of 5) expects it to eject.
-                .enforcingConsecutiveGatewayFailure(100)
-                .consecutiveLocalOriginFailure(c.consecutiveLocalOriginFailure())
-                // Count connect failures, resets and timeouts on their own (Envoy's split mode), so that
-                // consecutive_local_origin_failure means what it says and an HTTP 503 is not a dead socket.
-                .splitExternalLocalOriginErrors(true)
-                .interval(c.interval())
-                .baseEjectionTime(c.baseEjectionTime())
-                .maxEjectionTime(c.maxEjectionTime())
-                .maxEjectionPercent((int) Math.round(c.maxEjectionPercent()))
-                .successRateMinimumHosts(c.successRateMinimumHosts())
-                .successRateRequestVolume(c.successRateRequestVolume())
-                .successRateStdevFactor(c.successRateStdevFactor())
-                .enforcingSuccessRate((int) Math.round(c.enforcingSuccessRate()))
-                .failurePercentageThreshold((int) Math.round(c.failurePercentageThreshold()))
-                .failurePercentageMinimumHosts(c.failurePercentageMinimumHosts())
-                .failurePercentageRequestVolume(c.failurePercentageRequestVolume())
-                .enforcingFailurePercentage((int) Math.round(c.enforcingFailurePercentage()))
-                .build();
-    }
-
-    static HealthCheckOptions checkOptions(HealthCheckConfig c) {
-        HealthCheckOptions.Builder b = c.protocol() == HealthCheckConfig.Protocol.TCP
-                ? HealthCheckOptions.tcp()
-                : HealthCheckOptions.http(c.path())
-                        .expectedStatuses(c.expectedStatuses().stream()
-                                .map(r -> new StatusRange(r.from(), r.to())).toList());
-        return b.interval(c.interval())
-                .timeout(c.timeout())
-                .jitterPercent((int) Math.round(c.jitterPercent()))
-                .unhealthyThreshold(c.unhealthyThreshold())
-                .healthyThreshold(c.healthyThreshold())
-                .build();
     }
 }

@@ -1,6 +1,8 @@
 package dev.gossamer.sidecar;
 
 import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.nio.file.Path;
@@ -22,6 +24,8 @@ import java.util.function.Consumer;
  */
 final class FileWatcher {
 
+    private static final Logger log = LoggerFactory.getLogger(FileWatcher.class);
+
     /** How often the file is read; a person editing the file does not notice a second. */
     static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
 
@@ -29,15 +33,23 @@ final class FileWatcher {
     private final Path file;
     private final Duration interval;
     private final Consumer<Buffer> onChange;
+    private final Consumer<Throwable> onError;
     private byte[] lastDigest;
+    private boolean failing;
     private long timerId = -1;
     private boolean stopped;
 
-    FileWatcher(Vertx vertx, Path file, Duration interval, Consumer<Buffer> onChange) {
+    /**
+     * Watches {@code file}: {@code onChange} gets new content, and content read again after a failure (so the
+     * caller can clear the failure); {@code onError} gets every failed read (the caller reports each distinct one
+     * once). A callback that throws is logged, never lost and never stops the watch.
+     */
+    FileWatcher(Vertx vertx, Path file, Duration interval, Consumer<Buffer> onChange, Consumer<Throwable> onError) {
         this.vertx = vertx;
         this.file = file;
         this.interval = interval;
         this.onChange = onChange;
+        this.onError = onError;
     }
 
     /** Remembers the digest of {@code current} (the content already applied) and starts polling. */
@@ -55,17 +67,30 @@ final class FileWatcher {
 
     /** Reads the file now and calls back if it changed; the returned future completes after the check. */
     Future<Void> checkNow() {
-        return vertx.fileSystem().readFile(file.toString())
-                .map(content -> {
+        return MeshFile.read(vertx, file)
+                .<Void>map(content -> {
                     byte[] d = digest(content);
-                    if (!Arrays.equals(d, lastDigest)) {
+                    if (failing || !Arrays.equals(d, lastDigest)) {
+                        failing = false;
                         lastDigest = d;
-                        onChange.accept(content);
+                        guard(() -> onChange.accept(content));
                     }
-                    return (Void) null;
+                    return null;
                 })
-                // A file that is briefly missing during a ConfigMap swap is not an error: keep the old config.
-                .recover(err -> Future.succeededFuture());
+                .recover(err -> {
+                    // The old config keeps serving; the caller reports the problem (once per distinct problem).
+                    failing = true;
+                    guard(() -> onError.accept(err));
+                    return Future.succeededFuture();
+                });
+    }
+
+    private void guard(Runnable callback) {
+        try {
+            callback.run();
+        } catch (RuntimeException e) {
+            log.error("watching {}: the change handler failed", file, e);
+        }
     }
 
     private void schedule() {

@@ -8,10 +8,10 @@ import dev.gossamer.config.MembershipConfig;
 import dev.gossamer.config.ServiceConfig;
 import dev.gossamer.config.SidecarConfig;
 import dev.gossamer.health.ActiveHealthChecker;
+import dev.gossamer.health.HealthCheckOptions;
 import dev.gossamer.health.HealthState;
 import dev.gossamer.health.HealthTarget;
 import dev.gossamer.health.VertxProber;
-import dev.gossamer.membership.Keyring;
 import dev.gossamer.membership.LocalMember;
 import dev.gossamer.membership.Member;
 import dev.gossamer.membership.MemberState;
@@ -61,10 +61,11 @@ final class MeshMembership {
     }
 
     /** Joins the mesh; {@code onChange} runs after every membership event (and after local health changes). */
-    static Future<MeshMembership> start(Vertx vertx, SidecarConfig config, Ticker ticker, Scheduler scheduler,
+    static Future<MeshMembership> start(Vertx vertx, Plans.NodePlan plan, Ticker ticker, Scheduler scheduler,
                                         RandomSource random, MeterRegistry registry, Runnable onChange) {
+        SidecarConfig config = plan.sidecar();
         MembershipConfig m = config.membership().orElseThrow();
-        MembershipOptions options = options(m);
+        MembershipOptions options = plan.membership().orElseThrow();
         Metadata metadata = metadata(config);
         String bindHost = m.address().host();
         String advertise = m.advertise().map(Object::toString)
@@ -73,18 +74,18 @@ final class MeshMembership {
         return Membership.start(vertx, options, local, bindHost, ticker, random, registry).map(mm -> {
             MeshMembership self = new MeshMembership(mm, metadata);
             mm.addListener(event -> onChange.run());
-            self.startChecks(vertx, config, scheduler, random, registry, onChange);
+            self.startChecks(vertx, plan, scheduler, random, registry, onChange);
             return self;
         });
     }
 
-    private void startChecks(Vertx vertx, SidecarConfig config, Scheduler scheduler, RandomSource random,
+    private void startChecks(Vertx vertx, Plans.NodePlan plan, Scheduler scheduler, RandomSource random,
                              MeterRegistry registry, Runnable onChange) {
-        for (ServiceConfig s : config.services()) {
-            if (s.healthCheck().isEmpty()) {
+        for (ServiceConfig s : plan.sidecar().services()) {
+            HealthCheckOptions options = plan.serviceChecks().get(s.name());
+            if (options == null) {
                 continue;
             }
-            var options = ClusterHealth.checkOptions(s.healthCheck().get());
             VertxProber prober = VertxProber.create(vertx, options);
             probers.add(prober);
             synchronized (this) {
@@ -178,32 +179,6 @@ final class MeshMembership {
             // Vert.x already closed (the process is going down): nobody is left to tell.
             return Future.failedFuture(e);
         }
-    }
-
-    static MembershipOptions options(MembershipConfig m) {
-        MembershipOptions base = switch (m.profile()) {
-            case LAN -> MembershipOptions.lan();
-            case WAN -> MembershipOptions.wan();
-            case LOCAL -> MembershipOptions.local();
-        };
-        MembershipOptions.Builder b = base.toBuilder()
-                .clusterName(m.clusterName())
-                .seeds(m.seeds().stream().map(Object::toString).toList())
-                .probeInterval(m.probeInterval())
-                .probeTimeout(m.probeTimeout())
-                .indirectChecks(m.indirectChecks())
-                .suspicionMult(m.suspicionMult())
-                .suspicionMaxTimeoutMult(m.suspicionMaxTimeoutMult())
-                .gossipInterval(m.gossipInterval())
-                .gossipNodes(m.gossipNodes())
-                .retransmitMult(m.retransmitMult())
-                .pushPullInterval(m.pushPullInterval())
-                .awarenessMaxMultiplier(m.awarenessMaxMultiplier())
-                .deadNodeReclaimTime(m.deadNodeReclaimTime());
-        if (!m.keys().isEmpty()) {
-            b.keyring(Keyring.of(m.decodedKeys()));
-        }
-        return b.build();
     }
 
     static Metadata metadata(SidecarConfig config) {

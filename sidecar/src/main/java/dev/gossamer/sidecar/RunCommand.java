@@ -1,7 +1,7 @@
 package dev.gossamer.sidecar;
 
-import dev.gossamer.config.ConfigResult;
-import dev.gossamer.config.SidecarConfig;
+import dev.gossamer.config.ConfigValidator;
+import dev.gossamer.config.ValidationResult;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -38,15 +38,16 @@ final class RunCommand implements Callable<Integer> {
             return 2;
         }
         Sidecar.Runtime runtime = Sidecar.Runtime.system(eventLoops);
-        ConfigResult<SidecarConfig> loaded = runtime.loader().loadSidecar(config);
-        if (!loaded.isOk()) {
-            loaded.problems().forEach(System.err::println);
+        // The same check as `gossamer validate`: both documents, loader and every module's rules.
+        ValidationResult checked = new ConfigValidator(runtime.loader(), Plans.RULES).validate(config);
+        if (!checked.isOk() || checked.sidecar().isEmpty()) {
+            checked.problems().forEach(System.err::println);
             return 1;
         }
         Vertx vertx = transport.vertx(eventLoops);
         Sidecar sidecar;
         try {
-            sidecar = Sidecar.start(vertx, loaded.value(), runtime).toCompletionStage().toCompletableFuture().get();
+            sidecar = Sidecar.start(vertx, checked.sidecar().get(), checked.sidecarSource(), runtime).toCompletionStage().toCompletableFuture().get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof Sidecar.ConfigRejected rejected) {

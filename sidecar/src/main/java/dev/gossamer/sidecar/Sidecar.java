@@ -8,11 +8,14 @@ import dev.gossamer.config.ClusterConfig;
 import dev.gossamer.config.ConfigLoader;
 import dev.gossamer.config.ConfigProblem;
 import dev.gossamer.config.ConfigResult;
+import dev.gossamer.config.ConfigValidator;
 import dev.gossamer.config.MeshConfig;
 import dev.gossamer.config.SidecarConfig;
+import dev.gossamer.config.SourceMap;
 import dev.gossamer.proxy.DataPlane;
 import dev.gossamer.proxy.DataPlaneOptions;
 import dev.gossamer.proxy.VertxScheduler;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -29,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,7 +55,9 @@ public final class Sidecar {
     private static final Logger log = LoggerFactory.getLogger(Sidecar.class);
 
     private final Vertx vertx;
+    private final Plans.NodePlan plan;
     private final SidecarConfig config;
+    private final SourceMap sidecarSource;
     private final ConfigLoader loader;
     private final WallClock wallClock;
     private final RandomSource random;
@@ -69,6 +75,8 @@ public final class Sidecar {
     private final Map<String, List<dev.gossamer.balancer.Endpoint>> lastDynamic = new HashMap<>();
     private volatile MeshConfigState meshState = MeshConfigState.NONE;
     private volatile boolean ready;
+    private final Counter applies;
+    private final Counter rejects;
     private volatile Future<Void> shutdown;
 
     /** What the process supplies: clocks, randomness, the environment for {@code ${VAR}}, event loops. */
@@ -91,9 +99,11 @@ public final class Sidecar {
         }
     }
 
-    private Sidecar(Vertx vertx, SidecarConfig config, Runtime runtime) {
+    private Sidecar(Vertx vertx, Plans.NodePlan plan, SourceMap sidecarSource, Runtime runtime) {
         this.vertx = vertx;
-        this.config = config;
+        this.plan = plan;
+        this.config = plan.sidecar();
+        this.sidecarSource = sidecarSource;
         this.loader = runtime.loader();
         this.wallClock = runtime.wallClock();
         this.random = runtime.random();
@@ -112,6 +122,9 @@ public final class Sidecar {
                 .build();
         this.scheduler = new VertxScheduler(vertx, runtime.ticker());
         this.dataPlane = DataPlane.create(vertx, options, registry, scheduler, random);
+        this.applies = registry.counter("gossamer.config.applies");
+        this.rejects = registry.counter("gossamer.config.rejects");
+        registry.gauge("gossamer.config.version", this, s -> s.meshState.version());
         dataPlane.addOutcomeListener((cluster, endpoint, outcome, latencyNanos) -> {
             ClusterHealth h = health.get(cluster);
             if (h != null) {
@@ -125,13 +138,27 @@ public final class Sidecar {
      * start with every problem), binds the listeners and the admin server, and starts watching the mesh file.
      */
     public static Future<Sidecar> start(Vertx vertx, SidecarConfig config, Runtime runtime) {
-        Sidecar s = new Sidecar(vertx, config, runtime);
+        return start(vertx, config, SourceMap.empty("sidecar.yaml"), runtime);
+    }
+
+    /**
+     * Starts a sidecar from a loaded document and where its values were written ({@code sidecarSource}, so a
+     * problem found later, such as an unreadable {@code mesh_config}, is reported at its line). Fails with
+     * {@link ConfigRejected} when a module refuses a value.
+     */
+    public static Future<Sidecar> start(Vertx vertx, SidecarConfig config, SourceMap sidecarSource,
+                                        Runtime runtime) {
+        ConfigResult<Plans.NodePlan> plan = Plans.node(config, sidecarSource);
+        if (!plan.isOk()) {
+            return Future.failedFuture(new ConfigRejected(plan.problems()));
+        }
+        Sidecar s = new Sidecar(vertx, plan.value(), sidecarSource, runtime);
         return s.startAll().map(v -> s);
     }
 
     private Future<Void> startAll() {
         Future<Void> joined = config.membership().isEmpty() ? Future.succeededFuture()
-                : MeshMembership.start(vertx, config, ticker, scheduler, random, registry,
+                : MeshMembership.start(vertx, plan, ticker, scheduler, random, registry,
                         this::refreshDynamicEndpoints)
                         .map(m -> {
                             membership = m;
@@ -144,22 +171,21 @@ public final class Sidecar {
     private Future<Void> startServing() {
         Optional<Path> meshFile = config.meshConfig();
         Future<Void> initial = meshFile.isPresent()
-                ? vertx.fileSystem().readFile(meshFile.get().toString())
-                        .recover(err -> Future.failedFuture(new IllegalStateException(
-                                meshFile.get() + ": cannot read mesh_config: " + err.getMessage(), err)))
+                ? MeshFile.read(vertx, meshFile.get())
+                        .recover(err -> Future.failedFuture(new ConfigRejected(List.of(unreadable(err)))))
                         .compose(content -> {
                             List<ConfigProblem> problems = applyMesh(content);
                             if (!problems.isEmpty()) {
                                 return Future.failedFuture(new ConfigRejected(problems));
                             }
                             watcher = new FileWatcher(vertx, meshFile.get(), FileWatcher.DEFAULT_INTERVAL,
-                                    this::applyMeshLogged);
+                                    this::applyMeshLogged, this::meshFileUnreadable);
                             watcher.start(content);
                             return Future.succeededFuture();
                         })
                 : Future.succeededFuture();
         return initial
-                .compose(v -> dataPlane.start(ConfigMapping.listeners(config.listeners())))
+                .compose(v -> dataPlane.start(Plans.listeners(config.listeners())))
                 .compose(v -> {
                     admin = new AdminServer(vertx, this);
                     return admin.listen(config.admin().address().host(), config.admin().address().port());
@@ -176,6 +202,17 @@ public final class Sidecar {
                         m.leave(Duration.ofMillis(500)); // a node that cannot serve must not stay advertised
                     }
                 });
+    }
+
+    /** The mesh file could not be read: a problem at the {@code mesh_config} key of the sidecar document. */
+    private ConfigProblem unreadable(Throwable err) {
+        return sidecarSource.problem("mesh_config", "\"" + config.meshConfig().map(Path::toString).orElse("")
+                + "\": " + MeshFile.describe(err));
+    }
+
+    /** The watcher could not read the file: reported once per distinct problem; the old config keeps serving. */
+    private void meshFileUnreadable(Throwable err) {
+        reject(List.of(unreadable(err)), "mesh config file unreadable");
     }
 
     /** A mesh config that failed validation; its message lists every problem, one per line. */
@@ -195,57 +232,78 @@ public final class Sidecar {
     }
 
     private void applyMeshLogged(Buffer content) {
-        List<ConfigProblem> problems = applyMesh(content);
-        if (problems.isEmpty()) {
+        long before = meshState.version();
+        if (applyMesh(content).isEmpty() && meshState.version() != before) {
             log.info("mesh config version {} applied from {}", meshState.version(), meshState.source());
-        } else {
-            log.warn("mesh config rejected; version {} keeps serving:\n{}", meshState.version(),
-                    String.join("\n", problems.stream().map(ConfigProblem::toString).toList()));
         }
     }
 
-    /** Validates {@code content} and swaps it in; returns the problems (empty when applied). */
+    /**
+     * Applies mesh text in two phases. Phase one loads it and builds everything it needs ({@link Plans#mesh}); on
+     * any problem nothing changes, the problems are logged once, kept for {@code /admin/config} and counted.
+     * Phase two swaps the built plan in; it does not validate and cannot fail. Returns the problems (empty when
+     * applied or unchanged).
+     */
     private synchronized List<ConfigProblem> applyMesh(Buffer content) {
         Path file = config.meshConfig().orElseThrow();
         String text = content.toString(StandardCharsets.UTF_8);
-        ConfigResult<MeshConfig> result = loader.loadMesh(file.toString(), text, config.listenerNames());
-        if (!result.isOk()) {
-            meshState = meshState.withError(result.problems(), wallClock.currentTimeMillis());
-            return result.problems();
-        }
         byte[] digest = FileWatcher.digest(content);
-        if (meshState.applied() && meshState.digest().equals(java.util.HexFormat.of().formatHex(digest))) {
-            meshState = meshState.withError(List.of(), 0);
+        if (meshState.applied() && meshState.digest().equals(HexFormat.of().formatHex(digest))) {
+            meshState = meshState.withError(List.of(), 0); // back to what serves: nothing to report any more
             return List.of();
         }
-        ConfigMapping.Routing routing = ConfigMapping.routing(result.value(), config.listenerNames(), random);
-        dataPlane.apply(routing.routes(), routing.clusters());
-        applyHealth(result.value());
-        refreshDynamicEndpoints(result.value(), true);
-        meshState = meshState.withApplied(digest, file.toString(), wallClock.currentTimeMillis(), text,
-                result.value());
+        ConfigResult<MeshConfig> loaded = loader.loadMesh(file.toString(), text, config.listenerNames());
+        ConfigResult<Plans.MeshPlan> built = loaded.isOk()
+                ? Plans.mesh(loaded.value(), loaded.sourceMap(), config.listenerNames(), random)
+                // Every problem at once, the modules' rules too, as `gossamer validate` reports them.
+                : ConfigResult.failed(new ConfigValidator(loader, Plans.RULES)
+                        .validateMesh(file.toString(), text, config.listenerNames()).problems());
+        if (!built.isOk()) {
+            reject(built.problems(), "mesh config rejected");
+            return built.problems();
+        }
+        Plans.MeshPlan plan = built.value();
+        // Phase two: nothing below validates, so nothing below fails for a plan that built.
+        dataPlane.apply(plan.table());
+        applyHealth(plan);
+        refreshDynamicEndpoints(plan.mesh(), true);
+        meshState = meshState.withApplied(digest, file.toString(), wallClock.currentTimeMillis(), text, plan.mesh());
+        applies.increment();
         if (!ready && admin != null && !dataPlane.draining()) {
             ready = true;
         }
         return List.of();
     }
 
+    /** Keeps a rejection for {@code /admin/config}, counts it, and logs it once (not on every poll). */
+    private synchronized void reject(List<ConfigProblem> problems, String what) {
+        boolean again = problems.equals(meshState.lastError());
+        meshState = meshState.withError(problems, again ? meshState.lastErrorAtMillis() : wallClock.currentTimeMillis());
+        if (again) {
+            return;
+        }
+        rejects.increment();
+        log.warn("{}; version {} keeps serving:\n{}", what, meshState.version(),
+                String.join("\n", problems.stream().map(ConfigProblem::toString).toList()));
+    }
+
     /**
      * Keeps the health state of clusters whose health settings did not change (so a reload does not forget an
      * ejection), builds it for new or changed ones, and closes it for removed ones.
      */
-    private void applyHealth(MeshConfig mesh) {
+    private void applyHealth(Plans.MeshPlan plan) {
         Map<String, ClusterHealth> old = health;
         Map<String, ClusterHealth> next = new HashMap<>();
-        for (ClusterConfig c : mesh.clusters()) {
+        for (ClusterConfig c : plan.mesh().clusters()) {
+            Plans.ClusterPlan cp = plan.clusters().get(c.name());
             ClusterHealth keep = old.get(c.name());
-            if (keep != null && sameHealth(keep.config(), c)) {
+            if (keep != null && keep.plan().sameHealth(cp)) {
                 next.put(c.name(), keep);
             } else {
                 if (keep != null) {
                     keep.close();
                 }
-                Optional<ClusterHealth> h = ClusterHealth.of(c, dataPlane, vertx, scheduler, random,
+                Optional<ClusterHealth> h = ClusterHealth.of(cp, dataPlane, vertx, scheduler, random,
                         registry);
                 if (h.isPresent()) {
                     next.put(c.name(), h.get());
@@ -255,7 +313,7 @@ public final class Sidecar {
             }
             ClusterHealth h = next.get(c.name());
             if (h != null && c.endpoints().isPresent()) {
-                h.setEndpoints(ConfigMapping.endpoints(c.endpoints().get()));
+                h.setEndpoints(Plans.endpoints(c.endpoints().get()));
             }
         }
         for (Map.Entry<String, ClusterHealth> e : old.entrySet()) {
@@ -264,11 +322,6 @@ public final class Sidecar {
             }
         }
         health = Map.copyOf(next);
-    }
-
-    private static boolean sameHealth(ClusterConfig a, ClusterConfig b) {
-        return a.healthCheck().equals(b.healthCheck()) && a.outlierDetection().equals(b.outlierDetection())
-                && a.endpoints().isPresent() == b.endpoints().isPresent();
     }
 
     /**
@@ -327,22 +380,18 @@ public final class Sidecar {
         if (file.isEmpty()) {
             return Future.succeededFuture(List.of());
         }
-        return vertx.fileSystem().readFile(file.get().toString())
+        return MeshFile.read(vertx, file.get())
                 .map(content -> {
                     List<ConfigProblem> problems = applyMesh(content);
                     if (problems.isEmpty()) {
                         log.info("reload: mesh config version {} serving", meshState.version());
-                    } else {
-                        log.warn("reload rejected:\n{}",
-                                String.join("\n", problems.stream().map(ConfigProblem::toString).toList()));
                     }
                     return problems;
                 })
                 .recover(err -> {
-                    ConfigProblem p = new ConfigProblem(file.get().toString(), 0, 0, ConfigProblem.ROOT,
-                            "cannot read: " + err.getMessage());
-                    meshState = meshState.withError(List.of(p), wallClock.currentTimeMillis());
-                    return Future.succeededFuture(List.of(p));
+                    List<ConfigProblem> problems = List.of(unreadable(err));
+                    reject(problems, "reload: mesh config file unreadable");
+                    return Future.succeededFuture(problems);
                 });
     }
 

@@ -25,7 +25,8 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return validate(files, new ConfigValidator(ConfigLoader.withSystemEnvironment()), System.out, System.err);
+        return validate(files, new ConfigValidator(ConfigLoader.withSystemEnvironment(), Plans.RULES), System.out,
+                System.err);
     }
 
     static int validate(List<Path> files, ConfigValidator validator, PrintStream out, PrintStream err) {

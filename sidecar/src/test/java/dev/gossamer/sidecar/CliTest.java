@@ -23,7 +23,7 @@ class CliTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int validate(Path... files) {
-        return ValidateCommand.validate(List.of(files), new ConfigValidator(ConfigLoader.withSystemEnvironment()),
+        return ValidateCommand.validate(List.of(files), new ConfigValidator(ConfigLoader.withSystemEnvironment(), Plans.RULES),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 

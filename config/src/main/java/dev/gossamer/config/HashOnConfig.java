@@ -10,12 +10,12 @@ import java.util.Objects;
  * @param kind what to hash
  * @param name the header (lower-cased), cookie or query parameter name; {@code ""} for source IP and path
  */
-public record HashOn(Kind kind, String name) {
+public record HashOnConfig(Kind kind, String name) {
 
     /** The hash key source. */
     public enum Kind { HEADER, COOKIE, QUERY_PARAMETER, SOURCE_IP, PATH }
 
-    public HashOn {
+    public HashOnConfig {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(name, "name");
     }

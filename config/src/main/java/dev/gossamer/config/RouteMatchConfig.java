@@ -17,7 +17,7 @@ import java.util.Optional;
  * @param headers   header conditions (default none)
  * @param methods   upper-case HTTP methods, any of which matches; empty means any method
  */
-public record RouteMatch(Optional<String> authority, PathKind pathKind, String path, List<HeaderMatch> headers,
+public record RouteMatchConfig(Optional<String> authority, PathKind pathKind, String path, List<HeaderMatchConfig> headers,
                          List<String> methods) {
 
     /** How the request path is matched. */
@@ -31,9 +31,9 @@ public record RouteMatch(Optional<String> authority, PathKind pathKind, String p
     }
 
     /** Matches every request: {@code path_prefix: /}. */
-    public static final RouteMatch ANY = new RouteMatch(Optional.empty(), PathKind.PREFIX, "/", List.of(), List.of());
+    public static final RouteMatchConfig ANY = new RouteMatchConfig(Optional.empty(), PathKind.PREFIX, "/", List.of(), List.of());
 
-    public RouteMatch {
+    public RouteMatchConfig {
         Objects.requireNonNull(authority, "authority");
         Objects.requireNonNull(pathKind, "pathKind");
         Objects.requireNonNull(path, "path");

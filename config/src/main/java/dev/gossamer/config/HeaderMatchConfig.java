@@ -10,12 +10,12 @@ import java.util.Objects;
  * @param kind  how the value is matched
  * @param value the exact value or the regex; {@code ""} for {@link Kind#PRESENT}
  */
-public record HeaderMatch(String name, Kind kind, String value) {
+public record HeaderMatchConfig(String name, Kind kind, String value) {
 
     /** How a header matches. */
     public enum Kind { EXACT, REGEX, PRESENT }
 
-    public HeaderMatch {
+    public HeaderMatchConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(value, "value");

@@ -1,0 +1,90 @@
+package dev.gossamer.sidecar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gossamer.config.ConfigLoader;
+import dev.gossamer.config.ConfigValidator;
+import dev.gossamer.config.DocumentKind;
+import dev.gossamer.config.testing.Schemas;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Keeps the shipped JSON Schemas and the whole validator (the loader and the modules' rules, as {@code gossamer
+ * validate} runs them) in agreement about what is invalid. The key tables are compared in the config module.
+ */
+class SchemaRulesAgreementTest {
+
+    static List<Object[]> invalidDocuments() {
+        String c = "clusters:\n  - name: c\n";
+        return List.of(
+                new Object[] {DocumentKind.MESH, c + "    colour: blue\n"},
+                new Object[] {DocumentKind.MESH, c + "    outlier_detection: {max_ejection_percent: 140}\n"},
+                new Object[] {DocumentKind.MESH, c + "    balancer: {policy: round_robin, table_size: 65537}\n"},
+                new Object[] {DocumentKind.MESH, c + "    balancer: {table_size: 65537}\n"},
+                new Object[] {DocumentKind.MESH, c + "    balancer: {policy: roundrobin}\n"},
+                new Object[] {DocumentKind.MESH, c + "    balancer: {policy: consistent_hash}\n"},
+                new Object[] {DocumentKind.MESH, c + "    balancer: {policy: consistent_hash, algorithm: ring, "
+                        + "table_size: 65537, hash_on: {path: true}}\n"},
+                new Object[] {DocumentKind.MESH, c + "    balancer: {policy: consistent_hash, hash_on: {path: true, "
+                        + "header: x}}\n"},
+                new Object[] {DocumentKind.MESH, c + "    balancer: {policy: consistent_hash, hash_on: {path: true},"
+                        + " bounded_load: 0.5}\n"},
+                new Object[] {DocumentKind.MESH, c + "    balancer: {policy: random, choice_count: 2}\n"},
+                new Object[] {DocumentKind.MESH, c + "    endpoints: []\n"},
+                new Object[] {DocumentKind.MESH, c + "    endpoints: [localhost]\n"},
+                new Object[] {DocumentKind.MESH, c + "    endpoints: [{weight: 1}]\n"},
+                new Object[] {DocumentKind.MESH, c + "    connect_timeout: 5\n"},
+                new Object[] {DocumentKind.MESH, c + "    connect_timeout: 5 seconds\n"},
+                new Object[] {DocumentKind.MESH, c + "    protocol: http3\n"},
+                new Object[] {DocumentKind.MESH, c + "    health_check: {http: /h, tcp: true}\n"},
+                new Object[] {DocumentKind.MESH, c + "    health_check: {interval: 1s}\n"},
+                new Object[] {DocumentKind.MESH, c + "    health_check: {tcp: true, expected_statuses: [200]}\n"},
+                new Object[] {DocumentKind.MESH, c + "    health_check: {http: /h, expected_statuses: [99]}\n"},
+                new Object[] {DocumentKind.MESH, c + "    panic_threshold: 50 percent\n"},
+                new Object[] {DocumentKind.MESH, c + "    slow_start: {min_weight_percent: 5}\n"},
+                new Object[] {DocumentKind.MESH, c + "    max_connections_per_endpoint: 0\n"},
+                new Object[] {DocumentKind.MESH, "clusters:\n  - name: bad name\n"},
+                new Object[] {DocumentKind.MESH, "clusters:\n  - endpoints: [a:1]\n"},
+                new Object[] {DocumentKind.MESH, c + "routes: [{name: r}]\n"},
+                new Object[] {DocumentKind.MESH, c + "routes: [{name: r, cluster: c, match: {path: /a, "
+                        + "path_prefix: /}}]\n"},
+                new Object[] {DocumentKind.MESH, c + "routes: [{name: r, cluster: c, match: {path_prefix: a}}]\n"},
+                new Object[] {DocumentKind.MESH, c + "routes: [{name: r, cluster: c, match: {methods: [get]}}]\n"},
+                new Object[] {DocumentKind.MESH, c + "routes: [{name: r, cluster: c, match: {headers: "
+                        + "[{name: x}]}}]\n"},
+                new Object[] {DocumentKind.MESH, c + "routes: [{name: r, cluster: c, retries: {retry_on: [5xxx]}}]\n"},
+                new Object[] {DocumentKind.MESH, c + "routes: [{name: r, cluster: c, retries: {attempts: 11}}]\n"},
+                new Object[] {DocumentKind.MESH, c + "routes: [{name: r, cluster: c, timout: 1s}]\n"},
+                new Object[] {DocumentKind.MESH, "routes: {}\n"},
+                new Object[] {DocumentKind.SIDECAR, "admin: {}\n"},
+                new Object[] {DocumentKind.SIDECAR, "node: {zone: a}\n"},
+                new Object[] {DocumentKind.SIDECAR, "node: {id: n, name: x}\n"},
+                new Object[] {DocumentKind.SIDECAR, "node: {id: n}\nadmin: {address: localhost}\n"},
+                new Object[] {DocumentKind.SIDECAR, "node: {id: n}\nlisteners: [{name: a}]\n"},
+                new Object[] {DocumentKind.SIDECAR, "node: {id: n}\nservices: [{name: s, port: \"80\"}]\n"},
+                new Object[] {DocumentKind.SIDECAR, "node: {id: n}\nservices: [{name: s, port: 70000}]\n"},
+                new Object[] {DocumentKind.SIDECAR, "node: {id: n}\nservices: [{name: s}]\n"},
+                new Object[] {DocumentKind.SIDECAR, "node: {id: n}\nservices: [{name: s, port: 1, "
+                        + "health_check: {http: /h, jitter: abc}}]\n"},
+                new Object[] {DocumentKind.SIDECAR, "node: {id: n}\nmembership: {profile: lann}\n"},
+                new Object[] {DocumentKind.SIDECAR, "node: {id: n}\nmembership: {keys: [MDEyMzQ1Njc4OQ==]}\n"},
+                new Object[] {DocumentKind.SIDECAR, "node: {id: n}\nmembership: {gossip_nodes: 0}\n"},
+                new Object[] {DocumentKind.SIDECAR, "node: {id: n}\nmembership: {probe_interval: fast}\n"},
+                new Object[] {DocumentKind.SIDECAR, "node: {id: n}\nmetrics: {per_endpoint: yes}\n"},
+                new Object[] {DocumentKind.SIDECAR, "node: {id: n}\ndrain: 5s\n"},
+                new Object[] {DocumentKind.SIDECAR, "node: {id: n}\nmesh_config: \"\"\n"});
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalidDocuments")
+    void invalidDocumentsAreRejectedByBothTheSchemaAndTheValidator(DocumentKind kind, String yaml) throws IOException {
+        ConfigValidator validator = new ConfigValidator(new ConfigLoader(Map.<String, String>of()::get), Plans.RULES);
+        assertThat(validator.validate("doc.yaml", yaml).problems()).as("validator problems for:\n%s", yaml)
+                .isNotEmpty();
+        assertThat(Schemas.validate(kind, yaml)).as("schema messages for:\n%s", yaml).isNotEmpty();
+    }
+}
