@@ -180,4 +180,78 @@ class SidecarTest {
         assertThat(((Sidecar.ConfigRejected) failure).problems()).hasSize(2);
         assertThat(failure.getMessage()).contains("mesh.yaml:2:").contains("listener").contains("cluster");
     }
+
+    @Test
+    void aReloadThatBreaksAModuleRuleChangesNothingAndIsVisible() throws Exception {
+        start(mesh("round_robin", 0));
+        assertThat(get(proxyUrl()).body().trim()).isEqualTo("b1");
+        // The issue's case: new routes and an outlier value only the health module refuses. Before the two-phase
+        // apply the routes were swapped in, then the health options threw: half applied, invisible.
+        Files.writeString(dir.resolve("mesh.yaml"), """
+                routes:
+                  - {name: moved, listener: outbound, match: {path_prefix: /new}, cluster: app}
+                clusters:
+                  - name: app
+                    endpoints: [127.0.0.1:%d]
+                    outlier_detection: {consecutive_5xx: -1}
+                """.formatted(backends.port(1)));
+        HttpResponse<String> reload = post(adminUrl("/admin/reload"), "");
+        assertThat(reload.statusCode()).isEqualTo(400);
+        assertThat(reload.body()).contains("mesh.yaml:6:42: clusters[0].outlier_detection.consecutive_5xx: -1 "
+                + "(expected: 0..1000)");
+
+        assertThat(get(proxyUrl()).body().trim()).isEqualTo("b1");
+        assertThat(get(proxyUrl() + "new").statusCode()).isEqualTo(200); // the old catch-all route, to b1
+        assertThat(get(proxyUrl() + "new").body().trim()).isEqualTo("b1");
+        JsonObject config = new JsonObject(get(adminUrl("/admin/config")).body());
+        assertThat(config.getLong("version")).isEqualTo(1L);
+        assertThat(config.getJsonObject("last_error").getJsonArray("problems").getString(0))
+                .contains("consecutive_5xx: -1");
+        assertThat(get(adminUrl("/metrics")).body())
+                .contains("gossamer_config_rejects_total 1.0")
+                .contains("gossamer_config_applies_total 1.0")
+                .contains("gossamer_config_version 1.0");
+    }
+
+    @Test
+    void valuesTheDocsCallValidStartAndApply() throws Exception {
+        // Each was accepted by `gossamer validate` and refused by `gossamer run` before: 0 disables a detector,
+        // 0 minimum hosts is a minimum of none, and "*" is any authority.
+        start("""
+                routes:
+                  - {name: all, match: {authority: "*", path_prefix: /}, cluster: app}
+                clusters:
+                  - name: app
+                    endpoints: [127.0.0.1:%d]
+                    outlier_detection: {consecutive_5xx: 0, failure_percentage_minimum_hosts: 0,
+                                        success_rate_minimum_hosts: 0}
+                """.formatted(backends.port(2)));
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(proxyUrl()))
+                .header("x-probe", "1").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body().trim()).isEqualTo("b3");
+        assertThat(sidecar.health("app")).isPresent();
+    }
+
+    @Test
+    void aMeshFileThatGoesMissingOrBecomesADirectoryIsReportedAtTheLineThatNamesIt() throws Exception {
+        start(mesh("round_robin", 0));
+        Files.delete(dir.resolve("mesh.yaml"));
+        HttpResponse<String> reload = post(adminUrl("/admin/reload"), "");
+        assertThat(reload.statusCode()).isEqualTo(400);
+        assertThat(reload.body()).contains(dir.resolve("sidecar.yaml") + ":5:14: mesh_config: ")
+                .contains("no such file");
+        Files.createDirectory(dir.resolve("mesh.yaml"));
+        assertThat(post(adminUrl("/admin/reload"), "").body()).contains("a directory (expected: a YAML file)");
+        assertThat(get(proxyUrl()).body().trim()).isEqualTo("b1");
+        JsonObject config = new JsonObject(get(adminUrl("/admin/config")).body());
+        assertThat(config.getLong("version")).isEqualTo(1L);
+        assertThat(config.getJsonObject("last_error").getJsonArray("problems").getString(0))
+                .contains("mesh_config").contains("a directory");
+
+        Files.delete(dir.resolve("mesh.yaml"));
+        Files.writeString(dir.resolve("mesh.yaml"), mesh("round_robin", 0)); // the same text as applied
+        assertThat(post(adminUrl("/admin/reload"), "").statusCode()).isEqualTo(200);
+        assertThat(new JsonObject(get(adminUrl("/admin/config")).body()).getValue("last_error")).isNull();
+    }
 }

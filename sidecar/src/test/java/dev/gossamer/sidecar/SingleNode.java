@@ -1,6 +1,7 @@
 package dev.gossamer.sidecar;
 
 import dev.gossamer.config.ConfigLoader;
+import dev.gossamer.config.ConfigResult;
 import dev.gossamer.config.SidecarConfig;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
@@ -27,7 +28,7 @@ final class SingleNode {
                 drain: {timeout: %s}
                 """.formatted(nodeId, drainTimeout));
         Files.writeString(dir.resolve("mesh.yaml"), meshYaml);
-        SidecarConfig cfg = ConfigLoader.withSystemEnvironment().loadSidecar(dir.resolve("sidecar.yaml")).value();
-        return Await.result(Sidecar.start(vertx, cfg, Sidecar.Runtime.system(1)));
+        ConfigResult<SidecarConfig> cfg = ConfigLoader.withSystemEnvironment().loadSidecar(dir.resolve("sidecar.yaml"));
+        return Await.result(Sidecar.start(vertx, cfg.value(), cfg.sourceMap(), Sidecar.Runtime.system(1)));
     }
 }
