@@ -1,1 +1,26 @@
-/** placeholder */ package dev.gossamer.sidecar;
+/**
+ * The executable: the command line, the wiring of every module, the admin API and the demo. The only package that
+ * knows both the parsed configuration ({@code dev.gossamer.config}) and the modules' own options.
+ *
+ * <h2>Starting points</h2>
+ * <ul>
+ *   <li>{@link dev.gossamer.sidecar.Main}: the {@code gossamer} command and its sub-commands
+ *       ({@link dev.gossamer.sidecar.RunCommand run}, {@link dev.gossamer.sidecar.ValidateCommand validate},
+ *       {@link dev.gossamer.sidecar.DemoCommand demo}, {@link dev.gossamer.sidecar.MembersCommand members},
+ *       {@link dev.gossamer.sidecar.VersionCommand version}).</li>
+ *   <li>{@link dev.gossamer.sidecar.Plans}: phase one of applying configuration. Builds every module's options from
+ *       the records (which hold only what the user wrote) and reports each rule the options refuse at the key the
+ *       user wrote; {@link dev.gossamer.sidecar.Plans#RULES} hands the same checks to the config validator, so
+ *       {@code gossamer validate}, a start and a hot reload agree.</li>
+ *   <li>{@link dev.gossamer.sidecar.Sidecar}: one running node. Starts membership, the data plane and the admin
+ *       server; phase two of a mesh apply (swap a built plan in; cannot fail); reload, drain and shutdown.</li>
+ *   <li>{@link dev.gossamer.sidecar.ClusterHealth} (active checks and outlier detection of one cluster, as the
+ *       data plane's endpoint filter) and {@link dev.gossamer.sidecar.MeshMembership} (this node in the gossip
+ *       mesh: advertised services and their health, endpoints of membership-driven clusters).</li>
+ *   <li>{@link dev.gossamer.sidecar.AdminServer} and {@link dev.gossamer.sidecar.Dashboard}: the admin API
+ *       ({@code docs/admin-api.md}).</li>
+ * </ul>
+ *
+ * <p>Threading: {@code Sidecar}'s public methods are thread-safe; mesh applies are serialised on the sidecar.
+ */
+package dev.gossamer.sidecar;
