@@ -87,4 +87,64 @@ class SchemaRulesAgreementTest {
                 .isNotEmpty();
         assertThat(Schemas.validate(kind, yaml)).as("schema messages for:\n%s", yaml).isNotEmpty();
     }
+
+    /**
+     * Integer keys whose range a module owns, each in a document where it is valid: the schema's bounds must be
+     * exactly the module's (the validator accepts the bounds and refuses one beyond each, as the schema does).
+     */
+    static List<Object[]> boundedKeys() {
+        String c = "clusters:\n  - name: c\n    endpoints: [127.0.0.1:80]\n";
+        String props = "/properties/clusters/items/properties";
+        String hc = "/$defs/healthCheck/properties";
+        String od = props + "/outlier_detection/properties/";
+        String m = "/properties/membership/properties/";
+        String node = "node: {id: n}\nmembership: {%s: %%s}\n";
+        List<Object[]> rows = new java.util.ArrayList<>(List.of(
+                new Object[] {DocumentKind.MESH, "/properties/routes/items/properties/retries/properties/attempts",
+                        c + "routes: [{name: r, cluster: c, retries: {attempts: %s}}]\n"},
+                new Object[] {DocumentKind.MESH,
+                        "/properties/routes/items/properties/retries/properties/min_retry_concurrency",
+                        c + "routes: [{name: r, cluster: c, retries: {min_retry_concurrency: %s}}]\n"},
+                new Object[] {DocumentKind.MESH, props + "/balancer/properties/min_ring_size",
+                        c + "    balancer: {policy: consistent_hash, algorithm: ring, hash_on: {path: true}, "
+                                + "min_ring_size: %s}\n"},
+                new Object[] {DocumentKind.MESH, props + "/balancer/properties/choice_count",
+                        c + "    balancer: {policy: least_request, choice_count: %s}\n"},
+                new Object[] {DocumentKind.MESH, props + "/max_connections_per_endpoint",
+                        c + "    max_connections_per_endpoint: %s\n"},
+                new Object[] {DocumentKind.MESH, hc + "/unhealthy_threshold",
+                        c + "    health_check: {http: /h, unhealthy_threshold: %s}\n"},
+                new Object[] {DocumentKind.MESH, hc + "/healthy_threshold",
+                        c + "    health_check: {http: /h, healthy_threshold: %s}\n"}));
+        for (String k : List.of("consecutive_5xx", "consecutive_gateway_failure", "consecutive_local_origin_failure",
+                "success_rate_minimum_hosts", "success_rate_request_volume", "success_rate_stdev_factor",
+                "failure_percentage_minimum_hosts", "failure_percentage_request_volume")) {
+            rows.add(new Object[] {DocumentKind.MESH, od + k, c + "    outlier_detection: {" + k + ": %s}\n"});
+        }
+        for (String k : List.of("indirect_checks", "suspicion_mult", "suspicion_max_timeout_mult", "gossip_nodes",
+                "retransmit_mult", "awareness_max_multiplier")) {
+            rows.add(new Object[] {DocumentKind.SIDECAR, m + k, node.formatted(k)});
+        }
+        return rows;
+    }
+
+    @ParameterizedTest
+    @MethodSource("boundedKeys")
+    void theSchemasBoundsAreTheModulesBounds(DocumentKind kind, String pointer, String template) throws IOException {
+        com.fasterxml.jackson.databind.JsonNode key = Schemas.schemaJson(kind).at(pointer);
+        assertThat(key.has("minimum") && key.has("maximum")).as(pointer).isTrue();
+        long min = key.get("minimum").asLong();
+        long max = key.get("maximum").asLong();
+        ConfigValidator validator = new ConfigValidator(new ConfigLoader(Map.<String, String>of()::get), Plans.RULES);
+        for (long v : new long[] {min, max}) {
+            String yaml = template.formatted(v);
+            assertThat(validator.validate("doc.yaml", yaml).problems()).as("validator on:\n%s", yaml).isEmpty();
+            assertThat(Schemas.validate(kind, yaml)).as("schema on:\n%s", yaml).isEmpty();
+        }
+        for (long v : new long[] {min - 1, max + 1}) {
+            String yaml = template.formatted(v);
+            assertThat(validator.validate("doc.yaml", yaml).problems()).as("validator on:\n%s", yaml).isNotEmpty();
+            assertThat(Schemas.validate(kind, yaml)).as("schema on:\n%s", yaml).isNotEmpty();
+        }
+    }
 }
