@@ -1,6 +1,7 @@
 package dev.gossamer.membership;
 
 import dev.gossamer.common.RandomSource;
+import dev.gossamer.common.Scheduler;
 import dev.gossamer.common.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
@@ -34,6 +35,7 @@ public final class Membership {
     private final SwimNode node;
     private final MembershipOptions options;
     private volatile List<Member> snapshot = List.of();
+    private Scheduler.Cancellable refreshTimer; // on the context's thread only
 
     private Membership(Context context, SwimNode node, MembershipOptions options) {
         this.context = context;
@@ -94,13 +96,20 @@ public final class Membership {
         return promise.future();
     }
 
-    private void refreshLoop(VertxScheduler scheduler) {
-        scheduler.schedule(options.probeInterval(), () -> {
+    private void refreshLoop(Scheduler scheduler) {
+        refreshTimer = scheduler.schedule(options.probeInterval(), () -> {
             if (node.running()) {
                 refresh();
                 refreshLoop(scheduler);
             }
         });
+    }
+
+    private void stopRefreshLoop() {
+        if (refreshTimer != null) {
+            refreshTimer.cancel();
+            refreshTimer = null;
+        }
     }
 
     private void refresh() {
@@ -173,6 +182,7 @@ public final class Membership {
         Objects.requireNonNull(timeout, "timeout");
         Promise<Void> p = Promise.promise();
         context.runOnContext(v -> node.leave(timeout, () -> {
+            stopRefreshLoop();
             refresh();
             p.complete();
         }));
@@ -184,6 +194,7 @@ public final class Membership {
         Promise<Void> p = Promise.promise();
         context.runOnContext(v -> {
             node.shutdown();
+            stopRefreshLoop();
             p.complete();
         });
         return p.future();
