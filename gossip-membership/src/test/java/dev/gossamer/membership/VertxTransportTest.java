@@ -1,6 +1,7 @@
 package dev.gossamer.membership;
 
 import dev.gossamer.common.Ticker;
+import dev.gossamer.common.testing.Await;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -50,7 +51,7 @@ class VertxTransportTest extends TransportContractTest {
 
     @Override
     void await(BooleanSupplier cond, String what) {
-        Await.until(cond, Duration.ofSeconds(10), () -> what);
+        Await.until(what, Duration.ofSeconds(10), cond);
     }
 
     @Override
