@@ -72,9 +72,9 @@ final class SwimMath {
     }
 
     /**
-     * Push-pull interval for {@code n} live members: unchanged up to {@value #PUSH_PULL_SCALE_THRESHOLD}, then one
-     * more interval per doubling, {@code interval × (⌈log2 n − 5⌉ + 1)} (memberlist pushPullScale), so the TCP load
-     * of anti-entropy grows with log n instead of n.
+     * Push-pull interval for {@code n} live members: unchanged up to {@value #PUSH_PULL_SCALE_THRESHOLD}, then
+     * one more interval per doubling, {@code interval × (⌈log2 n − 5⌉ + 1)} (memberlist pushPullScale), so the
+     * TCP load of anti-entropy grows with log n instead of n.
      */
     static long pushPullScaledNanos(long intervalNanos, int n) {
         if (n <= PUSH_PULL_SCALE_THRESHOLD) {

@@ -196,6 +196,11 @@ public final class SwimNode {
             public byte[] onStream(String from, byte[] request) {
                 return handleStream(from, request);
             }
+
+            @Override
+            public void onDrop(DropReason reason) {
+                stats.drop(reason);
+            }
         });
         onAlive(new Message.Alive(incarnation, selfId, selfAddress, selfMeta), true);
         long probe = opt.probeInterval().toNanos();

@@ -13,7 +13,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every rule of {@link MembershipOptions} as a value keyed by the YAML name: each bad value gives exactly its problem. */
+/**
+ * Every rule of {@link MembershipOptions} as a value keyed by the YAML name: each bad value gives exactly its
+ * problem, and the boundary values pass.
+ */
 class MembershipOptionsTest {
 
     private static Arguments row(String field, String message, UnaryOperator<MembershipOptions.Builder> change) {
@@ -54,7 +57,8 @@ class MembershipOptionsTest {
                 row("tombstone_timeout", "0s (expected: > 0)", b -> b.tombstoneTimeout(Duration.ZERO)),
                 row("stream_timeout", "0s (expected: > 0)", b -> b.streamTimeout(Duration.ZERO)),
                 row("join_retry_initial_backoff", "0s (expected: > 0)", b -> b.joinRetryInitialBackoff(Duration.ZERO)),
-                row("join_retry_max_backoff", "-2m (expected: > 0)", b -> b.joinRetryMaxBackoff(Duration.ofMinutes(-2))),
+                row("join_retry_max_backoff", "-2m (expected: > 0)",
+                        b -> b.joinRetryMaxBackoff(Duration.ofMinutes(-2))),
                 row("join_max_attempts", "-1 (expected: >= 0)", b -> b.joinMaxAttempts(-1)),
                 row("max_packet_size", "511 (expected: 512..65507)", b -> b.maxPacketSize(511)),
                 row("max_packet_size", "65508 (expected: 512..65507)", b -> b.maxPacketSize(65_508)),

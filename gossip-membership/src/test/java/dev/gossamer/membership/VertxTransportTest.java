@@ -26,7 +26,7 @@ class VertxTransportTest extends TransportContractTest {
         Context ctx = vertx.getOrCreateContext();
         CompletableFuture<VertxTransport> f = new CompletableFuture<>();
         ctx.runOnContext(v -> VertxTransport.bind(vertx, new VertxScheduler(ctx, Ticker.system()), "127.0.0.1", 0,
-                "127.0.0.1").onComplete(ar -> {
+                "127.0.0.1", 0, VertxTransport.Limits.of(MembershipOptions.lan())).onComplete(ar -> {
                     if (ar.succeeded()) {
                         f.complete(ar.result());
                     } else {
