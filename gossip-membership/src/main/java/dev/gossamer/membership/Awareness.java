@@ -22,6 +22,6 @@ final class Awareness {
     }
 
     long scale(long nanos) {
-        return nanos * (score + 1);
+        return SwimMath.scaleByHealth(nanos, score);
     }
 }

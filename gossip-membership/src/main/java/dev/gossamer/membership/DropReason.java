@@ -28,6 +28,10 @@ public enum DropReason {
     WRONG_TARGET,
     /** A stream carried something other than a push-pull. */
     UNEXPECTED_MESSAGE,
+    /** A stream connection did not deliver its request within {@code streamTimeout} and was closed. */
+    STREAM_TIMEOUT,
+    /** A stream connection arrived while {@code maxConcurrentStreams} were open and was closed at once. */
+    TOO_MANY_STREAMS,
     /** A bug: handling a well-formed message threw. Must stay 0. */
     INTERNAL_ERROR
 }

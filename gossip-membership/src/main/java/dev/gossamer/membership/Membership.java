@@ -1,6 +1,7 @@
 package dev.gossamer.membership;
 
 import dev.gossamer.common.RandomSource;
+import dev.gossamer.common.Scheduler;
 import dev.gossamer.common.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
@@ -33,12 +34,15 @@ public final class Membership {
     private final Context context;
     private final SwimNode node;
     private final MembershipOptions options;
+    private final String boundAddress;
     private volatile List<Member> snapshot = List.of();
+    private Scheduler.Cancellable refreshTimer; // on the context's thread only
 
-    private Membership(Context context, SwimNode node, MembershipOptions options) {
+    private Membership(Context context, SwimNode node, MembershipOptions options, String boundAddress) {
         this.context = context;
         this.node = node;
         this.options = options;
+        this.boundAddress = boundAddress;
     }
 
     /**
@@ -48,19 +52,29 @@ public final class Membership {
      */
     public static Future<Membership> start(Vertx vertx, MembershipOptions options, LocalMember local, Ticker ticker,
                                            RandomSource random, MeterRegistry registry) {
-        return start(vertx, options, local, VertxTransport.host(local.address()), ticker, random, registry);
+        return start(vertx, options, local, VertxTransport.host(local.address()),
+                VertxTransport.port(local.address()), ticker, random, registry);
     }
 
-    /** Like {@link #start(Vertx, MembershipOptions, LocalMember, Ticker, RandomSource, MeterRegistry)} but binds
-     * {@code bindHost} (e.g. {@code 0.0.0.0}) while advertising the host of {@code local.address()}. */
+    /**
+     * Like {@link #start(Vertx, MembershipOptions, LocalMember, Ticker, RandomSource, MeterRegistry)} but binds
+     * {@code bindHost:bindPort} (e.g. {@code 0.0.0.0:7946}; port 0 picks a free port) while advertising
+     * {@code local.address()} to the other members (e.g. {@code 10.0.0.5:8946} behind a NAT or a Kubernetes
+     * Service); an advertised port of 0 means the bound port. {@link #boundAddress()} says what was bound.
+     */
     public static Future<Membership> start(Vertx vertx, MembershipOptions options, LocalMember local,
-                                           String bindHost, Ticker ticker, RandomSource random,
+                                           String bindHost, int bindPort, Ticker ticker, RandomSource random,
                                            MeterRegistry registry) {
         Objects.requireNonNull(vertx, "vertx");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(local, "local");
         Objects.requireNonNull(ticker, "ticker");
         Objects.requireNonNull(random, "random");
+        Objects.requireNonNull(bindHost, "bindHost");
+        if (bindPort < 0 || bindPort > 65_535) {
+            return Future.failedFuture(new IllegalArgumentException(
+                    "bindPort: " + bindPort + " (expected: 0..65535)"));
+        }
         if (options.keyring() == null || options.keyring().size() == 0) {
             LOG.log(System.Logger.Level.WARNING, "gossip is not encrypted: no keyring configured for cluster "
                     + options.clusterName());
@@ -69,14 +83,14 @@ public final class Membership {
         Promise<Membership> promise = Promise.promise();
         ctx.runOnContext(v -> {
             VertxScheduler scheduler = new VertxScheduler(ctx, ticker);
-            VertxTransport.bind(vertx, scheduler, bindHost, VertxTransport.port(local.address()),
-                            VertxTransport.host(local.address()))
+            VertxTransport.bind(vertx, scheduler, bindHost, bindPort, VertxTransport.host(local.address()),
+                            VertxTransport.port(local.address()), VertxTransport.Limits.of(options))
                     .onFailure(promise::fail)
                     .onSuccess(t -> {
                         try {
                             LocalMember advertised = new LocalMember(local.id(), t.localAddress(), local.metadata());
                             SwimNode node = new SwimNode(options, advertised, t, scheduler, random);
-                            Membership m = new Membership(ctx, node, options);
+                            Membership m = new Membership(ctx, node, options, t.boundAddress());
                             node.addListener(e -> m.refresh());
                             node.start();
                             m.refresh();
@@ -94,13 +108,20 @@ public final class Membership {
         return promise.future();
     }
 
-    private void refreshLoop(VertxScheduler scheduler) {
-        scheduler.schedule(options.probeInterval(), () -> {
+    private void refreshLoop(Scheduler scheduler) {
+        refreshTimer = scheduler.schedule(options.probeInterval(), () -> {
             if (node.running()) {
                 refresh();
                 refreshLoop(scheduler);
             }
         });
+    }
+
+    private void stopRefreshLoop() {
+        if (refreshTimer != null) {
+            refreshTimer.cancel();
+            refreshTimer = null;
+        }
     }
 
     private void refresh() {
@@ -125,6 +146,11 @@ public final class Membership {
     /** The advertised gossip address ({@code host:port}, with the real port when bound to 0). */
     public String address() {
         return node.address();
+    }
+
+    /** Where the gossip sockets (UDP and TCP) are bound, {@code host:port} with the real port when bound to 0. */
+    public String boundAddress() {
+        return boundAddress;
     }
 
     /** Lifeguard local health multiplier: 0 = healthy; timeouts are stretched by (health + 1). */
@@ -173,6 +199,7 @@ public final class Membership {
         Objects.requireNonNull(timeout, "timeout");
         Promise<Void> p = Promise.promise();
         context.runOnContext(v -> node.leave(timeout, () -> {
+            stopRefreshLoop();
             refresh();
             p.complete();
         }));
@@ -184,6 +211,7 @@ public final class Membership {
         Promise<Void> p = Promise.promise();
         context.runOnContext(v -> {
             node.shutdown();
+            stopRefreshLoop();
             p.complete();
         });
         return p.future();

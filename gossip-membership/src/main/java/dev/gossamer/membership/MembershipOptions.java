@@ -1,6 +1,8 @@
 package dev.gossamer.membership;
 
 import java.time.Duration;
+import dev.gossamer.common.OptionProblem;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,8 +15,15 @@ import java.util.List;
  * }</pre>
  *
  * <p>Profiles are HashiCorp memberlist's {@code DefaultLANConfig}, {@code DefaultWANConfig} and
- * {@code DefaultLocalConfig}; each value below carries its reason. {@link Builder#build()} reports every invalid
- * argument at once, e.g. {@code "gossipNodes: 0 (expected: > 0)"}.
+ * {@code DefaultLocalConfig}; each value below carries its reason. These options own every membership default and
+ * range: {@link Builder#problems()} reports every broken rule at once as values keyed by the YAML name
+ * ({@code gossip_nodes: 0 (expected: 1..64)}), and {@link Builder#build()} throws them.
+ *
+ * <p>Zero means something for three durations: {@code pushPullInterval = 0} disables periodic push-pull
+ * (memberlist's semantics; a join still does its one push-pull), {@code deadNodeReclaimTime = 0} lets a dead
+ * member's id rejoin from another address at once, {@code gossipToTheDeadTime = 0} gossips to no dead member.
+ *
+ * <p>Threading: immutable, so thread-safe; the {@link Builder} is not.
  */
 public final class MembershipOptions {
 
@@ -22,6 +31,28 @@ public final class MembershipOptions {
     public static final int DEFAULT_MAX_PACKET_SIZE = 1400;
     /** Two meshes on one network must use different names; this is the name when nobody chose one. */
     public static final String DEFAULT_CLUSTER_NAME = "default";
+    /**
+     * Concurrent incoming push-pull connections served at once. In steady state a node serves about one push-pull
+     * per {@code pushPullInterval}; 128 leaves room for a join storm of 128 nodes through one seed while bounding the
+     * buffered state (each frame may be up to 16 MiB) and the file descriptors an idle-connection flood can hold.
+     */
+    public static final int DEFAULT_MAX_CONCURRENT_STREAMS = 128;
+    /** The profile names {@link #profile(String)} knows. */
+    public static final List<String> PROFILES = List.of("lan", "wan", "local");
+
+    private static final int MAX_CLUSTER_NAME_BYTES = 64;
+    // Upper bounds where a larger value is surely a mistake (memberlist has none; these came from the YAML parser,
+    // which now asks these options instead of keeping its own copy).
+    /** More helpers than this add load without making a lossy path less likely to matter. */
+    private static final int MAX_INDIRECT_CHECKS = 16;
+    /** A fan-out past this floods the network without spreading measurably faster. */
+    private static final int MAX_GOSSIP_NODES = 64;
+    /** Multipliers beyond 100 mean hours-long suspicion or endless retransmits. */
+    private static final int MAX_MULT = 100;
+    /** Room for the header and one small message. */
+    private static final int MIN_PACKET_SIZE = 512;
+    /** Far above any join storm; beyond it the cap no longer bounds memory. */
+    private static final int MAX_CONCURRENT_STREAMS_LIMIT = 65_536;
 
     private final String clusterName;
     private final Duration probeInterval;
@@ -43,6 +74,7 @@ public final class MembershipOptions {
     private final Duration joinRetryMaxBackoff;
     private final int joinMaxAttempts;
     private final int maxPacketSize;
+    private final int maxConcurrentStreams;
     private final List<String> seeds;
     private final Keyring keyring;
 
@@ -67,6 +99,7 @@ public final class MembershipOptions {
         joinRetryMaxBackoff = b.joinRetryMaxBackoff;
         joinMaxAttempts = b.joinMaxAttempts;
         maxPacketSize = b.maxPacketSize;
+        maxConcurrentStreams = b.maxConcurrentStreams;
         seeds = List.copyOf(b.seeds);
         keyring = b.keyring;
     }
@@ -124,6 +157,20 @@ public final class MembershipOptions {
         return b.build();
     }
 
+    /**
+     * The profile named {@code name}: {@code lan}, {@code wan} or {@code local} ({@link #PROFILES}).
+     *
+     * @throws IllegalArgumentException for another name, {@code "profile: x (expected: lan, wan or local)"}
+     */
+    public static MembershipOptions profile(String name) {
+        return switch (name == null ? "" : name) {
+            case "lan" -> lan();
+            case "wan" -> wan();
+            case "local" -> local();
+            default -> throw new IllegalArgumentException("profile: " + name + " (expected: lan, wan or local)");
+        };
+    }
+
     public Builder toBuilder() {
         return new Builder(this);
     }
@@ -147,17 +194,20 @@ public final class MembershipOptions {
     public Duration gossipToTheDeadTime() { return gossipToTheDeadTime; }
     /** Each update is sent retransmitMult × ⌈log10(n+1)⌉ times. */
     public int retransmitMult() { return retransmitMult; }
-    /** Full state sync period, scaled up past 32 members. */
+    /** Full state sync period, scaled up past 32 members; zero disables periodic push-pull (joins still do one). */
     public Duration pushPullInterval() { return pushPullInterval; }
     /** Local health multiplier ranges over 0..awarenessMaxMultiplier-1; timeouts scale by (multiplier + 1). */
     public int awarenessMaxMultiplier() { return awarenessMaxMultiplier; }
-    /** After this long dead, a member's id may rejoin from a different address. */
+    /** After this long dead, a member's id may rejoin from a different address; zero: at once. */
     public Duration deadNodeReclaimTime() { return deadNodeReclaimTime; }
     /** Period of push-pull attempts to a random dead member (heals partitions). */
     public Duration reconnectInterval() { return reconnectInterval; }
     /** How long dead and left members are remembered (tombstones, reconnect targets). */
     public Duration tombstoneTimeout() { return tombstoneTimeout; }
-    /** Timeout of one push-pull exchange over TCP. */
+    /**
+     * Timeout of one push-pull exchange over TCP, and how long an incoming stream connection may stay idle before
+     * it is closed (memberlist TCPTimeout).
+     */
     public Duration streamTimeout() { return streamTimeout; }
     public Duration joinRetryInitialBackoff() { return joinRetryInitialBackoff; }
     public Duration joinRetryMaxBackoff() { return joinRetryMaxBackoff; }
@@ -165,12 +215,16 @@ public final class MembershipOptions {
     public int joinMaxAttempts() { return joinMaxAttempts; }
     /** Largest UDP payload sent, in bytes; piggybacked updates fill up to it. */
     public int maxPacketSize() { return maxPacketSize; }
+    /** Incoming stream (push-pull) connections served at once; more are closed and counted as dropped. */
+    public int maxConcurrentStreams() { return maxConcurrentStreams; }
     /** {@code host:port} of members to join through; host names are resolved at every attempt. */
     public List<String> seeds() { return seeds; }
     /** Keys for AES-GCM; null or empty = plaintext (with a CRC32C). */
     public Keyring keyring() { return keyring; }
 
-    /** Fluent, mutable builder; {@link #build()} validates everything at once. */
+    /**
+     * Fluent, mutable builder; {@link #problems()} and {@link #build()} check everything at once. Not thread-safe.
+     */
     public static final class Builder {
         private String clusterName = DEFAULT_CLUSTER_NAME;
         private Duration probeInterval;
@@ -192,6 +246,7 @@ public final class MembershipOptions {
         private Duration joinRetryMaxBackoff;
         private int joinMaxAttempts;
         private int maxPacketSize = DEFAULT_MAX_PACKET_SIZE;
+        private int maxConcurrentStreams = DEFAULT_MAX_CONCURRENT_STREAMS;
         private List<String> seeds = List.of();
         private Keyring keyring;
 
@@ -219,6 +274,7 @@ public final class MembershipOptions {
             joinRetryMaxBackoff = o.joinRetryMaxBackoff;
             joinMaxAttempts = o.joinMaxAttempts;
             maxPacketSize = o.maxPacketSize;
+            maxConcurrentStreams = o.maxConcurrentStreams;
             seeds = o.seeds;
             keyring = o.keyring;
         }
@@ -243,6 +299,7 @@ public final class MembershipOptions {
         public Builder joinRetryMaxBackoff(Duration v) { joinRetryMaxBackoff = v; return this; }
         public Builder joinMaxAttempts(int v) { joinMaxAttempts = v; return this; }
         public Builder maxPacketSize(int v) { maxPacketSize = v; return this; }
+        public Builder maxConcurrentStreams(int v) { maxConcurrentStreams = v; return this; }
         public Builder seeds(List<String> v) { seeds = v; return this; }
         public Builder keyring(Keyring v) { keyring = v; return this; }
 
@@ -267,73 +324,119 @@ public final class MembershipOptions {
         }
 
         private static Duration scale(Duration d, double f) {
-            return d == null ? null : Duration.ofNanos(Math.max(1, (long) (d.toNanos() * f)));
+            // zero keeps its meaning (e.g. push-pull disabled); anything else stays at least 1 ns
+            return d == null || d.isZero() ? d : Duration.ofNanos(Math.max(1, (long) (d.toNanos() * f)));
         }
 
-        public MembershipOptions build() {
-            List<String> p = new ArrayList<>();
+        /**
+         * Every rule this builder's values break, all at once, as values: {@code field} is the key a user writes in
+         * {@code sidecar.yaml}'s {@code membership:} section ({@code probe_timeout}, {@code gossip_nodes}, ...;
+         * options without a YAML key keep a snake_case name such as {@code stream_timeout}) and {@code message}
+         * is shaped {@code "0 (expected: 1..64)"}. Empty when {@link #build()} would succeed. These options are
+         * the only owner of the membership ranges: the config parser asks them instead of keeping copies.
+         */
+        public List<OptionProblem> problems() {
+            List<OptionProblem> p = new ArrayList<>();
             if (clusterName == null || clusterName.isEmpty()
-                    || clusterName.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 64) {
-                p.add("clusterName: " + clusterName + " (expected: 1..64 bytes)");
+                    || clusterName.getBytes(StandardCharsets.UTF_8).length > MAX_CLUSTER_NAME_BYTES) {
+                p.add(new OptionProblem("cluster_name", (clusterName == null ? "null"
+                        : clusterName.getBytes(StandardCharsets.UTF_8).length + " bytes")
+                        + " (expected: 1.." + MAX_CLUSTER_NAME_BYTES + " bytes)"));
             }
-            positive(p, "probeInterval", probeInterval);
-            positive(p, "probeTimeout", probeTimeout);
-            if (probeInterval != null && probeTimeout != null && probeTimeout.compareTo(probeInterval) >= 0) {
-                p.add("probeTimeout: " + probeTimeout + " (expected: < probeInterval " + probeInterval + ")");
+            positive(p, "probe_interval", probeInterval);
+            positive(p, "probe_timeout", probeTimeout);
+            // memberlist needs time within one interval after the direct timeout for the indirect probes and their
+            // nacks; a timeout as long as the interval would leave them none and suspect on every lost ack
+            if (isPositive(probeInterval) && isPositive(probeTimeout) && probeTimeout.compareTo(probeInterval) >= 0) {
+                p.add(new OptionProblem("probe_timeout",
+                        format(probeTimeout) + " (expected: < probe_interval " + format(probeInterval) + ")"));
             }
-            atLeast(p, "indirectChecks", indirectChecks, 0);
-            atLeast(p, "suspicionMult", suspicionMult, 1);
-            atLeast(p, "suspicionMaxTimeoutMult", suspicionMaxTimeoutMult, 1);
-            positive(p, "gossipInterval", gossipInterval);
-            atLeast(p, "gossipNodes", gossipNodes, 1);
-            nonNegative(p, "gossipToTheDeadTime", gossipToTheDeadTime);
-            atLeast(p, "retransmitMult", retransmitMult, 1);
-            positive(p, "pushPullInterval", pushPullInterval);
-            atLeast(p, "awarenessMaxMultiplier", awarenessMaxMultiplier, 1);
-            nonNegative(p, "deadNodeReclaimTime", deadNodeReclaimTime);
-            positive(p, "reconnectInterval", reconnectInterval);
-            positive(p, "tombstoneTimeout", tombstoneTimeout);
-            positive(p, "streamTimeout", streamTimeout);
-            positive(p, "joinRetryInitialBackoff", joinRetryInitialBackoff);
-            positive(p, "joinRetryMaxBackoff", joinRetryMaxBackoff);
-            atLeast(p, "joinMaxAttempts", joinMaxAttempts, 0);
-            if (maxPacketSize < 512 || maxPacketSize > WireCodec.MAX_UDP_PAYLOAD) {
-                p.add("maxPacketSize: " + maxPacketSize + " (expected: 512.." + WireCodec.MAX_UDP_PAYLOAD + ")");
+            range(p, "indirect_checks", indirectChecks, 0, MAX_INDIRECT_CHECKS);
+            range(p, "suspicion_mult", suspicionMult, 1, MAX_MULT);
+            range(p, "suspicion_max_timeout_mult", suspicionMaxTimeoutMult, 1, MAX_MULT);
+            positive(p, "gossip_interval", gossipInterval);
+            range(p, "gossip_nodes", gossipNodes, 1, MAX_GOSSIP_NODES);
+            nonNegative(p, "gossip_to_the_dead_time", gossipToTheDeadTime);
+            range(p, "retransmit_mult", retransmitMult, 1, MAX_MULT);
+            nonNegative(p, "push_pull_interval", pushPullInterval);
+            range(p, "awareness_max_multiplier", awarenessMaxMultiplier, 1, MAX_MULT);
+            nonNegative(p, "dead_node_reclaim_time", deadNodeReclaimTime);
+            positive(p, "reconnect_interval", reconnectInterval);
+            positive(p, "tombstone_timeout", tombstoneTimeout);
+            positive(p, "stream_timeout", streamTimeout);
+            positive(p, "join_retry_initial_backoff", joinRetryInitialBackoff);
+            positive(p, "join_retry_max_backoff", joinRetryMaxBackoff);
+            if (joinMaxAttempts < 0) {
+                p.add(new OptionProblem("join_max_attempts", joinMaxAttempts + " (expected: >= 0)"));
             }
+            range(p, "max_packet_size", maxPacketSize, MIN_PACKET_SIZE, WireCodec.MAX_UDP_PAYLOAD);
+            range(p, "max_concurrent_streams", maxConcurrentStreams, 1, MAX_CONCURRENT_STREAMS_LIMIT);
             if (seeds == null) {
-                p.add("seeds: null (expected: a list, may be empty)");
+                p.add(new OptionProblem("seeds", "null (expected: a list, may be empty)"));
             } else {
                 for (String s : seeds) {
                     try {
                         LocalMember.checkAddress(s);
                     } catch (RuntimeException e) {
-                        p.add("seeds[]: " + s + " (expected: host:port)");
+                        p.add(new OptionProblem("seeds", s + " (expected: host:port)"));
                     }
                 }
             }
-            if (!p.isEmpty()) {
-                throw new IllegalArgumentException(String.join("; ", p));
-            }
+            return p;
+        }
+
+        /** The options, or {@link IllegalArgumentException} naming every {@link #problems() problem}. */
+        public MembershipOptions build() {
+            OptionProblem.throwIfAny(problems());
             return new MembershipOptions(this);
         }
 
-        private static void positive(List<String> p, String name, Duration d) {
-            if (d == null || d.isZero() || d.isNegative()) {
-                p.add(name + ": " + d + " (expected: > 0)");
+        private static boolean isPositive(Duration d) {
+            return d != null && !d.isZero() && !d.isNegative();
+        }
+
+        private static void positive(List<OptionProblem> p, String name, Duration d) {
+            if (!isPositive(d)) {
+                p.add(new OptionProblem(name, format(d) + " (expected: > 0)"));
             }
         }
 
-        private static void nonNegative(List<String> p, String name, Duration d) {
+        private static void nonNegative(List<OptionProblem> p, String name, Duration d) {
             if (d == null || d.isNegative()) {
-                p.add(name + ": " + d + " (expected: >= 0)");
+                p.add(new OptionProblem(name, format(d) + " (expected: >= 0)"));
             }
         }
 
-        private static void atLeast(List<String> p, String name, int v, int min) {
-            if (v < min) {
-                p.add(name + ": " + v + " (expected: >= " + min + ")");
+        private static void range(List<OptionProblem> p, String name, int v, int min, int max) {
+            if (v < min || v > max) {
+                p.add(new OptionProblem(name, v + " (expected: " + min + ".." + max + ")"));
             }
         }
+    }
+
+    /**
+     * A duration the way a user writes it in YAML: the largest unit that divides it exactly ({@code 500ms},
+     * {@code 1s}, {@code 2m}, {@code 1h}; {@code 1500ms} stays in milliseconds), {@code 0s} for zero.
+     */
+    static String format(Duration d) {
+        if (d == null) {
+            return "null";
+        }
+        if (d.isZero()) {
+            return "0s";
+        }
+        if (d.isNegative()) {
+            return "-" + format(d.negated());
+        }
+        long n = d.toNanos();
+        long[] units = {3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L, 1L};
+        String[] names = {"h", "m", "s", "ms", "us", "ns"};
+        for (int i = 0; i < units.length; i++) {
+            if (n % units[i] == 0) {
+                return n / units[i] + names[i];
+            }
+        }
+        return n + "ns";
     }
 
     @Override

@@ -195,16 +195,28 @@ public final class SimulatedNetwork {
             });
         }
 
+        /** One exchange's callback, called once: with the response or at the timeout, whichever comes first. */
+        private static final class Pending {
+            private final ExchangeCallback callback;
+            private boolean done;
+
+            Pending(ExchangeCallback callback) {
+                this.callback = callback;
+            }
+
+            void complete(byte[] response, Throwable error) {
+                if (!done) {
+                    done = true;
+                    callback.done(response, error);
+                }
+            }
+        }
+
         @Override
         public void exchange(String to, byte[] request, Duration timeout, ExchangeCallback callback) {
-            boolean[] done = {false};
-            Runnable fail = () -> runAs(() -> {
-                if (!done[0]) {
-                    done[0] = true;
-                    callback.done(null, new TimeoutException("exchange with " + to + " timed out"));
-                }
-            });
-            scheduler.schedule(timeout, fail);
+            Pending pending = new Pending(callback);
+            scheduler.schedule(timeout, () -> runAs(() -> pending.complete(null,
+                    new TimeoutException("exchange with " + to + " timed out"))));
             if (down()) {
                 return;
             }
@@ -228,9 +240,8 @@ public final class SimulatedNetwork {
                             return;
                         }
                         runAs(() -> {
-                            if (!done[0] && !closed) {
-                                done[0] = true;
-                                callback.done(resp, null);
+                            if (!closed) {
+                                pending.complete(resp, null);
                             }
                         });
                     });

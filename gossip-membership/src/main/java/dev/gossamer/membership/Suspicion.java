@@ -4,9 +4,9 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Lifeguard suspicion timeout (memberlist suspicion.go): starts at {@code max} and shrinks toward {@code min} as
- * independent confirmations arrive: {@code timeout = max − log(c+1)/log(k+1) × (max − min)}, floored at min, where
- * {@code k} is the number of confirmations expected. Single-threaded; the owner re-arms its timer with
+ * Lifeguard suspicion of one member (memberlist suspicion.go): the timeout starts at {@code max} and shrinks toward
+ * {@code min} as independent confirmations arrive ({@link SwimMath#suspicionTimeoutNanos}), where {@code k} is the
+ * number of confirmations expected. Single-threaded; the owner re-arms its timer with
  * {@link #remainingNanos(long)} after each {@link #confirm}.
  */
 final class Suspicion {
@@ -36,19 +36,10 @@ final class Suspicion {
     }
 
     long timeoutNanos() {
-        return timeout(n, k, minNanos, maxNanos);
-    }
-
-    static long timeout(int n, int k, long min, long max) {
-        if (k <= 0) {
-            return min;
-        }
-        double frac = Math.log(n + 1.0) / Math.log(k + 1.0);
-        long t = (long) Math.floor(max - frac * (max - min));
-        return Math.max(min, t);
+        return SwimMath.suspicionTimeoutNanos(n, k, minNanos, maxNanos);
     }
 
     long remainingNanos(long nowNanos) {
-        return Math.max(0, startNanos + timeoutNanos() - nowNanos);
+        return Math.max(0, SwimMath.remainingSuspicionNanos(n, k, nowNanos - startNanos, minNanos, maxNanos));
     }
 }

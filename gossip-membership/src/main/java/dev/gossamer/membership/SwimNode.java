@@ -76,7 +76,15 @@ public final class SwimNode {
     private final BroadcastQueue broadcasts = new BroadcastQueue();
     private final Awareness awareness;
     private final List<MembershipListener> listeners = new CopyOnWriteArrayList<>();
-    private final List<Cancellable> timers = new ArrayList<>();
+    private final ListenerErrors errors;
+    // one handle per periodic loop, replaced each time the loop re-arms itself, all cancelled by shutdown
+    private final Timer probeTimer = new Timer();
+    private final Timer gossipTimer = new Timer();
+    private final Timer pushPullTimer = new Timer();
+    private final Timer reconnectTimer = new Timer();
+    private final Timer joinRetryTimer = new Timer();
+    private final Timer leaveTimer = new Timer();
+    private Runnable leaveDone;
     private boolean running;
     private boolean leaving;
     private boolean joined;
@@ -99,10 +107,30 @@ public final class SwimNode {
         }
     }
 
+    /** The pending handle of one of the node's timers; {@link #set} replaces it, {@link #cancel} clears it. */
+    private static final class Timer {
+        private Cancellable pending;
+
+        void set(Cancellable c) {
+            pending = c;
+        }
+
+        void cancel() {
+            if (pending != null) {
+                pending.cancel();
+                pending = null;
+            }
+        }
+    }
+
+    /** Waits for the ack (or nack) of one sequence number; owns the timers that end the wait. */
     private interface AckHandler {
         void onAck();
 
         void onNack();
+
+        /** Cancels this handler's timers (shutdown). */
+        void cancelTimers();
     }
 
     public SwimNode(MembershipOptions options, LocalMember local, Transport transport, Scheduler scheduler,
@@ -131,6 +159,7 @@ public final class SwimNode {
         this.incarnation = initialIncarnation;
         this.codec = new WireCodec(options.clusterName(), options.keyring());
         this.awareness = new Awareness(options.awarenessMaxMultiplier());
+        this.errors = new ListenerErrors(ticker);
     }
 
     private static void checkMetadataSize(Metadata m) {
@@ -167,16 +196,20 @@ public final class SwimNode {
             public byte[] onStream(String from, byte[] request) {
                 return handleStream(from, request);
             }
+
+            @Override
+            public void onDrop(DropReason reason) {
+                stats.drop(reason);
+            }
         });
         onAlive(new Message.Alive(incarnation, selfId, selfAddress, selfMeta), true);
         long probe = opt.probeInterval().toNanos();
         long gossip = opt.gossipInterval().toNanos();
         // random first offsets so simulated nodes do not tick in lockstep
-        timers.add(scheduler.schedule(Duration.ofNanos(random.nextLong(probe)), this::probeTick));
-        timers.add(scheduler.schedule(Duration.ofNanos(random.nextLong(gossip)), this::gossipTick));
-        timers.add(scheduler.schedule(Duration.ofNanos(pushPullDelay()), this::pushPullTick));
-        timers.add(scheduler.schedule(
-                Duration.ofNanos(random.nextLong(opt.reconnectInterval().toNanos()) + 1), this::reconnectTick));
+        schedule(probeTimer, random.nextLong(probe), this::probeTick);
+        schedule(gossipTimer, random.nextLong(gossip), this::gossipTick);
+        schedulePushPull();
+        schedule(reconnectTimer, random.nextLong(opt.reconnectInterval().toNanos()) + 1, this::reconnectTick);
         List<String> others = seeds.stream().filter(s -> !s.equals(selfAddress)).toList();
         if (others.isEmpty()) {
             this.joined = true;
@@ -202,29 +235,36 @@ public final class SwimNode {
         for (Node n : kRandom(32, n -> !n.id.equals(selfId) && !n.state.isGone())) {
             sendParts(n.address, List.of(part));
         }
-        scheduler.schedule(timeout, () -> {
-            shutdown();
-            done.run();
-        });
+        leaveDone = done;
+        leaveTimer.set(scheduler.schedule(timeout, this::shutdown));
     }
 
-    /** Stops timers and the transport without telling anyone (what a crash looks like to others). */
+    /**
+     * Stops without telling anyone (what a crash looks like to others): cancels every timer of this node (probe,
+     * gossip, push-pull, reconnect, join retry, probe and ping-req deadlines, suspicions, a pending leave, whose
+     * {@code done} then runs) and closes the transport. Idempotent.
+     */
     public void shutdown() {
         if (!running) {
             return;
         }
         running = false;
-        for (Cancellable c : timers) {
-            c.cancel();
+        for (Timer t : List.of(probeTimer, gossipTimer, pushPullTimer, reconnectTimer, joinRetryTimer, leaveTimer)) {
+            t.cancel();
         }
-        timers.clear();
         for (Node n : nodeList) {
-            if (n.suspicion != null && n.suspicion.timer != null) {
-                n.suspicion.timer.cancel();
-            }
+            cancelSuspicion(n);
+        }
+        for (AckHandler h : ackHandlers.values()) {
+            h.cancelTimers();
         }
         ackHandlers.clear();
         transport.close();
+        Runnable done = leaveDone;
+        leaveDone = null;
+        if (done != null) {
+            done.run();
+        }
     }
 
     /** Announces new metadata with a new incarnation. */
@@ -244,6 +284,7 @@ public final class SwimNode {
 
     public void removeListener(MembershipListener l) {
         listeners.remove(l);
+        errors.forget(l);
     }
 
     /** A snapshot of every known member including self and tombstones. */
@@ -322,34 +363,50 @@ public final class SwimNode {
 
     // ---------------------------------------------------------------- join
 
+    /** One round of join attempts: a push-pull with every seed at once; the round succeeds if any answered. */
+    private final class JoinRound {
+        final List<String> seeds;
+        final int attempt;
+        final Consumer<Boolean> done;
+        int pending;
+        boolean anyOk;
+
+        JoinRound(List<String> seeds, int attempt, Consumer<Boolean> done) {
+            this.seeds = seeds;
+            this.attempt = attempt;
+            this.done = done;
+            this.pending = seeds.size();
+        }
+
+        void onSeedAnswered(boolean ok) {
+            anyOk |= ok;
+            if (--pending > 0 || !running) {
+                return;
+            }
+            if (anyOk) {
+                if (!joined) {
+                    joined = true;
+                    done.accept(true);
+                }
+            } else if (opt.joinMaxAttempts() > 0 && attempt + 1 >= opt.joinMaxAttempts()) {
+                done.accept(false);
+            } else {
+                long backoff = SwimMath.joinBackoffNanos(opt.joinRetryInitialBackoff().toNanos(),
+                        opt.joinRetryMaxBackoff().toNanos(), attempt);
+                // jitter so nodes that failed together do not retry together
+                long delay = backoff / 2 + random.nextLong(backoff / 2 + 1);
+                schedule(joinRetryTimer, delay, () -> joinAttempt(seeds, attempt + 1, done));
+            }
+        }
+    }
+
     private void joinAttempt(List<String> seeds, int attempt, Consumer<Boolean> done) {
         if (!running) {
             return;
         }
-        int[] pending = {seeds.size()};
-        boolean[] ok = {false};
+        JoinRound round = new JoinRound(seeds, attempt, done);
         for (String seed : seeds) {
-            pushPull(seed, true, success -> {
-                ok[0] |= success;
-                if (--pending[0] > 0 || !running) {
-                    return;
-                }
-                if (ok[0]) {
-                    if (!joined) {
-                        joined = true;
-                        done.accept(true);
-                    }
-                } else if (opt.joinMaxAttempts() > 0 && attempt + 1 >= opt.joinMaxAttempts()) {
-                    done.accept(false);
-                } else {
-                    long base = opt.joinRetryInitialBackoff().toNanos() << Math.min(attempt, 20);
-                    long backoff = Math.min(opt.joinRetryMaxBackoff().toNanos(), base);
-                    // jitter so nodes that failed together do not retry together
-                    long delay = backoff / 2 + random.nextLong(backoff / 2 + 1);
-                    timers.add(scheduler.schedule(Duration.ofNanos(delay),
-                            () -> joinAttempt(seeds, attempt + 1, done)));
-                }
-            });
+            pushPull(seed, true, round::onSeedAnswered);
         }
     }
 
@@ -360,19 +417,15 @@ public final class SwimNode {
             return;
         }
         long interval = awareness.scale(opt.probeInterval().toNanos());
-        schedule(interval, this::probeTick);
+        schedule(probeTimer, interval, this::probeTick);
         Node target = nextProbeTarget();
         if (target != null) {
             probe(target, interval);
         }
     }
 
-    private void schedule(long nanos, Runnable task) {
-        // periodic timers replace themselves; keep only the latest handle per loop to bound the list
-        if (timers.size() > 64) {
-            timers.subList(0, timers.size() - 32).clear();
-        }
-        timers.add(scheduler.schedule(Duration.ofNanos(nanos), task));
+    private void schedule(Timer timer, long nanos, Runnable task) {
+        timer.set(scheduler.schedule(Duration.ofNanos(nanos), task));
     }
 
     private Node nextProbeTarget() {
@@ -480,6 +533,12 @@ public final class SwimNode {
         public void onNack() {
             nacks++;
         }
+
+        @Override
+        public void cancelTimers() {
+            timeoutTimer.cancel();
+            endTimer.cancel();
+        }
     }
 
     private void probe(Node target, long intervalNanos) {
@@ -538,7 +597,7 @@ public final class SwimNode {
         if (!running) {
             return;
         }
-        schedule(opt.gossipInterval().toNanos(), this::gossipTick);
+        schedule(gossipTimer, opt.gossipInterval().toNanos(), this::gossipTick);
         if (broadcasts.isEmpty()) {
             return;
         }
@@ -554,20 +613,22 @@ public final class SwimNode {
         }
     }
 
-    private long pushPullDelay() {
+    /** Arms the next periodic push-pull, unless {@code pushPullInterval} is zero (disabled, as in memberlist). */
+    private void schedulePushPull() {
         long base = opt.pushPullInterval().toNanos();
-        int n = Math.max(1, liveMembers());
-        // memberlist pushPullScale: past 32 members, one more interval per doubling
-        long mult = n <= 32 ? 1 : (long) Math.ceil(Math.log(n) / Math.log(2) - 5) + 1;
-        long interval = base * mult;
-        return interval / 2 + random.nextLong(interval / 2 + 1) + 1;
+        if (base == 0) {
+            return;
+        }
+        long interval = SwimMath.pushPullScaledNanos(base, Math.max(1, liveMembers()));
+        // uniform in (interval/2, interval]: nodes that started together do not sync together
+        schedule(pushPullTimer, interval / 2 + random.nextLong(interval / 2 + 1) + 1, this::pushPullTick);
     }
 
     private void pushPullTick() {
         if (!running) {
             return;
         }
-        schedule(pushPullDelay(), this::pushPullTick);
+        schedulePushPull();
         List<Node> peer = kRandom(1, n -> n.state == MemberState.ALIVE && !n.id.equals(selfId));
         if (!peer.isEmpty()) {
             pushPull(peer.get(0).address, false, ok -> { });
@@ -578,7 +639,7 @@ public final class SwimNode {
         if (!running) {
             return;
         }
-        schedule(opt.reconnectInterval().toNanos(), this::reconnectTick);
+        schedule(reconnectTimer, opt.reconnectInterval().toNanos(), this::reconnectTick);
         // Serf's reconnect: talking to a member we think dead lets each side learn the other is alive
         List<Node> dead = kRandom(1, n -> n.state == MemberState.DEAD);
         if (!dead.isEmpty()) {
@@ -691,6 +752,7 @@ public final class SwimNode {
             r.run();
         } catch (RuntimeException e) {
             stats.drop(DropReason.INTERNAL_ERROR);
+            errors.report("protocol", "handling a message", e);
         }
     }
 
@@ -724,39 +786,63 @@ public final class SwimNode {
         }
     }
 
-    private void relayPing(String requester, Message.IndirectPing ip) {
-        int seq = ++nextSeq;
-        boolean[] done = {false};
-        Cancellable[] timer = new Cancellable[1];
-        ackHandlers.put(seq, new AckHandler() {
-            @Override
-            public void onAck() {
-                if (done[0]) {
-                    return;
-                }
-                done[0] = true;
-                ackHandlers.remove(seq);
-                timer[0].cancel();
-                sendParts(requester, List.of(WireCodec.encodePart(new Message.Ack(ip.seq()))));
-            }
+    /**
+     * A ping-req we help with: ping the target for the requester, relay its ack, or nack when it does not answer in
+     * time.
+     */
+    private final class Relay implements AckHandler {
+        final String requester;
+        final Message.IndirectPing request;
+        final int seq;
+        boolean done;
+        Cancellable nackTimer;
 
-            @Override
-            public void onNack() {
-            }
-        });
-        sendParts(ip.targetAddress(), List.of(WireCodec.encodePart(new Message.Ping(seq, ip.target(), selfId))));
-        // Lifeguard: nack within 80% of the probe timeout so it reaches the prober before its deadline (memberlist
-        // waits the full timeout, so its nacks race the prober's end of interval)
-        timer[0] = scheduler.schedule(Duration.ofNanos(opt.probeTimeout().toNanos() * 4 / 5), () -> {
-            if (done[0] || !running) {
+        Relay(String requester, Message.IndirectPing request, int seq) {
+            this.requester = requester;
+            this.request = request;
+            this.seq = seq;
+        }
+
+        @Override
+        public void onAck() {
+            if (done) {
                 return;
             }
-            done[0] = true;
+            done = true;
             ackHandlers.remove(seq);
-            if (ip.wantNack()) {
-                sendParts(requester, List.of(WireCodec.encodePart(new Message.Nack(ip.seq()))));
+            nackTimer.cancel();
+            sendParts(requester, List.of(WireCodec.encodePart(new Message.Ack(request.seq()))));
+        }
+
+        @Override
+        public void onNack() {
+        }
+
+        void timedOut() {
+            if (done || !running) {
+                return;
             }
-        });
+            done = true;
+            ackHandlers.remove(seq);
+            if (request.wantNack()) {
+                sendParts(requester, List.of(WireCodec.encodePart(new Message.Nack(request.seq()))));
+            }
+        }
+
+        @Override
+        public void cancelTimers() {
+            nackTimer.cancel();
+        }
+    }
+
+    private void relayPing(String requester, Message.IndirectPing ip) {
+        int seq = ++nextSeq;
+        Relay relay = new Relay(requester, ip, seq);
+        ackHandlers.put(seq, relay);
+        // the timer is armed before the ping leaves, so an ack can always cancel it
+        relay.nackTimer = scheduler.schedule(Duration.ofNanos(SwimMath.indirectNackNanos(opt.probeTimeout().toNanos())),
+                relay::timedOut);
+        sendParts(ip.targetAddress(), List.of(WireCodec.encodePart(new Message.Ping(seq, ip.target(), selfId))));
     }
 
     // ---------------------------------------------------------------- state transitions
@@ -859,13 +945,9 @@ public final class SwimNode {
         n.incarnation = s.incarnation();
         setState(n, MemberState.SUSPECT, now);
         int live = liveMembers();
-        int k = opt.suspicionMult() - 2;
-        if (live - 2 < k) {
-            k = 0;
-        }
-        long min = (long) (opt.suspicionMult() * Math.max(1.0, Math.log10(Math.max(1, live)))
-                * opt.probeInterval().toNanos());
-        long max = opt.suspicionMaxTimeoutMult() * min;
+        int k = SwimMath.suspicionConfirmations(opt.suspicionMult(), live);
+        long min = SwimMath.suspicionMinNanos(opt.suspicionMult(), live, opt.probeInterval().toNanos());
+        long max = SwimMath.suspicionMaxNanos(opt.suspicionMaxTimeoutMult(), min);
         n.suspicion = new Suspicion(s.from(), k, min, max, now);
         armSuspicionTimer(n);
         queueSuspectProbe(n);
@@ -962,7 +1044,8 @@ public final class SwimNode {
             try {
                 l.onEvent(e);
             } catch (RuntimeException ex) {
-                // a listener's bug must not break the protocol
+                // a listener's bug must not break the protocol; logged, at most once a minute per listener
+                errors.report(l, "membership listener " + l + " on " + type, ex);
             }
         }
     }
@@ -970,7 +1053,7 @@ public final class SwimNode {
     // ---------------------------------------------------------------- sending
 
     private int retransmitLimit() {
-        return opt.retransmitMult() * (int) Math.ceil(Math.log10(liveMembers() + 1.0));
+        return SwimMath.retransmitLimit(opt.retransmitMult(), liveMembers());
     }
 
     /** Sends {@code parts} plus as many queued broadcasts as fit in one packet. Nothing at all: no packet. */

@@ -38,6 +38,13 @@ public interface Transport {
 
         /** A stream request; returns the response, or null to close without answering. */
         byte[] onStream(String from, byte[] request);
+
+        /**
+         * The transport dropped incoming traffic before it became a packet or a request (e.g. a stream connection
+         * over the cap or idle past its deadline), so the node counts it with the rest of its drops.
+         */
+        default void onDrop(DropReason reason) {
+        }
     }
 
     /** Outcome of {@link #exchange}: exactly one of {@code response} and {@code error} is non-null. */

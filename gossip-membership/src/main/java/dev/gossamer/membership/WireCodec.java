@@ -74,6 +74,11 @@ final class WireCodec {
 
     /** A packet from parts made by {@link #encodePart}; at most 255 parts. */
     byte[] packet(List<byte[]> parts) {
+        return frame(0, packetPayload(parts));
+    }
+
+    /** The plaintext payload of a packet, {@code count u8 | parts} (what the frame authenticates). */
+    static byte[] packetPayload(List<byte[]> parts) {
         int size = 1;
         for (byte[] p : parts) {
             size += p.length;
@@ -85,14 +90,19 @@ final class WireCodec {
             System.arraycopy(p, 0, payload, off, p.length);
             off += p.length;
         }
-        return frame(0, payload);
+        return payload;
     }
 
     byte[] stream(Message m) {
+        return frame(FLAG_STREAM, streamPayload(m));
+    }
+
+    /** The plaintext payload of a stream frame, {@code type u8 | body}. */
+    static byte[] streamPayload(Message m) {
         Writer w = new Writer(1024);
         w.u8(m.type());
         writeBody(w, m);
-        return frame(FLAG_STREAM, w.toArray());
+        return w.toArray();
     }
 
     private byte[] frame(int flags, byte[] payload) {
@@ -195,8 +205,18 @@ final class WireCodec {
             payloadOff = headerLen;
             payloadLen = data.length - 4 - headerLen;
         }
+        return decodePayload(payload, payloadOff, payloadLen, stream);
+    }
+
+    /**
+     * Decodes an authenticated plaintext payload, {@code payload[off, off + len)}: a packet's compound or a stream's
+     * single message. The layer below {@link #decodePacket}/{@link #decodeStream}'s checksum and AES-GCM, exposed so
+     * that a fuzzer reaches it; never throws, never reads outside the range, and sizes what it allocates by the
+     * bytes present.
+     */
+    static Decoded decodePayload(byte[] payload, int off, int len, boolean stream) {
         try {
-            Reader r = new Reader(payload, payloadOff, payloadOff + payloadLen);
+            Reader r = new Reader(payload, off, off + len);
             if (stream) {
                 Message m = readBody(r, r.u8(), r.end);
                 r.expectEnd();
@@ -209,8 +229,8 @@ final class WireCodec {
             List<Message> out = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 int type = r.u8();
-                int len = r.u16();
-                int end = r.pos + len;
+                int len16 = r.u16();
+                int end = r.pos + len16;
                 if (end > r.end) {
                     throw new Malformed(DropReason.MALFORMED);
                 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gossamer.common.FakeScheduler;
 import dev.gossamer.common.RandomSource;
+import dev.gossamer.common.testing.Seeds;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 class FuzzTest {
 
     private static final int CASES = 100_000;
+    private static final long FIXED_DEFAULT = 0xF022L;
 
     /** Valid packets and streams to mutate. */
     private static List<byte[]> corpus(WireCodec c) {
@@ -65,7 +67,7 @@ class FuzzTest {
 
     @Test
     void decoderDropsEveryBadInputWithAReasonAndNeverThrows() {
-        long seed = new java.util.SplittableRandom().nextLong();
+        long seed = Seeds.seed(FIXED_DEFAULT);
         RandomSource r = RandomSource.seeded(seed);
         for (Keyring kr : new Keyring[] {null, Keyring.of(WireCodecTest.K1)}) {
             WireCodec c = new WireCodec("mesh", kr);
@@ -75,18 +77,19 @@ class FuzzTest {
                 byte[] b = mutate(r, corpus, i);
                 WireCodec.Decoded p = c.decodePacket(b);
                 WireCodec.Decoded s = c.decodeStream(b);
-                assertThat(p.drop() != null ? p.messages().isEmpty() : !p.messages().isEmpty()).as("seed=%d case %d", seed, i).isTrue();
+                assertThat(p.drop() != null ? p.messages().isEmpty() : !p.messages().isEmpty())
+                        .as(Seeds.describe(seed, "case " + i + ": a drop xor messages")).isTrue();
                 if (p.drop() != null && s.drop() != null) {
                     dropped++;
                 }
             }
-            assertThat(dropped).as("seed=%d keyring=%s", seed, kr).isEqualTo(CASES);
+            assertThat(dropped).as(Seeds.describe(seed, "keyring " + kr)).isEqualTo(CASES);
         }
     }
 
     @Test
     void protocolHandlerDropsAndCountsWithoutStateChange() {
-        long seed = new java.util.SplittableRandom().nextLong();
+        long seed = Seeds.seed(FIXED_DEFAULT);
         RandomSource r = RandomSource.seeded(seed);
         FakeScheduler sched = new FakeScheduler();
         SimulatedNetwork net = new SimulatedNetwork(sched, RandomSource.seeded(seed));
@@ -114,18 +117,19 @@ class FuzzTest {
             if (i % 2 == 0) {
                 target.handlePacket("n1:1", b);
             } else {
-                assertThat(target.handleStream("n1:1", b)).as("seed=%d case %d", seed, i).isNull();
+                assertThat(target.handleStream("n1:1", b)).as(Seeds.describe(seed, "case " + i)).isNull();
             }
         }
         MembershipStats s = target.stats();
-        assertThat(s.droppedTotal()).as("seed=%d", seed).isEqualTo(CASES);
-        assertThat(s.dropped(DropReason.INTERNAL_ERROR)).as("seed=%d", seed).isZero();
-        assertThat(s.dropped(DropReason.DECRYPT_FAILED)).isPositive();
-        assertThat(s.dropped(DropReason.UNEXPECTED_PLAINTEXT)).isPositive();
-        assertThat(s.dropped(DropReason.TOO_LARGE)).isPositive();
-        assertThat(s.dropped(DropReason.TOO_SHORT)).isPositive();
-        assertThat(s.dropped(DropReason.WRONG_CLUSTER)).isPositive();
-        assertThat(target.members()).as("seed=%d", seed).isEqualTo(before);
-        assertThat(s.packetsSent()).as("nothing answered; seed=%d", seed).isEqualTo(sentBefore);
+        assertThat(s.droppedTotal()).as(Seeds.describe(seed, "every input dropped")).isEqualTo(CASES);
+        assertThat(s.dropped(DropReason.INTERNAL_ERROR)).as(Seeds.describe(seed, "no handler threw")).isZero();
+        assertThat(s.dropped(DropReason.DECRYPT_FAILED)).as(Seeds.describe(seed, "DECRYPT_FAILED seen")).isPositive();
+        assertThat(s.dropped(DropReason.UNEXPECTED_PLAINTEXT)).as(Seeds.describe(seed, "UNEXPECTED_PLAINTEXT seen"))
+                .isPositive();
+        assertThat(s.dropped(DropReason.TOO_LARGE)).as(Seeds.describe(seed, "TOO_LARGE seen")).isPositive();
+        assertThat(s.dropped(DropReason.TOO_SHORT)).as(Seeds.describe(seed, "TOO_SHORT seen")).isPositive();
+        assertThat(s.dropped(DropReason.WRONG_CLUSTER)).as(Seeds.describe(seed, "WRONG_CLUSTER seen")).isPositive();
+        assertThat(target.members()).as(Seeds.describe(seed, "state unchanged")).isEqualTo(before);
+        assertThat(s.packetsSent()).as(Seeds.describe(seed, "nothing answered")).isEqualTo(sentBefore);
     }
 }

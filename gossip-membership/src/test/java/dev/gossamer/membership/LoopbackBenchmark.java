@@ -1,6 +1,7 @@
 package dev.gossamer.membership;
 
 import dev.gossamer.common.RandomSource;
+import dev.gossamer.common.testing.Await;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ public final class LoopbackBenchmark {
             for (int i = 1; i < n; i++) {
                 ms.add(MembershipUdpTest.start(vertx, "m" + i, o, List.of(seed), null));
             }
-            Await.until(() -> MembershipUdpTest.allAlive(ms), Duration.ofSeconds(120), () -> "boot");
+            Await.until("boot", Duration.ofSeconds(120), () -> MembershipUdpTest.allAlive(ms));
             List<Double> dead = new ArrayList<>();
             List<Double> join = new ArrayList<>();
             RandomSource r = RandomSource.seeded(n);
@@ -37,15 +38,13 @@ public final class LoopbackBenchmark {
                 String id = victim.self().id();
                 long t0 = System.nanoTime();
                 MembershipUdpTest.await(victim.close());
-                Await.until(() -> MembershipUdpTest.allSee(ms, id, MemberState.DEAD), Duration.ofSeconds(120),
-                        () -> "dead");
+                Await.until("dead", Duration.ofSeconds(120), () -> MembershipUdpTest.allSee(ms, id, MemberState.DEAD));
                 dead.add((System.nanoTime() - t0) / 1e9);
                 String nid = "j" + (next++);
                 long j0 = System.nanoTime();
                 Membership joiner = MembershipUdpTest.start(vertx, nid, o, List.of(seed), null);
                 ms.add(joiner);
-                Await.until(() -> MembershipUdpTest.allSee(ms, nid, MemberState.ALIVE), Duration.ofSeconds(60),
-                        () -> "join");
+                Await.until("join", Duration.ofSeconds(60), () -> MembershipUdpTest.allSee(ms, nid, MemberState.ALIVE));
                 join.add((System.nanoTime() - j0) / 1e9);
             }
             Collections.sort(dead);

@@ -2,6 +2,7 @@ package dev.gossamer.membership;
 
 import dev.gossamer.common.FakeScheduler;
 import dev.gossamer.common.RandomSource;
+import dev.gossamer.common.testing.Seeds;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -121,8 +122,9 @@ final class SimCluster {
         return events.stream().filter(e -> e.event().type() == type).toList();
     }
 
+    /** The seed (as {@link Seeds#describe}), the time and a few members' counts, for assertion messages. */
     String describe() {
-        StringBuilder sb = new StringBuilder("seed=" + seed + " t=" + nowNanos() / 1_000_000 + "ms");
+        StringBuilder sb = new StringBuilder("t=" + nowNanos() / 1_000_000 + "ms");
         int shown = 0;
         for (SwimNode node : nodes.values()) {
             if (shown++ < 5) {
@@ -131,6 +133,6 @@ final class SimCluster {
                         .append(" dead=").append(node.count(MemberState.DEAD)).append("]");
             }
         }
-        return sb.toString();
+        return Seeds.describe(seed, sb.toString());
     }
 }

@@ -2,6 +2,7 @@ package dev.gossamer.membership;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gossamer.common.testing.Seeds;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,16 +10,17 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Seeded whole-cluster simulations on a fake clock (LAN profile timings). Each assertion prints its seed; rerun a
- * failure by putting that seed in {@link #seed(String)}.
+ * Seeded whole-cluster simulations on a fake clock (LAN profile timings). Each test has a fixed default seed; explore
+ * others with {@code -Dgossamer.seed=N} ({@link Seeds}); every assertion names its seed.
  */
 class SimulationTest {
 
     private static final Duration STEP = Duration.ofMillis(100);
+    private static final long FIXED_DEFAULT = 20_261_206L;
 
+    /** One fixed default per test, so the six scenarios do not all share one random stream. */
     private static long seed(String test) {
-        String fixed = System.getProperty("gossamer.sim.seed");
-        return fixed != null ? Long.parseLong(fixed) : new java.util.SplittableRandom().nextLong();
+        return Seeds.seed(FIXED_DEFAULT + test.hashCode());
     }
 
     @Test
@@ -30,7 +32,7 @@ class SimulationTest {
         long took = c.runUntil(c::converged, Duration.ofSeconds(120), STEP);
         assertThat(took).as("200 members converge within 120 s; %s", c.describe()).isNotNegative();
         for (SwimNode n : c.nodes.values()) {
-            assertThat(n.members()).as("seed=%d %s", seed, n.id()).hasSize(200);
+            assertThat(n.members()).as(Seeds.describe(seed, n.id())).hasSize(200);
         }
     }
 
@@ -50,7 +52,7 @@ class SimulationTest {
                 .allMatch(e -> e.event().member().id().equals("n17"))
                 .hasSize(49);
         for (SwimNode n : c.nodes.values()) {
-            assertThat(n.count(MemberState.ALIVE)).as("seed=%d %s", seed, n.id()).isEqualTo(49);
+            assertThat(n.count(MemberState.ALIVE)).as(Seeds.describe(seed, n.id())).isEqualTo(49);
         }
     }
 
@@ -69,9 +71,10 @@ class SimulationTest {
         c.net.resume(paused);
         c.run(Duration.ofSeconds(475));
         assertThat(c.eventsOf(MembershipEvent.Type.FAILED)).as("no member declared dead; %s", c.describe()).isEmpty();
-        assertThat(c.eventsOf(MembershipEvent.Type.SUSPECTED)).as("loss does cause suspicions; seed=%d", seed)
+        assertThat(c.eventsOf(MembershipEvent.Type.SUSPECTED)).as(Seeds.describe(seed, "loss does cause suspicions"))
                 .isNotEmpty();
-        assertThat(c.nodes.get("n5").stats().refutations()).as("paused n5 refuted; seed=%d", seed).isPositive();
+        assertThat(c.nodes.get("n5").stats().refutations()).as(Seeds.describe(seed, "paused n5 refuted"))
+                .isPositive();
         c.net.setLoss(0);
         assertThat(c.runUntil(c::converged, Duration.ofSeconds(60), STEP)).as(c.describe()).isNotNegative();
     }
@@ -101,13 +104,14 @@ class SimulationTest {
         SimCluster c = new SimCluster(seed, MembershipOptions.lan());
         SwimNode early = c.add("early", List.of("late"));
         c.run(Duration.ofSeconds(10));
-        assertThat(early.joined()).as("seed=%d", seed).isFalse();
+        assertThat(early.joined()).as(Seeds.describe(seed, "no seed up yet")).isFalse();
         c.add("late", List.of());
         long took = c.runUntil(c::converged, Duration.ofSeconds(60), STEP);
         assertThat(took).as("joined on a retry; %s", c.describe()).isNotNegative();
-        assertThat(early.joined()).isTrue();
+        assertThat(early.joined()).as(Seeds.describe(seed, "early joined")).isTrue();
         // backoff: 1 s, 2 s, 4 s, 8 s (with jitter) means the retry after the seed came up is < 16 s away
-        assertThat(took).as("seed=%d", seed).isLessThan(Duration.ofSeconds(17).toNanos());
+        assertThat(took).as(Seeds.describe(seed, "joined within one backoff step"))
+                .isLessThan(Duration.ofSeconds(17).toNanos());
     }
 
     @Test
@@ -130,13 +134,15 @@ class SimulationTest {
             n.handlePacket(SimCluster.address("n3"), stale);
         }
         c.run(Duration.ofSeconds(10));
-        assertThat(c.allSee("n7", MemberState.DEAD)).as("stale alive ignored; seed=%d", seed).isTrue();
+        assertThat(c.allSee("n7", MemberState.DEAD)).as(Seeds.describe(seed, "stale alive ignored")).isTrue();
 
         // the same id restarts (incarnation starts at 0) and joins: it refutes its death and is accepted
         SwimNode again = c.add("n7", List.of("n0"));
         long took = c.runUntil(c::converged, Duration.ofSeconds(60), STEP);
         assertThat(took).as("rejoin accepted; %s", c.describe()).isNotNegative();
-        assertThat(again.incarnation()).as("seed=%d", seed).isGreaterThan(Math.max(before, deadInc));
-        assertThat(Set.copyOf(c.nodes.get("n0").members().stream().map(Member::id).toList())).contains("n7");
+        assertThat(again.incarnation()).as(Seeds.describe(seed, "refuted with a higher incarnation"))
+                .isGreaterThan(Math.max(before, deadInc));
+        assertThat(Set.copyOf(c.nodes.get("n0").members().stream().map(Member::id).toList()))
+                .as(Seeds.describe(seed, "n0 knows n7 again")).contains("n7");
     }
 }

@@ -1,6 +1,7 @@
 package dev.gossamer.membership;
 
 import dev.gossamer.common.Ticker;
+import dev.gossamer.common.testing.Await;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -25,7 +26,7 @@ class VertxTransportTest extends TransportContractTest {
         Context ctx = vertx.getOrCreateContext();
         CompletableFuture<VertxTransport> f = new CompletableFuture<>();
         ctx.runOnContext(v -> VertxTransport.bind(vertx, new VertxScheduler(ctx, Ticker.system()), "127.0.0.1", 0,
-                "127.0.0.1").onComplete(ar -> {
+                "127.0.0.1", 0, VertxTransport.Limits.of(MembershipOptions.lan())).onComplete(ar -> {
                     if (ar.succeeded()) {
                         f.complete(ar.result());
                     } else {
@@ -50,7 +51,7 @@ class VertxTransportTest extends TransportContractTest {
 
     @Override
     void await(BooleanSupplier cond, String what) {
-        Await.until(cond, Duration.ofSeconds(10), () -> what);
+        Await.until(what, Duration.ofSeconds(10), cond);
     }
 
     @Override

@@ -71,7 +71,8 @@ final class MeshMembership {
         String advertise = m.advertise().map(Object::toString)
                 .orElseGet(() -> advertiseHost(bindHost) + ":" + m.address().port());
         LocalMember local = new LocalMember(config.node().id(), advertise, metadata);
-        return Membership.start(vertx, options, local, bindHost, ticker, random, registry).map(mm -> {
+        return Membership.start(vertx, options, local, bindHost, m.address().port(), ticker, random,
+                registry).map(mm -> {
             MeshMembership self = new MeshMembership(mm, metadata);
             mm.addListener(event -> onChange.run());
             self.startChecks(vertx, plan, scheduler, random, registry, onChange);
