@@ -3,7 +3,7 @@ package dev.gossamer.common;
 import java.time.Duration;
 
 /**
- * Runs tasks after a delay. Injected wherever code needs timers so that tests can use {@link FakeScheduler},
+ * Runs tasks after a delay. Injected wherever code needs timers so that tests can use {@code FakeScheduler} (common's test-jar),
  * which runs due tasks only when the test advances time.
  *
  * <p>Threading: implementations decide on which thread a task runs (the Vert.x adapter runs it on the

@@ -27,7 +27,8 @@ final class KnownKeys {
 
     private static Map<String, List<String>> sidecar() {
         Map<String, List<String>> m = new LinkedHashMap<>();
-        m.put("", List.of("node", "admin", "listeners", "services", "mesh_config", "membership", "drain", "metrics"));
+        m.put("", List.of("node", "admin", "listeners", "services", "mesh_config", "membership", "control", "drain",
+                "metrics"));
         m.put("node", List.of("id", "zone"));
         m.put("admin", List.of("address"));
         m.put("listeners[]", List.of("name", "address"));
@@ -37,6 +38,8 @@ final class KnownKeys {
                 "probe_interval", "probe_timeout", "indirect_checks", "suspicion_mult", "suspicion_max_timeout_mult",
                 "gossip_interval", "gossip_nodes", "retransmit_mult", "push_pull_interval", "awareness_max_multiplier",
                 "dead_node_reclaim_time"));
+        m.put("control", List.of("voters", "data_dir", "token_file", "tls"));
+        m.put("control.tls", List.of("cert", "key", "ca"));
         m.put("drain", List.of("timeout"));
         m.put("metrics", List.of("per_endpoint"));
         return Map.copyOf(m);

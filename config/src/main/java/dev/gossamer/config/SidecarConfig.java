@@ -18,6 +18,8 @@ import java.util.stream.Collectors;
  * @param meshConfig the mesh routing file to use and watch (resolved against the sidecar file's directory when
  *                   loaded from a file); empty means the mesh config comes from the control plane
  * @param membership gossip settings; empty means no gossip (a single node)
+ * @param control    the Raft voters owning the mesh config; empty means the mesh config comes from
+ *                   {@code meshConfig} alone
  * @param drain      graceful drain settings
  * @param metrics    metrics settings
  */
@@ -28,8 +30,16 @@ public record SidecarConfig(
         List<ServiceConfig> services,
         Optional<Path> meshConfig,
         Optional<MembershipConfig> membership,
+        Optional<ControlConfig> control,
         DrainConfig drain,
         MetricsConfig metrics) {
+
+    /** A node without a control plane. */
+    public SidecarConfig(NodeConfig node, AdminConfig admin, List<ListenerConfig> listeners,
+                         List<ServiceConfig> services, Optional<Path> meshConfig,
+                         Optional<MembershipConfig> membership, DrainConfig drain, MetricsConfig metrics) {
+        this(node, admin, listeners, services, meshConfig, membership, Optional.empty(), drain, metrics);
+    }
 
     public SidecarConfig {
         Objects.requireNonNull(node, "node");
@@ -38,6 +48,7 @@ public record SidecarConfig(
         services = List.copyOf(services);
         Objects.requireNonNull(meshConfig, "meshConfig");
         Objects.requireNonNull(membership, "membership");
+        Objects.requireNonNull(control, "control");
         Objects.requireNonNull(drain, "drain");
         Objects.requireNonNull(metrics, "metrics");
     }

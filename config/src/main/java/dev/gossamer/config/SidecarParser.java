@@ -92,6 +92,9 @@ final class SidecarParser {
         Obj m = o.obj("membership", "membership");
         Optional<MembershipConfig> membership = m == null ? Optional.empty() : Optional.of(membership(m));
 
+        Obj c = o.obj("control", "control");
+        Optional<ControlConfig> control = c == null ? Optional.empty() : Optional.ofNullable(control(c, baseDir));
+
         DrainConfig drain = DrainConfig.DEFAULT;
         Obj dr = o.obj("drain", "drain");
         if (dr != null) {
@@ -103,7 +106,7 @@ final class SidecarParser {
         if (me != null) {
             metrics = new MetricsConfig(me.bool("per_endpoint", MetricsConfig.DEFAULT_PER_ENDPOINT));
         }
-        return new SidecarConfig(node, admin, listeners, services, meshConfig, membership, drain, metrics);
+        return new SidecarConfig(node, admin, listeners, services, meshConfig, membership, control, drain, metrics);
     }
 
     private static MembershipConfig membership(Obj m) {
@@ -127,6 +130,90 @@ final class SidecarParser {
                 m.optDuration("push_pull_interval"),
                 m.optInt("awareness_max_multiplier"),
                 m.optDuration("dead_node_reclaim_time"));
+    }
+
+    private static ControlConfig control(Obj c, Path baseDir) {
+        Doc d = c.doc;
+        if (!c.has("voters")) {
+            c.missing("voters", "a list of id@host:port, like [\"n1@10.0.0.1:7950\"]");
+        }
+        Uniques ids = new Uniques(d, "voter");
+        Map<HostPort, Node> addresses = new HashMap<>();
+        List<ControlConfig.Voter> voters = orList(c.list("voters", (el, path) -> {
+            ControlConfig.Voter v = voter(d, el, path);
+            if (v != null) {
+                ids.add(v.id(), el, path);
+                Node prior = addresses.putIfAbsent(v.address(), el);
+                if (prior != null) {
+                    d.problem(el, path, Doc.quote(v.toString()) + " (expected: a unique voter address; first "
+                            + "listed at " + d.source + ":" + Doc.position(prior) + ")");
+                }
+            }
+            return v;
+        }));
+        if (c.value("voters") instanceof org.snakeyaml.engine.v2.nodes.SequenceNode seq && seq.getValue().isEmpty()) {
+            c.problem("voters", "[] (expected: 1, 3 or 5 voters)");
+        }
+        if (!c.has("data_dir")) {
+            c.missing("data_dir", "a directory for the Raft log and the applied config, like /var/lib/gossamer");
+        }
+        Path dataDir = path(c, "data_dir", baseDir);
+        Path tokenFile = path(c, "token_file", baseDir);
+        Optional<ControlConfig.Tls> tls = Optional.empty();
+        Obj t = c.obj("tls", "control.tls");
+        if (t != null) {
+            for (String k : List.of("cert", "key", "ca")) {
+                if (!t.has(k)) {
+                    t.missing(k, "a PEM file");
+                }
+            }
+            Path cert = path(t, "cert", baseDir);
+            Path key = path(t, "key", baseDir);
+            Path ca = path(t, "ca", baseDir);
+            if (cert != null && key != null && ca != null) {
+                tls = Optional.of(new ControlConfig.Tls(cert, key, ca));
+            }
+        }
+        return dataDir == null ? null : new ControlConfig(voters, dataDir, Optional.ofNullable(tokenFile), tls);
+    }
+
+    /** {@code id@host:port}. */
+    private static ControlConfig.Voter voter(Doc d, Node el, String path) {
+        String expected = "id@host:port, like n1@10.0.0.1:7950";
+        String text = d.string(el, path, expected);
+        if (text == null) {
+            return null;
+        }
+        int at = text.indexOf('@');
+        String id = at < 0 ? null : text.substring(0, at);
+        if (id == null || Names.name(id) != null) {
+            d.problem(el, path, Doc.quote(text) + " (expected: " + expected + "; the id is a node id)");
+            return null;
+        }
+        try {
+            return new ControlConfig.Voter(id, Values.address(text.substring(at + 1), 1));
+        } catch (Values.BadValue e) {
+            d.problem(el, path, Doc.quote(text) + " (expected: " + expected + "; the address: " + e.expected + ")");
+            return null;
+        }
+    }
+
+    /** A file path resolved against {@code baseDir}, or null when absent or bad (after recording the problem). */
+    private static Path path(Obj o, String key, Path baseDir) {
+        if (!o.has(key)) {
+            return null;
+        }
+        String p = o.requiredString(key, "a file path", Names::nonEmpty);
+        if (p == null) {
+            return null;
+        }
+        try {
+            Path path = Path.of(p);
+            return baseDir == null ? path : baseDir.resolve(path).normalize();
+        } catch (InvalidPathException e) {
+            o.problem(key, Doc.quote(p) + " (expected: a file path: " + e.getReason() + ")");
+            return null;
+        }
     }
 
     /** A base64 AES key; the value is never echoed in a message. */

@@ -1,5 +1,6 @@
 package dev.gossamer.membership;
 
+import dev.gossamer.vertx.VertxScheduler;
 import dev.gossamer.common.RandomSource;
 import dev.gossamer.common.Scheduler;
 import dev.gossamer.common.Ticker;

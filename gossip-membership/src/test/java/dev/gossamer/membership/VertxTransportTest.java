@@ -1,5 +1,6 @@
 package dev.gossamer.membership;
 
+import dev.gossamer.vertx.VertxScheduler;
 import dev.gossamer.common.Ticker;
 import dev.gossamer.common.testing.Await;
 import io.vertx.core.Context;

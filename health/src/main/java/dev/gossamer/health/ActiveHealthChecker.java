@@ -24,7 +24,7 @@ import java.util.Objects;
  * (the success resets the failure run), turn {@code UNHEALTHY} at the 7th and {@code HEALTHY} at the 9th.
  *
  * <p>Threading: thread-safe. Timer tasks run on the scheduler's thread (the Vert.x context with
- * {@link VertxScheduler}); the {@link HealthListener} is called outside the checker's lock.
+ * {@link dev.gossamer.vertx.VertxScheduler}); the {@link HealthListener} is called outside the checker's lock.
  */
 public final class ActiveHealthChecker implements AutoCloseable {
 

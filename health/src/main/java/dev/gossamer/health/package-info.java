@@ -14,8 +14,8 @@
  *       {@code record(endpointId, }{@link dev.gossamer.health.Outcome}{@code )} per request; configured by
  *       {@link dev.gossamer.health.OutlierDetectionOptions}; admin view
  *       {@link dev.gossamer.health.OutlierSnapshot}.</li>
- *   <li>{@link dev.gossamer.health.VertxScheduler} — the production {@link dev.gossamer.common.Scheduler};
- *       tests use {@link dev.gossamer.common.FakeScheduler}.</li>
+ *   <li>{@link dev.gossamer.vertx.VertxScheduler} (in the {@code vertx} module) — the production {@link dev.gossamer.common.Scheduler};
+ *       tests use {@code FakeScheduler} (common's test-jar).</li>
  * </ul>
  *
  * <p>Metrics (Micrometer, rendered for Prometheus): {@code gossamer_health_probes_total},

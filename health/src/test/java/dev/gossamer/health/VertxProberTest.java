@@ -1,5 +1,7 @@
 package dev.gossamer.health;
 
+import dev.gossamer.common.testing.Await;
+import dev.gossamer.vertx.VertxScheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
@@ -146,17 +148,17 @@ class VertxProberTest {
                 .timeout(Duration.ofMillis(100)).unhealthyThreshold(2).healthyThreshold(2).build();
         ConcurrentHashMap<String, HealthState> seen = new ConcurrentHashMap<>();
         try (VertxProber prober = VertxProber.create(vertx, o);
-             HealthCheckGroup g = HealthCheckGroup.builder("flap", o, prober, new VertxScheduler(vertx))
+             HealthCheckGroup g = HealthCheckGroup.builder("flap", o, prober, new VertxScheduler(vertx, dev.gossamer.common.Ticker.system()))
                      .listener((t, from, to, r) -> seen.put(from + "->" + to, to)).build()) {
             HealthTarget t = serverTarget();
             g.setTargets(Set.of(t));
-            PollUntil.await("healthy", Duration.ofSeconds(10), () -> g.state(t) == HealthState.HEALTHY);
+            Await.until("healthy", Duration.ofSeconds(10), () -> g.state(t) == HealthState.HEALTHY);
             status.set(503);
-            PollUntil.await("unhealthy", Duration.ofSeconds(10), () -> g.state(t) == HealthState.UNHEALTHY);
+            Await.until("unhealthy", Duration.ofSeconds(10), () -> g.state(t) == HealthState.UNHEALTHY);
             status.set(200);
-            PollUntil.await("healthy again", Duration.ofSeconds(10), () -> g.state(t) == HealthState.HEALTHY);
+            Await.until("healthy again", Duration.ofSeconds(10), () -> g.state(t) == HealthState.HEALTHY);
             // The listener runs just after the state changes (outside the checker's lock): wait for it too.
-            PollUntil.await("listener told of the recovery", Duration.ofSeconds(10),
+            Await.until("listener told of the recovery", Duration.ofSeconds(10),
                     () -> seen.containsKey("UNHEALTHY->HEALTHY"));
             assertThat(seen.keySet()).contains("UNKNOWN->HEALTHY", "HEALTHY->UNHEALTHY", "UNHEALTHY->HEALTHY");
         } finally {

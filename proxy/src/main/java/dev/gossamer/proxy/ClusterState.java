@@ -14,7 +14,6 @@ import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -120,7 +119,7 @@ final class ClusterState implements ActiveRequests {
                 .setHttp2MaxSize(spec.maxConnectionsPerEndpoint());
         this.client = vertx.httpClientBuilder().with(o).with(pool).build();
         this.upstream = spec.protocol() == Protocol.HTTP1
-                ? new H1Upstream((VertxInternal) vertx, spec.connectTimeout(), spec.maxConnectionsPerEndpoint(),
+                ? new H1Upstream(vertx, spec.connectTimeout(), spec.maxConnectionsPerEndpoint(),
                         options.acceptorInstances(), options.upstreamIdleTimeout(), scheduler.ticker())
                 : new VertxUpstream(client);
         if (upstream instanceof H1Upstream h1) {

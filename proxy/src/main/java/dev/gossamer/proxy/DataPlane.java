@@ -1,5 +1,6 @@
 package dev.gossamer.proxy;
 
+import dev.gossamer.vertx.VertxScheduler;
 import dev.gossamer.balancer.Endpoint;
 import dev.gossamer.balancer.HashKeys;
 import dev.gossamer.common.RandomSource;

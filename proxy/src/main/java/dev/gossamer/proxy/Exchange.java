@@ -17,7 +17,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.internal.ContextInternal;
+
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
@@ -300,7 +300,7 @@ final class Exchange {
         if (perTry.compareTo(Duration.ZERO) > 0) {
             a.tryTimer = dp.scheduleOn(ctx, perTry, () -> fireTryTimeout(a));
         }
-        cluster.upstream.open((ContextInternal) ctx, cluster.address(a.ep), in.method(), in.uri(), a);
+        cluster.upstream.open(ctx, cluster.address(a.ep), in.method(), in.uri(), a);
     }
 
     private void onConnected(Attempt a, Upstream.Call req) {

@@ -27,16 +27,14 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import dev.gossamer.common.Ticker;
+import dev.gossamer.vertx.VertxInternals;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.impl.headers.HeadersMultiMap;
-import io.vertx.core.impl.buffer.VertxByteBufAllocator;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 import java.net.InetSocketAddress;
@@ -75,12 +73,12 @@ final class H1Upstream implements Upstream {
     private static final HttpHeadersFactory VERTX_HEADERS = new HttpHeadersFactory() {
         @Override
         public HttpHeaders newHeaders() {
-            return HeadersMultiMap.httpHeaders();
+            return VertxInternals.newNettyHeaders();
         }
 
         @Override
         public HttpHeaders newEmptyHeaders() {
-            return HeadersMultiMap.httpHeaders();
+            return VertxInternals.newNettyHeaders();
         }
     };
 
@@ -99,22 +97,20 @@ final class H1Upstream implements Upstream {
      * @param idleTimeout    a connection without traffic this long is closed; ZERO = never
      * @param ticker         the clock connections' ages are read from (the sweep itself runs on the event loop)
      */
-    H1Upstream(VertxInternal vertx, Duration connectTimeout, int maxPerEndpoint, int loops, Duration idleTimeout,
+    H1Upstream(Vertx vertx, Duration connectTimeout, int maxPerEndpoint, int loops, Duration idleTimeout,
                Ticker ticker) {
         this.ticker = ticker;
         this.maxPerLoop = Math.max(1, (maxPerEndpoint + loops - 1) / Math.max(1, loops));
         this.idleNanos = idleTimeout.toNanos();
-        this.bootstrap = new Bootstrap()
-                .channelFactory(vertx.transport().channelFactory(false))
-                .resolver(vertx.nameResolver().nettyAddressResolverGroup())
+        this.bootstrap = VertxInternals.useTransportOf(vertx, new Bootstrap())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         Math.max(1, connectTimeout.toMillis())));
     }
 
     @Override
-    public void open(ContextInternal ctx, SocketAddress server, HttpMethod method, String uri, Listener l) {
-        EventLoop el = ctx.nettyEventLoop();
+    public void open(Context ctx, SocketAddress server, HttpMethod method, String uri, Listener l) {
+        EventLoop el = VertxInternals.eventLoop(ctx);
         Loop loop = loops.get(el);
         if (loop == null) {
             loop = loops.computeIfAbsent(el, Loop::new);
@@ -417,7 +413,7 @@ final class H1Upstream implements Upstream {
         final HttpMethod method;
         final String uri;
         final Listener l;
-        final HeadersMultiMap headers = HeadersMultiMap.httpHeaders();
+        final MultiMap headers = VertxInternals.httpHeaders();
         Conn conn;
         String host;
         boolean chunked;
@@ -462,7 +458,7 @@ final class H1Upstream implements Upstream {
                 headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             }
             conn.ch.write(new DefaultHttpRequest(HttpVersion.HTTP_1_1,
-                    io.netty.handler.codec.http.HttpMethod.valueOf(method.name()), uri, headers));
+                    io.netty.handler.codec.http.HttpMethod.valueOf(method.name()), uri, VertxInternals.asNetty(headers)));
         }
 
         @Override
@@ -472,7 +468,7 @@ final class H1Upstream implements Upstream {
             }
             sendHead();
             conn.lastActive = conn.pool.now();
-            conn.ch.writeAndFlush(new DefaultHttpContent(((BufferInternal) chunk).getByteBuf()),
+            conn.ch.writeAndFlush(new DefaultHttpContent(VertxInternals.byteBuf(chunk)),
                     conn.ch.voidPromise());
         }
 
@@ -568,9 +564,9 @@ final class H1Upstream implements Upstream {
             }
             // A copy on the heap, as Vert.x's own connections make: the read buffer goes back to its pool now.
             int n = b.readableBytes();
-            ByteBuf copy = VertxByteBufAllocator.DEFAULT.heapBuffer(n);
+            ByteBuf copy = VertxInternals.heapBuffer(n);
             copy.writeBytes(b, b.readerIndex(), n);
-            l.onData(BufferInternal.buffer(copy));
+            l.onData(VertxInternals.buffer(copy));
         }
 
         void onEnd(HttpHeaders trailers) {
@@ -594,7 +590,7 @@ final class H1Upstream implements Upstream {
 
         /** The decoder's headers are Vert.x multimaps (VERTX_HEADERS), except Netty's shared empty trailers. */
         private static MultiMap multiMap(HttpHeaders h) {
-            return h instanceof MultiMap m ? m : HeadersMultiMap.httpHeaders();
+            return h instanceof MultiMap m ? m : VertxInternals.httpHeaders();
         }
 
         private void maybeRelease() {

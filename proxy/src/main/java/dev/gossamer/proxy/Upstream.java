@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.Context;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
@@ -20,7 +20,7 @@ import java.time.Duration;
 interface Upstream {
 
     /** Opens a request on a connection to {@code server}; the listener hears {@code onOpen} or the failure. */
-    void open(ContextInternal ctx, SocketAddress server, HttpMethod method, String uri, Listener listener);
+    void open(Context ctx, SocketAddress server, HttpMethod method, String uri, Listener listener);
 
     /** No new connections; requests in flight get up to {@code grace} to finish, then everything closes. */
     Future<Void> shutdown(Duration grace);

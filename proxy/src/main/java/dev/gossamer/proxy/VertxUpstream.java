@@ -8,7 +8,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.Context;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
@@ -27,7 +27,7 @@ final class VertxUpstream implements Upstream {
     }
 
     @Override
-    public void open(ContextInternal ctx, SocketAddress server, HttpMethod method, String uri, Listener l) {
+    public void open(Context ctx, SocketAddress server, HttpMethod method, String uri, Listener l) {
         client.request(new RequestOptions().setServer(server).setMethod(method).setURI(uri)).onComplete(ar -> {
             if (ar.succeeded()) {
                 l.onOpen(new VertxCall(ar.result(), l));

@@ -1,5 +1,6 @@
 package dev.gossamer.proxy;
 
+import dev.gossamer.common.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gossamer.balancer.Endpoint;
@@ -28,7 +29,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -87,15 +87,9 @@ abstract class ProxyTestBase {
         throw new AssertionError("expected a failure");
     }
 
-    /** Polls {@code cond} until it holds or the deadline passes. */
+    /** Polls {@code cond} until it holds or 10 s pass (common's {@code Await}). */
     static void eventually(String what, BooleanSupplier cond) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
-        }
+        Await.until(what, Duration.ofSeconds(10), cond);
     }
 
     /** A real Vert.x server answering with its id unless a test installs another behaviour. */

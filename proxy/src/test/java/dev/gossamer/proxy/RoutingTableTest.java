@@ -1,5 +1,6 @@
 package dev.gossamer.proxy;
 
+import dev.gossamer.common.testing.Seeds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -60,7 +61,7 @@ class RoutingTableTest {
     /** Property: the compiled table agrees with a direct reading of the spec on random routes and requests. */
     @Test
     void compiledMatchingAgreesWithReferenceOnRandomCases() {
-        long seed = System.nanoTime();
+        long seed = Seeds.seed(20261206L);
         Random rnd = new Random(seed);
         String[] hosts = {"a.com", "b.a.com", "x.org", null};
         String[] paths = {"/", "/a", "/a/b", "/b", "/a1", "/items/7"};

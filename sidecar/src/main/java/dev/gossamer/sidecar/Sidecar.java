@@ -14,7 +14,7 @@ import dev.gossamer.config.SidecarConfig;
 import dev.gossamer.config.SourceMap;
 import dev.gossamer.proxy.DataPlane;
 import dev.gossamer.proxy.DataPlaneOptions;
-import dev.gossamer.proxy.VertxScheduler;
+import dev.gossamer.vertx.VertxScheduler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;

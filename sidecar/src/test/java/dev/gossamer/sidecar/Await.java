@@ -4,19 +4,14 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-/** Waits on conditions with a deadline, and on Vert.x futures; never a bare sleep. */
+/** Waits on Vert.x futures, and on conditions through common's {@code Await}; never a bare sleep. */
 final class Await {
 
     private Await() {}
 
-    static void until(BooleanSupplier condition, Duration deadline, String what) throws InterruptedException {
-        long end = System.nanoTime() + deadline.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out after " + deadline + " waiting for: " + what);
-            }
-            TimeUnit.MILLISECONDS.sleep(10);
-        }
+    /** Common's {@code Await.until}, in the argument order this module's tests use. */
+    static void until(BooleanSupplier condition, Duration deadline, String what) {
+        dev.gossamer.common.testing.Await.until(what, deadline, condition);
     }
 
     static <T> T result(io.vertx.core.Future<T> f) throws Exception {

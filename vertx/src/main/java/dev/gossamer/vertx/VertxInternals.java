@@ -1,0 +1,79 @@
+package dev.gossamer.vertx;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.impl.headers.HeadersMultiMap;
+import io.vertx.core.impl.buffer.VertxByteBufAllocator;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.internal.buffer.BufferInternal;
+
+/**
+ * Every Vert.x internal type the project touches, behind plain static functions. Forwarding HTTP/1.1 on Netty's
+ * codec (the proxy's {@code H1Upstream}) needs the event loop of a Vert.x context, Vert.x's channel factory and DNS
+ * resolver for its own connections, and zero-copy hand-offs between Netty's {@code ByteBuf} and Vert.x's
+ * {@code Buffer}. Those live in {@code io.vertx.core.internal} and {@code impl} packages, which change between
+ * minor versions; keeping them here means a Vert.x upgrade changes this file, not the data plane.
+ *
+ * <p>All functions are thread-safe and allocation-free unless they say otherwise.
+ */
+public final class VertxInternals {
+
+    private VertxInternals() {
+    }
+
+    /** The Netty event loop that runs {@code ctx}'s tasks. */
+    public static EventLoop eventLoop(Context ctx) {
+        return ((ContextInternal) ctx).nettyEventLoop();
+    }
+
+    /**
+     * Configures {@code bootstrap} to create the same kind of channels as {@code vertx} (io_uring, epoll or NIO) and
+     * to resolve host names with its asynchronous resolver.
+     */
+    public static Bootstrap useTransportOf(Vertx vertx, Bootstrap bootstrap) {
+        VertxInternal vi = (VertxInternal) vertx;
+        return bootstrap.channelFactory(vi.transport().channelFactory(false))
+                .resolver(vi.nameResolver().nettyAddressResolverGroup());
+    }
+
+    /** The {@code ByteBuf} behind a Vert.x buffer, without a copy (the buffer keeps ownership). */
+    public static ByteBuf byteBuf(Buffer buffer) {
+        return ((BufferInternal) buffer).getByteBuf();
+    }
+
+    /** A Vert.x buffer over {@code buf}, without a copy (the buffer takes ownership). */
+    public static Buffer buffer(ByteBuf buf) {
+        return BufferInternal.buffer(buf);
+    }
+
+    /** An unpooled heap {@code ByteBuf} of {@code capacity}, as Vert.x allocates for buffers it hands to user code. */
+    public static ByteBuf heapBuffer(int capacity) {
+        return VertxByteBufAllocator.DEFAULT.heapBuffer(capacity);
+    }
+
+    /**
+     * A new, empty, case-insensitive HTTP headers map: Vert.x's own, which is at once a Vert.x {@link MultiMap} and a
+     * Netty {@link HttpHeaders} ({@link #asNetty}), so one object is filled on one side and written on the other
+     * without a copy.
+     */
+    public static MultiMap httpHeaders() {
+        return HeadersMultiMap.httpHeaders();
+    }
+
+    /** The same new headers map as {@link #httpHeaders()}, typed for Netty's codec (it is a {@link MultiMap} too). */
+    public static HttpHeaders newNettyHeaders() {
+        return HeadersMultiMap.httpHeaders();
+    }
+
+    /** A map made by {@link #httpHeaders()} as Netty's {@link HttpHeaders}, without a copy. */
+    public static HttpHeaders asNetty(MultiMap headers) {
+        return (HeadersMultiMap) headers;
+    }
+}
