@@ -31,9 +31,12 @@ import java.util.function.Predicate;
  *   <li><b>gossip</b> (every {@code gossipInterval}): send queued updates to {@code gossipNodes} random members;
  *       updates also piggyback on every ping, ack and nack, each sent {@code retransmitMult × ⌈log10(n+1)⌉}
  *       times.</li>
- *   <li><b>push-pull</b> (every {@code pushPullInterval}, scaled past 32 members): full state exchange with a
- *       random member; and with a random dead member every {@code reconnectInterval}, which heals partitions.</li>
+ *   <li><b>push-pull</b> (every {@code pushPullInterval}, scaled past 32 members; never when it is 0, though a
+ *       join still does one): full state exchange with a random member; and with a random dead member every
+ *       {@code reconnectInterval}, which heals partitions.</li>
  * </ul>
+ * The formulas behind these numbers are in {@link SwimMath}. {@link #shutdown()} and {@link #leave} cancel every
+ * timer the node armed. A listener that throws is logged (at most once a minute per listener) and ignored.
  * Incarnation numbers order what is said about a member; only the member raises its own, to refute.
  *
  * <p>Two additions to memberlist, found by the 10%-loss simulation (a member that missed a refutation epidemic
@@ -840,8 +843,8 @@ public final class SwimNode {
         Relay relay = new Relay(requester, ip, seq);
         ackHandlers.put(seq, relay);
         // the timer is armed before the ping leaves, so an ack can always cancel it
-        relay.nackTimer = scheduler.schedule(Duration.ofNanos(SwimMath.indirectNackNanos(opt.probeTimeout().toNanos())),
-                relay::timedOut);
+        long nackAfter = SwimMath.indirectNackNanos(opt.probeTimeout().toNanos());
+        relay.nackTimer = scheduler.schedule(Duration.ofNanos(nackAfter), relay::timedOut);
         sendParts(ip.targetAddress(), List.of(WireCodec.encodePart(new Message.Ping(seq, ip.target(), selfId))));
     }
 

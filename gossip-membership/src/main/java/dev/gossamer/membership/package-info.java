@@ -5,8 +5,8 @@
  * <p>Starting points:
  * <ul>
  *   <li>{@link dev.gossamer.membership.Membership} — what the sidecar starts: {@code Membership.start(vertx,
- *       options, localMember, bindHost, bindPort, ticker, random, registry)}, then {@code members()}, {@code addListener(..)},
- *       {@code updateMetadata(..)}, {@code leave(..)}, {@code localHealth()}.</li>
+ *       options, localMember, bindHost, bindPort, ticker, random, registry)}, then {@code members()},
+ *       {@code addListener(..)}, {@code updateMetadata(..)}, {@code leave(..)}, {@code localHealth()}.</li>
  *   <li>{@link dev.gossamer.membership.MembershipOptions} — profiles {@code lan()}, {@code wan()}, {@code local()}
  *       and every tunable, the only owner of their defaults and ranges ({@code Builder.problems()} reports every
  *       broken rule keyed by its YAML name); {@link dev.gossamer.membership.Keyring} — AES-GCM keys with

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Property: random, truncated, oversized and bit-flipped input is dropped and counted, never thrown, and never
- * changes a node's state.
+ * changes a node's state. These whole-frame mutations are nearly all stopped by the checksum or the AES-GCM tag;
+ * {@link PlaintextFuzzTest} fuzzes the message decoder below them.
  */
 class FuzzTest {
 

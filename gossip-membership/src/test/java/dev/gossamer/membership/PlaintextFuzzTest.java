@@ -90,7 +90,8 @@ class PlaintextFuzzTest {
                 }
                 case 3 -> { // a u32 count to an extreme
                     if (b.length >= 4) {
-                        int[] v = {0, 1, -1, Integer.MAX_VALUE, Integer.MIN_VALUE, 100_000, 100_001, (int) r.nextLong()};
+                        int[] v = {0, 1, -1, Integer.MAX_VALUE, Integer.MIN_VALUE, 100_000, 100_001,
+                            (int) r.nextLong()};
                         int at = r.nextInt(b.length - 3);
                         int x = v[r.nextInt(v.length)];
                         for (int i = 0; i < 4; i++) {
