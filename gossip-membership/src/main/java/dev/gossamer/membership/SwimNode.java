@@ -1,5 +1,6 @@
 package dev.gossamer.membership;
 
+import dev.gossamer.common.ErrorReports;
 import dev.gossamer.common.RandomSource;
 import dev.gossamer.common.Scheduler;
 import dev.gossamer.common.Scheduler.Cancellable;
@@ -79,7 +80,7 @@ public final class SwimNode {
     private final BroadcastQueue broadcasts = new BroadcastQueue();
     private final Awareness awareness;
     private final List<MembershipListener> listeners = new CopyOnWriteArrayList<>();
-    private final ListenerErrors errors;
+    private final ErrorReports errors;
     // one handle per periodic loop, replaced each time the loop re-arms itself, all cancelled by shutdown
     private final Timer probeTimer = new Timer();
     private final Timer gossipTimer = new Timer();
@@ -162,7 +163,7 @@ public final class SwimNode {
         this.incarnation = initialIncarnation;
         this.codec = new WireCodec(options.clusterName(), options.keyring());
         this.awareness = new Awareness(options.awarenessMaxMultiplier());
-        this.errors = new ListenerErrors(ticker);
+        this.errors = new ErrorReports(ticker, SwimNode.class.getName(), "the protocol goes on");
     }
 
     private static void checkMetadataSize(Metadata m) {

@@ -1,5 +1,6 @@
 package dev.gossamer.membership;
 
+import dev.gossamer.common.ErrorReports;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gossamer.common.FakeScheduler;
@@ -185,7 +186,7 @@ class SwimNodeLifecycleTest {
     void listenerErrorsAreRateLimitedPerSourceOnTheInjectedTicker() {
         FakeScheduler clock = new FakeScheduler();
         List<String> lines = new ArrayList<>();
-        ListenerErrors errors = new ListenerErrors(clock.ticker(), (line, e) -> lines.add(line));
+        ErrorReports errors = new ErrorReports(clock.ticker(), "the protocol goes on", (line, e) -> lines.add(line));
         Object a = "listener-a";
         Object b = "listener-b";
         RuntimeException boom = new IllegalStateException("boom");
@@ -197,7 +198,7 @@ class SwimNodeLifecycleTest {
         assertThat(lines).hasSize(2);
         assertThat(lines.get(0)).startsWith("listener a threw java.lang.IllegalStateException: boom");
         assertThat(lines.get(1)).startsWith("listener b threw");
-        clock.advance(ListenerErrors.INTERVAL);
+        clock.advance(ErrorReports.INTERVAL);
         errors.report(a, "listener a", boom);
         assertThat(lines).hasSize(3);
         assertThat(lines.get(2)).contains("(99 more since the last report, not logged)");

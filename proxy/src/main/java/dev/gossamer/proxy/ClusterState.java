@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -81,8 +82,9 @@ final class ClusterState implements ActiveRequests {
     private record Dead(long untilNanos, Scheduler.Cancellable restore) {
     }
 
+    /** {@code upstreams}, when not null, builds the cluster's {@link Upstream} instead of the default (tests). */
     ClusterState(Vertx vertx, ClusterSpec spec, DataPlaneOptions options, MeterRegistry registry,
-                 Scheduler scheduler) {
+                 Scheduler scheduler, Function<ClusterSpec, Upstream> upstreams) {
         this.name = spec.name();
         this.spec = spec;
         this.protocol = spec.protocol();
@@ -118,7 +120,7 @@ final class ClusterState implements ActiveRequests {
                 .setHttp1MaxSize(spec.maxConnectionsPerEndpoint())
                 .setHttp2MaxSize(spec.maxConnectionsPerEndpoint());
         this.client = vertx.httpClientBuilder().with(o).with(pool).build();
-        this.upstream = spec.protocol() == Protocol.HTTP1
+        this.upstream = upstreams != null ? upstreams.apply(spec) : spec.protocol() == Protocol.HTTP1
                 ? new H1Upstream(vertx, spec.connectTimeout(), spec.maxConnectionsPerEndpoint(),
                         options.acceptorInstances(), options.upstreamIdleTimeout(), scheduler.ticker())
                 : new VertxUpstream(client);
@@ -382,9 +384,9 @@ final class ClusterState implements ActiveRequests {
 
         EndpointStats(Endpoint e) {
             if (perEndpointMetrics) {
-                Outcome.Kind[] kinds = Outcome.Kind.values();
+                TryOutcome.Kind[] kinds = TryOutcome.Kind.values();
                 byOutcome = new Counter[kinds.length];
-                for (Outcome.Kind k : kinds) {
+                for (TryOutcome.Kind k : kinds) {
                     byOutcome[k.ordinal()] = registry.counter("gossamer.upstream.requests", "cluster", name,
                             "endpoint", e.id(), "outcome", k.name().toLowerCase(java.util.Locale.ROOT));
                 }
@@ -393,7 +395,7 @@ final class ClusterState implements ActiveRequests {
             }
         }
 
-        void record(Outcome o, long latencyNanos) {
+        void record(TryOutcome o, long latencyNanos) {
             switch (o.kind()) {
                 case SUCCESS -> { }
                 case HTTP_5XX -> http5xx.increment();
@@ -401,7 +403,7 @@ final class ClusterState implements ActiveRequests {
                 case RESET -> resets.increment();
                 case TIMEOUT -> timeouts.increment();
             }
-            if (o.kind() == Outcome.Kind.SUCCESS || o.kind() == Outcome.Kind.HTTP_5XX) {
+            if (o.kind() == TryOutcome.Kind.SUCCESS || o.kind() == TryOutcome.Kind.HTTP_5XX) {
                 latencySumNanos.add(latencyNanos);
                 latencyCount.increment();
             }

@@ -3,6 +3,7 @@ package dev.gossamer.proxy;
 import dev.gossamer.vertx.VertxScheduler;
 import dev.gossamer.balancer.Endpoint;
 import dev.gossamer.balancer.HashKeys;
+import dev.gossamer.common.ErrorReports;
 import dev.gossamer.common.RandomSource;
 import dev.gossamer.common.Scheduler;
 import dev.gossamer.common.Ticker;
@@ -30,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -66,6 +68,7 @@ public final class DataPlane {
     final RandomSource random;
     final AtomicInteger active = new AtomicInteger();
     final RouteMetrics noRouteMetrics;
+    private final ErrorReports listenerErrors;
 
     private final Vertx vertx;
     private final MeterRegistry registry;
@@ -77,6 +80,7 @@ public final class DataPlane {
     private final List<String> deployments = new CopyOnWriteArrayList<>();
 
     private volatile Snapshot snapshot;
+    private volatile Function<ClusterSpec, Upstream> upstreams; // null: H1Upstream / VertxUpstream by protocol
     private volatile boolean draining;
     private boolean started; // guarded by this
     private Future<Void> drained; // guarded by this
@@ -122,6 +126,7 @@ public final class DataPlane {
         this.registry = registry;
         this.scheduler = scheduler;
         this.ticker = scheduler.ticker();
+        this.listenerErrors = new ErrorReports(ticker, DataPlane.class.getName(), "forwarding goes on");
         this.random = random;
         this.noRouteMetrics = new RouteMetrics(registry, "", "");
         this.snapshot = new Snapshot(RoutingTable.empty(), Map.of(), Map.of());
@@ -276,7 +281,7 @@ public final class DataPlane {
                 if (keep != null) {
                     retired.add(keep);
                 }
-                ClusterState cs = new ClusterState(vertx, spec, options, registry, scheduler);
+                ClusterState cs = new ClusterState(vertx, spec, options, registry, scheduler, upstreams);
                 Predicate<Endpoint> f = filters.get(spec.name());
                 if (f != null) {
                     cs.setFilter(f);
@@ -337,12 +342,13 @@ public final class DataPlane {
         outcomeListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
-    void fireOutcome(String cluster, Endpoint ep, Outcome outcome, long latencyNanos) {
+    void fireOutcome(String cluster, Endpoint ep, TryOutcome outcome, long latencyNanos) {
         for (OutcomeListener l : outcomeListeners) {
             try {
                 l.onOutcome(cluster, ep, outcome, latencyNanos);
             } catch (RuntimeException e) {
-                // A listener's bug must not break forwarding.
+                // A listener's bug must not break forwarding; it is logged, once a minute at most.
+                listenerErrors.report(l, "outcome listener " + l, e);
             }
         }
     }
@@ -410,6 +416,14 @@ public final class DataPlane {
     /** The live state of cluster {@code name} in the current snapshot, or null; for tests. */
     ClusterState cluster(String name) {
         return snapshot.clusters.get(name);
+    }
+
+    /**
+     * For tests: clusters applied from now on reach their endpoints through {@code factory}'s {@link Upstream}
+     * (a fake one, to test timeouts and retries without sockets) instead of the real one for their protocol.
+     */
+    void upstreams(Function<ClusterSpec, Upstream> factory) {
+        this.upstreams = factory;
     }
 
     /** The routing table currently applied. */

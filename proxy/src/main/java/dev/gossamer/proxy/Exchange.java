@@ -9,17 +9,13 @@ import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Cookie;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.RequestOptions;
 
 import io.vertx.core.net.HostAndPort;
-import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,8 +29,12 @@ import java.util.UUID;
  *
  * <p>Threading: confined to the event loop of the downstream connection. The {@link Upstream} calls back on the
  * event loop that opened the try (this one); timers run on it too. So no field needs synchronisation. Nothing
- * thrown in a callback reaches Vert.x or Netty: {@link #guard} and the {@link Attempt}'s callbacks turn it into a
- * failed exchange, so a bug never leaves a client waiting for its own timeout.
+ * thrown in a callback reaches Vert.x or Netty: every entry point (the start, the request's handlers, the
+ * {@link Attempt}'s callbacks, the timers) goes through one exception boundary, {@link #guarded}, which turns it into
+ * a failed exchange, so a bug never leaves a client waiting for its own timeout.
+ *
+ * <p>What it delegates: whether a failed try is retried is {@link RetryState}'s decision (sans-IO, table-tested);
+ * a WebSocket upgrade is handed to {@link WebSocketTunnel}; the bytes to an endpoint go through {@link Upstream}.
  */
 final class Exchange {
 
@@ -67,19 +67,69 @@ final class Exchange {
     private long replayBytes;
     private boolean inEnded;
 
+    private RetryState retry;
     private Endpoint firstTried; // the first try's endpoint, when the route may retry
     private Set<Endpoint> tried = Set.of(); // every endpoint tried, built only when a request is retried
-    private int tries;
     private Attempt current;
     private boolean responded;
     private boolean outEnded; // the downstream response was ended with its last body chunk
     private boolean done;
     private Scheduler.Cancellable routeTimer;
     private boolean nextHoldsToken; // the next try holds a retry-budget token
-    private HttpClientRequest tunnelReq; // a WebSocket upgrade's request to the endpoint, once sent
+    private WebSocketTunnel tunnel; // a WebSocket upgrade in progress
+
+    // ---- the one exception boundary ----
+
+    /** One step of the exchange, run inside {@link #guarded}; the constants below are shared, never allocated. */
+    @FunctionalInterface
+    interface Step<A, B> {
+        void run(Exchange ex, A a, B b);
+    }
+
+    private static final Step<Void, Void> BEGIN = (ex, a, b) -> ex.begin();
+    private static final Step<Attempt, Upstream.Call> OPENED = (ex, a, call) -> ex.onConnected(a, call);
+    private static final Step<Attempt, Void> CONNECT_FAILED = (ex, a, b) -> ex.onAttemptFailure(a,
+            TryOutcome.CONNECT_FAILURE);
+    private static final Step<Attempt, ResponseHead> RESPONSE = (ex, a, head) -> ex.onResponse(a, head);
+    private static final Step<Attempt, Buffer> DATA = (ex, a, chunk) -> ex.onResponseData(a, chunk);
+    private static final Step<Attempt, MultiMap> END = (ex, a, trailers) -> ex.onResponseEnd(a, trailers);
+    private static final Step<Attempt, Void> RESET = (ex, a, b) -> {
+        if (a.status != 0) {
+            ex.onResponseReset(a);
+        } else {
+            ex.onAttemptFailure(a, TryOutcome.RESET);
+        }
+    };
+    private static final Step<Attempt, Void> DRAINED = (ex, a, b) -> ex.resumeAfterDrain(a);
+    private static final Step<Attempt, Void> TRY_TIMEOUT = (ex, a, b) -> ex.onTryTimeout(a);
+    private static final Step<Void, Void> ROUTE_TIMEOUT = (ex, a, b) -> ex.onRouteTimeout();
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static final Step<Handler, Object> HANDLER = (ex, h, x) -> h.handle(x);
+
+    /**
+     * Runs {@code step}; what it throws fails this exchange ({@link #crash}) instead of reaching Vert.x, Netty or a
+     * timer thread. The only try/catch of the request path, and free of allocation: the steps are constants.
+     */
+    <A, B> void guarded(Step<A, B> step, A a, B b) {
+        try {
+            step.run(this, a, b);
+        } catch (RuntimeException e) {
+            crash(e);
+        }
+    }
+
+    /** {@code h} as a Vert.x handler that runs inside {@link #guarded}. */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    <T> Handler<T> guard(Handler<T> h) {
+        return x -> guarded((Step) HANDLER, h, x);
+    }
+
+    /** A response head as one value, so it crosses the boundary as one argument (one per response). */
+    private record ResponseHead(int status, String statusMessage, MultiMap headers, boolean http2) {
+    }
 
     /** One try against one endpoint; hears its upstream call (on this exchange's event loop). */
-    private final class Attempt implements Upstream.Listener {
+    final class Attempt implements Upstream.Listener {
         final Endpoint ep;
         final ClusterState.EndpointStats stats;
         final long start;
@@ -98,63 +148,35 @@ final class Exchange {
             this.holdsToken = holdsToken;
         }
 
-        // Nothing thrown here reaches the upstream's event loop handler: it fails this exchange instead.
+        // Each callback is one guarded step: nothing thrown reaches the upstream's event loop.
         @Override
         public void onOpen(Upstream.Call call) {
-            try {
-                onConnected(this, call);
-            } catch (RuntimeException e) {
-                crash(e);
-            }
+            guarded(OPENED, this, call);
         }
 
         @Override
         public void onConnectFailure(Throwable cause) {
-            try {
-                onAttemptFailure(this, Outcome.CONNECT_FAILURE);
-            } catch (RuntimeException e) {
-                crash(e);
-            }
+            guarded(CONNECT_FAILED, this, null);
         }
 
         @Override
         public void onResponse(int status, String statusMessage, MultiMap headers, boolean http2) {
-            try {
-                Exchange.this.onResponse(this, status, statusMessage, headers, http2);
-            } catch (RuntimeException e) {
-                crash(e);
-            }
+            guarded(RESPONSE, this, new ResponseHead(status, statusMessage, headers, http2));
         }
 
         @Override
         public void onData(Buffer chunk) {
-            try {
-                onResponseData(this, chunk);
-            } catch (RuntimeException e) {
-                crash(e);
-            }
+            guarded(DATA, this, chunk);
         }
 
         @Override
         public void onEnd(MultiMap trailers) {
-            try {
-                onResponseEnd(this, trailers);
-            } catch (RuntimeException e) {
-                crash(e);
-            }
+            guarded(END, this, trailers);
         }
 
         @Override
         public void onReset(Throwable cause) {
-            try {
-                if (status != 0) {
-                    onResponseReset(this);
-                } else {
-                    onAttemptFailure(this, Outcome.RESET);
-                }
-            } catch (RuntimeException e) {
-                crash(e);
-            }
+            guarded(RESET, this, null);
         }
     }
 
@@ -170,11 +192,7 @@ final class Exchange {
 
     void start() {
         dp.active.incrementAndGet();
-        try {
-            begin();
-        } catch (RuntimeException e) {
-            crash(e);
-        }
+        guarded(BEGIN, null, null);
     }
 
     private void begin() {
@@ -196,6 +214,7 @@ final class Exchange {
         metrics = snap.routeMetrics.get(route.name());
         cluster = snap.clusters.get(route.cluster());
         cluster.active.incrementAndGet();
+        retry = new RetryState(route.retries(), in.method());
 
         if (!in.headers().contains(X_REQUEST_ID)) {
             requestId = requestId();
@@ -218,17 +237,18 @@ final class Exchange {
         }
 
         if (in.version() != HttpVersion.HTTP_2 && "websocket".equalsIgnoreCase(in.getHeader(HttpHeaders.UPGRADE))) {
-            tunnel();
+            tunnel = new WebSocketTunnel(this);
+            tunnel.open();
             return;
         }
         if (route.timeout().compareTo(Duration.ZERO) > 0) {
-            routeTimer = dp.scheduleOn(ctx, route.timeout(), this::fireRouteTimeout);
+            routeTimer = dp.scheduleOn(ctx, route.timeout(), () -> guarded(ROUTE_TIMEOUT, null, null));
         }
         startAttempt();
     }
 
     /** The request's end-to-end headers plus the forwarding headers, written straight into the upstream request. */
-    private void writeUpstreamHeaders(MultiMap dst) {
+    void writeUpstreamHeaders(MultiMap dst) {
         Headers.copyEndToEnd(in.headers(), dst, true);
         SocketAddress remote = in.remoteAddress();
         if (remote != null && remote.hostAddress() != null) {
@@ -272,7 +292,7 @@ final class Exchange {
     private void startAttempt() {
         boolean token = nextHoldsToken;
         nextHoldsToken = false;
-        if (tries > 0 && tried.isEmpty() && firstTried != null) {
+        if (retry.tries() > 0 && tried.isEmpty() && firstTried != null) {
             tried = new HashSet<>(4); // the first retry: only now is a set of tried endpoints worth building
             tried.add(firstTried);
         }
@@ -284,23 +304,29 @@ final class Exchange {
             respondError(503, "no healthy endpoint");
             return;
         }
-        Attempt a = new Attempt(r.endpoint(), token);
-        current = a;
-        if (route.retries().attempts() > 1) {
-            if (tries == 0) {
+        Attempt a = newAttempt(r.endpoint(), token);
+        if (retry.retries()) {
+            if (retry.tries() == 0) {
                 firstTried = a.ep;
             } else {
                 tried.add(a.ep);
             }
         }
-        tries++;
-        a.stats.active.incrementAndGet();
-        a.stats.total.increment();
+        retry.started();
         Duration perTry = route.retries().perTryTimeout();
         if (perTry.compareTo(Duration.ZERO) > 0) {
-            a.tryTimer = dp.scheduleOn(ctx, perTry, () -> fireTryTimeout(a));
+            a.tryTimer = dp.scheduleOn(ctx, perTry, () -> guarded(TRY_TIMEOUT, a, null));
         }
         cluster.upstream.open(ctx, cluster.address(a.ep), in.method(), in.uri(), a);
+    }
+
+    /** A try against {@code ep} becomes the current one, counted as active on the endpoint. */
+    Attempt newAttempt(Endpoint ep, boolean holdsToken) {
+        Attempt a = new Attempt(ep, holdsToken);
+        current = a;
+        a.stats.active.incrementAndGet();
+        a.stats.total.increment();
+        return a;
     }
 
     private void onConnected(Attempt a, Upstream.Call req) {
@@ -326,19 +352,15 @@ final class Exchange {
             a.reqEnded = true;
             req.end();
         } else if (req.writeQueueFull()) {
-            req.drainHandler(() -> resumeAfterDrain(a));
+            req.drainHandler(() -> guarded(DRAINED, a, null));
         } else {
             resumeInbound();
         }
     }
 
     private void resumeAfterDrain(Attempt a) {
-        try {
-            if (current == a && !a.finished && !done) {
-                resumeInbound();
-            }
-        } catch (RuntimeException e) {
-            crash(e);
+        if (current == a && !a.finished && !done) {
+            resumeInbound();
         }
     }
 
@@ -350,7 +372,7 @@ final class Exchange {
         }
     }
 
-    private void resumeInbound() {
+    void resumeInbound() {
         if (!in.isEnded()) {
             in.resume();
         }
@@ -387,7 +409,7 @@ final class Exchange {
             a.req.write(b);
             if (a.req.writeQueueFull()) {
                 pauseInbound();
-                a.req.drainHandler(() -> resumeAfterDrain(a));
+                a.req.drainHandler(() -> guarded(DRAINED, a, null));
             }
         }
     }
@@ -401,13 +423,15 @@ final class Exchange {
         }
     }
 
-    private void onResponse(Attempt a, int status, String statusMessage, MultiMap headers, boolean http2) {
+    private void onResponse(Attempt a, ResponseHead head) {
+        int status = head.status();
+        MultiMap headers = head.headers();
         if (a.finished || done || a != current) {
             a.req.reset();
             return;
         }
         cancel(a.tryTimer);
-        Outcome outcome = Outcome.ofStatus(status);
+        TryOutcome outcome = TryOutcome.ofStatus(status);
         report(a, outcome);
         if (status >= 500 && mayRetry(outcome)) {
             endAttempt(a);
@@ -421,8 +445,8 @@ final class Exchange {
         responded = true;
         a.status = status;
         out.setStatusCode(status);
-        if (statusMessage != null && in.version() != HttpVersion.HTTP_2) {
-            out.setStatusMessage(statusMessage);
+        if (head.statusMessage() != null && in.version() != HttpVersion.HTTP_2) {
+            out.setStatusMessage(head.statusMessage());
         }
         Headers.copyEndToEnd(headers, out.headers(), false);
         markConnectionClose();
@@ -433,7 +457,7 @@ final class Exchange {
         }
         // An HTTP/1.x body with a Content-Length ends with its last byte (no trailers can follow), so that chunk
         // goes out with the end of the response: head, body and end in one write down the pipeline.
-        a.bodyLeft = http2 ? -1 : contentLength(headers);
+        a.bodyLeft = head.http2() ? -1 : contentLength(headers);
     }
 
     private void onResponseData(Attempt a, Buffer buf) {
@@ -496,28 +520,11 @@ final class Exchange {
         }
     }
 
-    // Timer callbacks run on this exchange's context; like every other callback, nothing they throw escapes.
-    private void fireRouteTimeout() {
-        try {
-            onRouteTimeout();
-        } catch (RuntimeException e) {
-            crash(e);
-        }
-    }
-
-    private void fireTryTimeout(Attempt a) {
-        try {
-            onTryTimeout(a);
-        } catch (RuntimeException e) {
-            crash(e);
-        }
-    }
-
     private void onTryTimeout(Attempt a) {
         if (a.finished || done || responded || a != current) {
             return;
         }
-        onAttemptFailure(a, Outcome.TIMEOUT);
+        onAttemptFailure(a, TryOutcome.TIMEOUT);
     }
 
     private void onRouteTimeout() {
@@ -527,7 +534,7 @@ final class Exchange {
         cluster.timeouts.increment();
         Attempt a = current;
         if (a != null && !a.finished) {
-            report(a, Outcome.TIMEOUT);
+            report(a, TryOutcome.TIMEOUT);
             endAttempt(a);
             if (a.req != null) {
                 a.req.reset();
@@ -536,7 +543,7 @@ final class Exchange {
         respondError(504, "upstream timeout");
     }
 
-    private void onAttemptFailure(Attempt a, Outcome outcome) {
+    void onAttemptFailure(Attempt a, TryOutcome outcome) {
         if (a.finished || done) {
             return;
         }
@@ -571,54 +578,33 @@ final class Exchange {
         }
     }
 
-    /** Whether this failure may be retried now; takes a retry-budget token when it may. */
-    private boolean mayRetry(Outcome outcome) {
-        RetrySpec r = route.retries();
-        if (tries >= r.attempts() || replay == null) {
-            return false;
+    /** Whether this failure may be retried now ({@link RetryState}); takes a retry-budget token when it must. */
+    private boolean mayRetry(TryOutcome outcome) {
+        switch (retry.decide(outcome, replay != null)) {
+            case REQUEUE -> {
+                cluster.retries.increment();
+                return true;
+            }
+            case RETRY_IF_BUDGET -> {
+                if (cluster.tryAcquireRetry(route.retries())) {
+                    nextHoldsToken = true;
+                    return true;
+                }
+                return false;
+            }
+            default -> {
+                return false;
+            }
         }
-        Set<RetryOn> on = r.retryOn();
-        boolean kindOk = switch (outcome.kind()) {
-            case CONNECT_FAILURE -> on.contains(RetryOn.CONNECT_FAILURE);
-            case RESET -> on.contains(RetryOn.RESET);
-            case TIMEOUT -> idempotentOk(r)
-                    && (on.contains(RetryOn.GATEWAY_ERROR) || on.contains(RetryOn.SERVER_ERROR_5XX));
-            case HTTP_5XX -> idempotentOk(r) && (on.contains(RetryOn.SERVER_ERROR_5XX)
-                    || (on.contains(RetryOn.GATEWAY_ERROR) && outcome.status() >= 502 && outcome.status() <= 504));
-            case SUCCESS -> false;
-        };
-        if (!kindOk) {
-            return false;
-        }
-        if (outcome.kind() == Outcome.Kind.CONNECT_FAILURE) {
-            // The try never reached a server, so retrying adds no upstream work, and the refusing endpoint is
-            // already marked down so later picks avoid it: a requeue (Finagle's term) outside the budget.
-            cluster.retries.increment();
-            return true;
-        }
-        if (cluster.tryAcquireRetry(r)) {
-            nextHoldsToken = true;
-            return true;
-        }
-        return false;
     }
 
-    private boolean idempotentOk(RetrySpec r) {
-        if (r.retryNonIdempotent()) {
-            return true;
-        }
-        HttpMethod m = in.method();
-        return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS || m == HttpMethod.PUT
-                || m == HttpMethod.DELETE || m == HttpMethod.TRACE;
-    }
-
-    private void report(Attempt a, Outcome outcome) {
+    void report(Attempt a, TryOutcome outcome) {
         long latency = dp.ticker.nanoTime() - a.start;
         a.stats.record(outcome, latency);
         dp.fireOutcome(cluster.name, a.ep, outcome, latency);
     }
 
-    private void endAttempt(Attempt a) {
+    void endAttempt(Attempt a) {
         if (a.finished) {
             return;
         }
@@ -642,8 +628,8 @@ final class Exchange {
             if (a.req != null) {
                 a.req.reset();
             }
-            if (tunnelReq != null) {
-                tunnelReq.reset();
+            if (tunnel != null) {
+                tunnel.reset();
             }
         }
         finish(CLIENT_CLOSED);
@@ -655,7 +641,7 @@ final class Exchange {
         }
     }
 
-    private void respondError(int status, String reason) {
+    void respondError(int status, String reason) {
         if (responded) {
             out.reset();
             finish(status);
@@ -673,7 +659,7 @@ final class Exchange {
         resumeInbound();
     }
 
-    private void finish(int status) {
+    void finish(int status) {
         if (done) {
             return;
         }
@@ -694,98 +680,36 @@ final class Exchange {
         }
     }
 
-    // ---- WebSocket (HTTP/1.1 Upgrade) pass-through ----
+    // ---- what the WebSocket tunnel reads and marks ----
 
-    private void tunnel() {
-        if (cluster.protocol != Protocol.HTTP1) {
-            respondError(502, "websocket needs an http1 cluster");
-            return;
-        }
-        PickResult r = cluster.picker().pick(pickContext);
-        if (!r.hasEndpoint()) {
-            respondError(503, "no healthy endpoint");
-            return;
-        }
-        Attempt a = new Attempt(r.endpoint(), false);
-        current = a;
-        a.stats.active.incrementAndGet();
-        a.stats.total.increment();
-        RequestOptions ro = new RequestOptions().setServer(cluster.address(a.ep)).setMethod(HttpMethod.GET)
-                .setURI(in.uri());
-        cluster.client.request(ro).onComplete(guard(ar -> {
-            if (ar.failed()) {
-                onAttemptFailure(a, Outcome.CONNECT_FAILURE);
-                return;
-            }
-            HttpClientRequest req = ar.result();
-            if (done) {
-                req.reset();
-                return;
-            }
-            tunnelReq = req;
-            a.reqEnded = true; // connect() sends the whole upgrade request
-            writeUpstreamHeaders(req.headers());
-            req.headers().set(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE).set(HttpHeaders.UPGRADE, "websocket");
-            if (in.authority() != null) {
-                req.authority(in.authority());
-            }
-            req.connect().onComplete(guard(ar2 -> {
-                if (ar2.failed()) {
-                    onAttemptFailure(a, Outcome.RESET);
-                    return;
-                }
-                HttpClientResponse resp = ar2.result();
-                report(a, Outcome.ofStatus(resp.statusCode()));
-                if (resp.statusCode() != 101) {
-                    endAttempt(a);
-                    responded = true;
-                    out.setStatusCode(resp.statusCode());
-                    Headers.copyEndToEnd(resp.headers(), out.headers(), false);
-                    resp.body().onComplete(guard(b -> {
-                        out.end(b.succeeded() ? b.result() : Buffer.buffer());
-                        finish(resp.statusCode());
-                    }));
-                    return;
-                }
-                responded = true;
-                out.setStatusCode(101);
-                out.headers().addAll(resp.headers());
-                NetSocket up = resp.netSocket();
-                in.toNetSocket().onComplete(guard(ar3 -> {
-                    endAttempt(a);
-                    if (ar3.failed()) {
-                        up.close();
-                        finish(502);
-                        return;
-                    }
-                    NetSocket down = ar3.result();
-                    down.pipeTo(up);
-                    up.pipeTo(down);
-                    down.closeHandler(v -> up.close());
-                    up.closeHandler(v -> down.close());
-                    // The tunnel lives on its own; the exchange counts as answered with 101.
-                    finish(101);
-                }));
-            }));
-            resumeInbound();
-        }));
+    boolean done() {
+        return done;
+    }
+
+    void markResponded() {
+        responded = true;
+    }
+
+    HttpServerRequest in() {
+        return in;
+    }
+
+    HttpServerResponse out() {
+        return out;
+    }
+
+    ClusterState cluster() {
+        return cluster;
+    }
+
+    PickContext pickContext() {
+        return pickContext;
     }
 
     // ---- safety net ----
 
-    /** {@code h}, except that what it throws fails this exchange instead of reaching the Vert.x context. */
-    private <T> Handler<T> guard(Handler<T> h) {
-        return x -> {
-            try {
-                h.handle(x);
-            } catch (RuntimeException e) {
-                crash(e);
-            }
-        };
-    }
-
     /** Last resort for a bug or an unexpected Vert.x state: answer 502 (or reset) now, release what is held. */
-    private void crash(RuntimeException e) {
+    void crash(RuntimeException e) {
         LOG.log(System.Logger.Level.ERROR, "request " + in.method() + " " + in.uri() + " failed in the proxy", e);
         try {
             if (nextHoldsToken) {
@@ -798,8 +722,8 @@ final class Exchange {
                 if (a.req != null) {
                     a.req.reset();
                 }
-                if (tunnelReq != null) {
-                    tunnelReq.reset();
+                if (tunnel != null) {
+                    tunnel.reset();
                 }
             }
             if (!done) {

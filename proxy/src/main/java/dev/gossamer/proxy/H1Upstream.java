@@ -147,6 +147,15 @@ final class H1Upstream implements Upstream {
         return channels.size();
     }
 
+    /** Pools that exist now, over every loop (an endpoint with neither connections nor waiters has none). */
+    int pools() {
+        int n = 0;
+        for (Loop l : loops.values()) {
+            n += l.pools.size(); // read off-loop for tests and metrics only: a racy count is fine
+        }
+        return n;
+    }
+
     // ---- per event loop ----
 
     /** The pools of one event loop; touched only on that loop, except for creation. */
@@ -275,6 +284,7 @@ final class H1Upstream implements Upstream {
                     open--; // never connected, so never in all and never closed()
                     call.l.onConnectFailure(f.cause());
                     next();
+                    evictIfEmpty();
                 }
             });
         }
@@ -300,6 +310,19 @@ final class H1Upstream implements Upstream {
                 open--;
                 idle.remove(c);
                 next();
+                evictIfEmpty();
+            }
+        }
+
+        /**
+         * A pool with no connection (open or connecting) and nobody waiting leaves its loop's map, so endpoints that
+         * left the cluster (a rolling deploy's old pod IPs) do not pile up: their idle connections close within the
+         * idle timeout, and then their pools go. No connection can reach a removed pool again (it had none), and the
+         * next request to that address makes a new one.
+         */
+        private void evictIfEmpty() {
+            if (open == 0 && waiters.isEmpty()) {
+                loop.pools.remove(server, this);
             }
         }
 

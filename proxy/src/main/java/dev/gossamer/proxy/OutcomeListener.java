@@ -17,5 +17,5 @@ public interface OutcomeListener {
      * @param outcome      what happened
      * @param latencyNanos from the start of the try until response headers or the failure
      */
-    void onOutcome(String cluster, Endpoint endpoint, Outcome outcome, long latencyNanos);
+    void onOutcome(String cluster, Endpoint endpoint, TryOutcome outcome, long latencyNanos);
 }

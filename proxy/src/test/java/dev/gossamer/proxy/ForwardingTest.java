@@ -166,7 +166,7 @@ class ForwardingTest extends ProxyTestBase {
                 .withRetries(RetrySpec.NONE);
         RouteSpec perTry = route("p", RouteMatch.prefix("/p"), "both").withTimeout(Duration.ofSeconds(5))
                 .withRetries(RetrySpec.of(2, RetryOn.GATEWAY_ERROR).withPerTryTimeout(Duration.ofMillis(200)));
-        List<Outcome> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<TryOutcome> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
         DataPlane p = startPlane(List.of(timed, perTry),
                 List.of(cluster("only-slow", slow.endpoint()), cluster("both", slow.endpoint(), fast.endpoint())));
         p.addOutcomeListener((cl, ep, o, nanos) -> outcomes.add(o));
@@ -175,7 +175,7 @@ class ForwardingTest extends ProxyTestBase {
         Resp r = get(c, p.boundPort("in"), "/p");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("fast");
-        assertThat(outcomes).contains(Outcome.TIMEOUT, Outcome.ofStatus(200));
+        assertThat(outcomes).contains(TryOutcome.TIMEOUT, TryOutcome.ofStatus(200));
         assertThat(registry.get("gossamer.upstream.timeouts").tag("cluster", "both").counter().count())
                 .isEqualTo(1.0);
     }

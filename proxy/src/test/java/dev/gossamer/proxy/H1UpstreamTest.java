@@ -146,6 +146,27 @@ class H1UpstreamTest extends ProxyTestBase {
     }
 
     @Test
+    void thePoolOfAnEndpointThatLeftIsEvictedOnceItsConnectionsClose() {
+        ConnCount count = new ConnCount();
+        Backend old = backend("old", new HttpServerOptions(), count.hook());
+        Backend fresh = backend("fresh");
+        DataPlaneOptions o = oneLoop().upstreamIdleTimeout(Duration.ofMillis(200)).build();
+        DataPlane p = plane(o, limited(old.endpoint(), 8), RetrySpec.NONE);
+        assertThat(get(client(), p.boundPort("in"), "/").status()).isEqualTo(200);
+        H1Upstream upstream = (H1Upstream) p.cluster("c").upstream;
+        assertThat(upstream.pools()).isEqualTo(1);
+        // A rolling deploy: the endpoint is replaced by one at a new address.
+        p.apply(List.of(route("r", RouteMatch.ANY, "c").withRetries(RetrySpec.NONE)),
+                List.of(limited(fresh.endpoint(), 8)));
+        assertThat(p.cluster("c").upstream).as("same transport: the upstream and its pools are kept").isSameAs(upstream);
+        assertThat(get(client(), p.boundPort("in"), "/").body()).isEqualTo("fresh");
+        eventually("the old endpoint's connection closed when idle", () -> count.open.get() == 0);
+        eventually("both pools evicted once their connections closed", () -> upstream.pools() == 0);
+        assertThat(get(client(), p.boundPort("in"), "/").body()).isEqualTo("fresh");
+        assertThat(upstream.pools()).isEqualTo(1);
+    }
+
+    @Test
     void aResponseBodyThatStallsIsCutByTheIdleTimeout() {
         Endpoint ep = raw(so -> so.write("HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nten bytes!"));
         DataPlaneOptions o = oneLoop().upstreamIdleTimeout(Duration.ofMillis(300)).build();

@@ -8,10 +8,11 @@ import dev.gossamer.health.HealthCheckOptions;
 import dev.gossamer.health.HealthState;
 import dev.gossamer.health.HealthTarget;
 import dev.gossamer.health.OutlierDetector;
+import dev.gossamer.health.Outcome;
 import dev.gossamer.health.OutlierSnapshot;
 import dev.gossamer.health.VertxProber;
 import dev.gossamer.proxy.DataPlane;
-import dev.gossamer.proxy.Outcome;
+import dev.gossamer.proxy.TryOutcome;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import java.util.HashSet;
@@ -97,14 +98,14 @@ final class ClusterHealth implements AutoCloseable {
     }
 
     /** Feeds one try's outcome to outlier detection. Cheap; called on the request path. */
-    void record(Endpoint endpoint, Outcome outcome) {
+    void record(Endpoint endpoint, TryOutcome outcome) {
         if (detector == null) {
             return;
         }
         detector.record(endpoint.id(), switch (outcome.kind()) {
-            case SUCCESS -> dev.gossamer.health.Outcome.SUCCESS;
-            case HTTP_5XX -> dev.gossamer.health.Outcome.http5xx(outcome.status());
-            case CONNECT_FAILURE, RESET, TIMEOUT -> dev.gossamer.health.Outcome.LOCAL_ORIGIN_FAILURE;
+            case SUCCESS -> Outcome.SUCCESS;
+            case HTTP_5XX -> Outcome.http5xx(outcome.status());
+            case CONNECT_FAILURE, RESET, TIMEOUT -> Outcome.LOCAL_ORIGIN_FAILURE;
         });
     }
 

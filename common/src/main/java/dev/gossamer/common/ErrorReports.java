@@ -1,6 +1,5 @@
-package dev.gossamer.membership;
+package dev.gossamer.common;
 
-import dev.gossamer.common.Ticker;
 import java.time.Duration;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -8,19 +7,20 @@ import java.util.Objects;
 import java.util.function.BiConsumer;
 
 /**
- * Reports exceptions that must not reach the protocol (a listener's bug, a handler's bug) without flooding the log:
- * at most one line per source per {@link #INTERVAL}, measured on the injected ticker; the next line says how many
- * were suppressed in between. A listener that throws on every event of a 200-member join logs once, not 200 times.
+ * Reports exceptions that must not reach the caller (a listener's bug, a handler's bug) without flooding the log: at
+ * most one line per source per {@link #INTERVAL}, measured on the injected ticker; the next line says how many were
+ * suppressed in between. A listener that throws on every event of a 200-member join, or on every request, logs once
+ * a minute, not every time. Used by the gossip protocol and the data plane alike.
  *
- * <p>Threading: not thread-safe; used on the protocol's thread only.
+ * <p>Threading: thread-safe (reports are rare, so a lock is cheap).
  */
-final class ListenerErrors {
+public final class ErrorReports {
 
     /** One line per source per minute keeps a steady failure visible without drowning the rest of the log. */
-    static final Duration INTERVAL = Duration.ofMinutes(1);
+    public static final Duration INTERVAL = Duration.ofMinutes(1);
 
-    private static final System.Logger LOG = System.getLogger(SwimNode.class.getName());
 
+    private final String outcome;
     private final Ticker ticker;
     private final BiConsumer<String, RuntimeException> sink;
     private final Map<Object, Window> windows = new IdentityHashMap<>();
@@ -35,12 +35,19 @@ final class ListenerErrors {
         }
     }
 
-    ListenerErrors(Ticker ticker) {
-        this(ticker, (line, error) -> LOG.log(System.Logger.Level.WARNING, line, error));
+    /**
+     * Reports to the JDK's {@code System.Logger} named {@code loggerName} ({@code common} depends on the JDK only;
+     * the platform routes it to {@code java.util.logging} unless a bridge is installed); {@code outcome} ends each
+     * line, e.g. {@code "the protocol goes on"}.
+     */
+    public ErrorReports(Ticker ticker, String loggerName, String outcome) {
+        this(ticker, outcome, (line, error) -> System.getLogger(loggerName).log(System.Logger.Level.WARNING, line,
+                error));
     }
 
     /** With {@code sink} receiving each line (and its exception) that passes the rate limit (tests count them). */
-    ListenerErrors(Ticker ticker, BiConsumer<String, RuntimeException> sink) {
+    public ErrorReports(Ticker ticker, String outcome, BiConsumer<String, RuntimeException> sink) {
+        this.outcome = Objects.requireNonNull(outcome, "outcome");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.sink = Objects.requireNonNull(sink, "sink");
     }
@@ -49,7 +56,7 @@ final class ListenerErrors {
      * Reports that {@code source} (a listener, or a name) threw {@code error} while doing {@code what}; logs it
      * unless this source was logged less than {@link #INTERVAL} ago.
      */
-    void report(Object source, String what, RuntimeException error) {
+    public synchronized void report(Object source, String what, RuntimeException error) {
         long now = ticker.nanoTime();
         Window w = windows.get(source);
         if (w != null && now - w.loggedAtNanos < INTERVAL.toNanos()) {
@@ -65,11 +72,11 @@ final class ListenerErrors {
         }
         sink.accept(what + " threw " + error + (suppressed > 0
                 ? " (" + suppressed + " more since the last report, not logged)" : "")
-                + "; ignored, the protocol goes on", error);
+                + "; ignored, " + outcome, error);
     }
 
     /** Forgets a source (a removed listener), so the map does not grow with listeners added and removed. */
-    void forget(Object source) {
+    public synchronized void forget(Object source) {
         windows.remove(source);
     }
 }
