@@ -115,11 +115,10 @@ public final class Sidecar {
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
-        DataPlaneOptions options = DataPlaneOptions.builder()
-                .acceptorInstances(runtime.eventLoops())
-                .drainTimeout(config.drain().timeout())
-                .perEndpointMetrics(config.metrics().perEndpoint())
-                .build();
+        DataPlaneOptions.Builder dataPlaneOptions = DataPlaneOptions.builder().acceptorInstances(runtime.eventLoops());
+        config.drain().timeout().ifPresent(dataPlaneOptions::drainTimeout);
+        config.metrics().perEndpoint().ifPresent(dataPlaneOptions::perEndpointMetrics);
+        DataPlaneOptions options = dataPlaneOptions.build();
         this.scheduler = new VertxScheduler(vertx, runtime.ticker());
         this.dataPlane = DataPlane.create(vertx, options, registry, scheduler, random);
         this.applies = registry.counter("gossamer.config.applies");
@@ -402,8 +401,8 @@ public final class Sidecar {
             watcher.stop();
         }
         log.info("draining: {} request(s) in flight, timeout {}", dataPlane.activeRequests(),
-                config.drain().timeout());
-        return dataPlane.drain(config.drain().timeout());
+                dataPlane.options().drainTimeout());
+        return dataPlane.drain(dataPlane.options().drainTimeout());
     }
 
     /** Drains, then closes the admin server; completes {@link #terminated()}. Idempotent. */
