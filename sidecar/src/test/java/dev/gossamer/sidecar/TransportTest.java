@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.gossamer.vertx.VertxInternals;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -14,7 +15,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.transport.Transport;
 import java.nio.file.Path;
@@ -78,7 +78,7 @@ class TransportTest {
         TransportOption option = new TransportOption();
         option.transport = TransportOption.choose(kind);
         vertx = option.vertx(1);
-        assertThat(((VertxInternal) vertx).transport().getClass().getSimpleName().toLowerCase().replace("_", ""))
+        assertThat(VertxInternals.transportName(vertx).toLowerCase().replace("_", ""))
                 .startsWith(kind.replace("_", ""));
         backends = Await.result(DemoBackends.start(tools, 3));
         echo = Await.result(tools.createHttpServer().requestHandler(req -> req.body().onSuccess(b ->

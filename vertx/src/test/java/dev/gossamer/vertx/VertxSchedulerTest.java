@@ -63,6 +63,49 @@ class VertxSchedulerTest {
     }
 
     @Test
+    void aZeroDelayNeverRunsInsideSchedule() {
+        Context ctx = vertx.getOrCreateContext();
+        VertxScheduler bound = new VertxScheduler(ctx, Ticker.system());
+        VertxScheduler unbound = new VertxScheduler(vertx, Ticker.system());
+        List<String> events = new CopyOnWriteArrayList<>();
+        ctx.runOnContext(v -> {
+            bound.schedule(Duration.ZERO, () -> events.add("bound ran"));
+            unbound.schedule(Duration.ofNanos(-1), () -> events.add("unbound ran"));
+            events.add("schedule returned");
+        });
+        Await.until("both tasks", DEADLINE, () -> events.size() == 3);
+        assertThat(events.get(0)).isEqualTo("schedule returned");
+        assertThat(events).containsExactlyInAnyOrder("schedule returned", "bound ran", "unbound ran");
+    }
+
+    @Test
+    void aTaskWaitsForItsDeadlineOnTheInjectedTickerEvenWhenThatTickerIsSlow() {
+        // Half the speed of Vert.x's clock: a 30 ms timer fires when this ticker has seen 15 ms.
+        Ticker slow = () -> Ticker.system().nanoTime() / 2;
+        VertxScheduler s = new VertxScheduler(vertx.getOrCreateContext(), slow);
+        long start = slow.nanoTime();
+        AtomicReference<Long> ranAt = new AtomicReference<>();
+        s.schedule(Duration.ofMillis(30), () -> ranAt.set(slow.nanoTime()));
+        Await.until("the task", DEADLINE, () -> ranAt.get() != null);
+        assertThat(ranAt.get() - start).as("elapsed on the injected ticker")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(30).toNanos());
+    }
+
+    @Test
+    void cancelIsTruthfulFromAnotherThreadAndAfterARun() {
+        VertxScheduler s = new VertxScheduler(vertx.getOrCreateContext(), Ticker.system());
+        AtomicBoolean cancelledRan = new AtomicBoolean();
+        AtomicBoolean ran = new AtomicBoolean();
+        Scheduler.Cancellable cancelled = s.schedule(Duration.ofMillis(5), () -> cancelledRan.set(true));
+        Scheduler.Cancellable kept = s.schedule(Duration.ofMillis(30), () -> ran.set(true));
+        assertThat(cancelled.cancel()).as("first cancel of a pending task").isTrue();
+        Await.until("the kept task", DEADLINE, ran::get);
+        assertThat(cancelledRan).as("a cancelled task never runs").isFalse();
+        assertThat(cancelled.cancel()).as("second cancel").isFalse();
+        assertThat(kept.cancel()).as("cancel after the run").isFalse();
+    }
+
+    @Test
     void anUnboundSchedulerRunsATaskOnTheContextThatScheduledIt() {
         VertxScheduler s = new VertxScheduler(vertx, Ticker.system());
         Context ctx = vertx.getOrCreateContext();
