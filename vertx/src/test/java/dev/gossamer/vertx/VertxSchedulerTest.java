@@ -53,7 +53,7 @@ class VertxSchedulerTest {
             onContext.add(Vertx.currentContext() == ctx);
             ran.add("now");
         });
-        Scheduler.Cancellable cancelled = s.schedule(Duration.ofMillis(20), () -> ran.add("cancelled"));
+        Scheduler.Cancellable cancelled = s.schedule(Duration.ofMinutes(5), () -> ran.add("cancelled"));
         assertThat(cancelled.cancel()).isTrue();
         assertThat(cancelled.cancel()).isFalse();
         Await.until("both tasks", DEADLINE, () -> ran.size() >= 2);
@@ -96,13 +96,36 @@ class VertxSchedulerTest {
         VertxScheduler s = new VertxScheduler(vertx.getOrCreateContext(), Ticker.system());
         AtomicBoolean cancelledRan = new AtomicBoolean();
         AtomicBoolean ran = new AtomicBoolean();
-        Scheduler.Cancellable cancelled = s.schedule(Duration.ofMillis(5), () -> cancelledRan.set(true));
+        Scheduler.Cancellable cancelled = s.schedule(Duration.ofMinutes(5), () -> cancelledRan.set(true));
         Scheduler.Cancellable kept = s.schedule(Duration.ofMillis(30), () -> ran.set(true));
-        assertThat(cancelled.cancel()).as("first cancel of a pending task").isTrue();
-        Await.until("the kept task", DEADLINE, ran::get);
-        assertThat(cancelledRan).as("a cancelled task never runs").isFalse();
+        assertThat(cancelled.cancel()).as("first cancel of a pending task, from the test thread").isTrue();
         assertThat(cancelled.cancel()).as("second cancel").isFalse();
+        Await.until("the kept task", DEADLINE, ran::get);
         assertThat(kept.cancel()).as("cancel after the run").isFalse();
+        assertThat(cancelledRan).isFalse();
+    }
+
+    @Test
+    void aTaskCancelledAfterItsTimerFiredButBeforeItRanNeverRuns() {
+        Context ctx = vertx.getOrCreateContext();
+        VertxScheduler s = new VertxScheduler(ctx, Ticker.system());
+        AtomicBoolean ran = new AtomicBoolean();
+        AtomicReference<Boolean> cancelResult = new AtomicReference<>();
+        AtomicBoolean later = new AtomicBoolean();
+        ctx.runOnContext(v -> {
+            Scheduler.Cancellable c = s.schedule(Duration.ofMillis(1), () -> ran.set(true));
+            // Keep the event loop busy past the timer's due time: the timer is due, its run can only be queued
+            // behind this task, and the cancel must still win.
+            long until = s.ticker().nanoTime() + Duration.ofMillis(20).toNanos();
+            while (s.ticker().nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            cancelResult.set(c.cancel());
+            s.schedule(Duration.ofMillis(10), () -> later.set(true));
+        });
+        Await.until("a task scheduled after the cancel", DEADLINE, later::get);
+        assertThat(cancelResult.get()).as("cancel of a task whose timer was due").isTrue();
+        assertThat(ran).as("the cancelled task ran").isFalse();
     }
 
     @Test
@@ -152,8 +175,9 @@ class VertxSchedulerTest {
         AtomicBoolean onContext = new AtomicBoolean();
         AtomicBoolean kept = new AtomicBoolean();
         AtomicBoolean ran = new AtomicBoolean();
-        Scheduler.Cancellable cancelled = s.scheduleOn(ctx, Duration.ofMillis(20), () -> ran.set(true));
-        cancelled.cancel(); // from the test thread, not the event loop
+        Scheduler.Cancellable cancelled = s.scheduleOn(ctx, Duration.ofMinutes(5), () -> ran.set(true));
+        assertThat(cancelled.cancel()).as("cancel from the test thread, not the event loop").isTrue();
+        assertThat(cancelled.cancel()).as("second cancel").isFalse();
         s.scheduleOn(ctx, Duration.ofMillis(60), () -> {
             onContext.set(Vertx.currentContext() == ctx);
             kept.set(true);
