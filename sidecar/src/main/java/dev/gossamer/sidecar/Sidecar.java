@@ -58,6 +58,7 @@ public final class Sidecar {
     private final Plans.NodePlan plan;
     private final SidecarConfig config;
     private final SourceMap sidecarSource;
+    private final Optional<String> adminToken;
     private final ConfigLoader loader;
     private final WallClock wallClock;
     private final RandomSource random;
@@ -104,6 +105,7 @@ public final class Sidecar {
         this.plan = plan;
         this.config = plan.sidecar();
         this.sidecarSource = sidecarSource;
+        this.adminToken = plan.adminToken();
         this.loader = runtime.loader();
         this.wallClock = runtime.wallClock();
         this.random = runtime.random();
@@ -190,6 +192,10 @@ public final class Sidecar {
                     return admin.listen(config.admin().address().host(), config.admin().address().port());
                 })
                 .onSuccess(v -> {
+                    if (!AdminGuard.loopback(config.admin().address().host()) && adminToken.isEmpty()) {
+                        log.warn("the admin API on {} is reachable beyond this machine and no control.token_file is "
+                                + "configured: anyone who reaches it can drain or stop this node", adminAddress());
+                    }
                     ready = meshState.applied() || meshFile.isEmpty();
                     log.info("node {} ready: listeners {}, admin on {}", config.node().id(), listenerSummary(),
                             adminAddress());
@@ -448,6 +454,14 @@ public final class Sidecar {
 
     MeshConfigState meshState() {
         return meshState;
+    }
+
+    /**
+     * The bearer token of {@code control.token_file}, read at start; empty when none is configured. Never logged or
+     * shown in the admin API.
+     */
+    Optional<String> adminToken() {
+        return adminToken;
     }
 
     /** The port a listener is bound to (useful with port 0). */
