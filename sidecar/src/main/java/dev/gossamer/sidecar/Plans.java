@@ -14,6 +14,8 @@ import dev.gossamer.config.ClusterConfig;
 import dev.gossamer.config.ConfigProblem;
 import dev.gossamer.config.ConfigResult;
 import dev.gossamer.config.ConfigRules;
+import dev.gossamer.config.ControlConfig;
+import dev.gossamer.control.ControlOptions;
 import dev.gossamer.config.EndpointConfig;
 import dev.gossamer.config.HashOnConfig;
 import dev.gossamer.config.HeaderMatchConfig;
@@ -122,7 +124,8 @@ final class Plans {
      * @param adminToken the bearer token read from {@code control.token_file}; empty when none is configured
      */
     record NodePlan(SidecarConfig sidecar, Optional<MembershipOptions> membership,
-                    Map<String, HealthCheckOptions> serviceChecks, Optional<String> adminToken) {
+                    Map<String, HealthCheckOptions> serviceChecks, Optional<String> adminToken,
+                    Optional<ControlOptions> control) {
         @Override
         public String toString() {
             return "NodePlan[" + sidecar.node().id() + ", token " + (adminToken.isPresent() ? "<redacted>" : "none")
@@ -379,9 +382,20 @@ final class Plans {
         }
         Optional<String> token = sidecar.control().flatMap(c -> c.tokenFile()).map(file -> p.build(
                 "control.token_file", () -> token(file))).filter(t -> t != null);
+        Optional<ControlOptions> control = sidecar.control().map(c -> p.build("control",
+                () -> controlOptions(sidecar.node().id(), c)));
         return p.problems.isEmpty()
-                ? ConfigResult.ok(new NodePlan(sidecar, membership, Map.copyOf(checks), token), at)
+                ? ConfigResult.ok(new NodePlan(sidecar, membership, Map.copyOf(checks), token, control), at)
                 : ConfigResult.failed(p.problems);
+    }
+
+    static ControlOptions controlOptions(String nodeId, ControlConfig c) {
+        ControlOptions.Builder b = ControlOptions.builder()
+                .nodeId(nodeId)
+                .voters(c.voters().stream().map(ControlConfig.Voter::toString).toList())
+                .dataDir(c.dataDir());
+        c.tls().ifPresent(t -> b.tls(new ControlOptions.TlsFiles(t.cert(), t.key(), t.ca())));
+        return b.build();
     }
 
     /** The token in {@code file}: its first line, trimmed; a missing, unreadable or empty file is a problem. */
