@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             ValidateCommand.class,
             DemoCommand.class,
             MembersCommand.class,
+            ConfigCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -196,6 +196,23 @@ class ControlPlaneTest {
         assertThat(config.getLong("applied_version")).isEqualTo(3L);
         assertThat(config.getLong("committed_version")).isEqualTo(3L);
         assertThat(config.getString("control")).isEqualTo("client");
+
+        // The CLI, as a user runs it against any node's admin API.
+        String admin = "127.0.0.1:" + plain.adminPort();
+        Path file = dir.resolve("moved.yaml");
+        Files.writeString(file, mesh("/", 1));
+        assertThat(Main.execute("config", "apply", file.toString(), "--admin", admin)).isZero();
+        awaitApplied(4);
+        assertThat(Main.execute("config", "apply", file.toString(), "--admin", admin, "--if-version", "3")).isOne();
+        Files.writeString(file, "clusters: [{name: c, max_connections_per_endpoint: 0}]\n");
+        assertThat(Main.execute("config", "apply", file.toString(), "--admin", admin)).isOne();
+        assertThat(Main.execute("config", "history", "--admin", admin)).isZero();
+        assertThat(Main.execute("config", "diff", "3", "4", "--admin", admin)).isZero();
+        assertThat(Main.execute("config", "get", "--version", "2", "--admin", admin)).isZero();
+        assertThat(Main.execute("config", "get", "--version", "99", "--admin", admin)).isOne();
+        assertThat(Main.execute("config", "rollback", "2", "--admin", admin)).isZero();
+        awaitApplied(5);
+        assertThat(Main.execute("config", "history", "--admin", "127.0.0.1:9")).isOne();
     }
 
     @Test
