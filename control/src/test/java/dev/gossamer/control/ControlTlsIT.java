@@ -46,7 +46,7 @@ class ControlTlsIT {
     @Test
     void aVoterOrClientWithAForeignCertificateCannotTakePart() throws Exception {
         try (TestCluster cluster = TestCluster.start(3, dir, ControlClusterIT.VALIDATOR,
-                b -> b.tls(meshCa).requestTimeout(Duration.ofSeconds(3)), i -> i == 2 ? foreignCa : meshCa)) {
+                b -> b.tls(meshCa).requestTimeout(Duration.ofSeconds(1)), i -> i == 2 ? foreignCa : meshCa)) {
             int leader = cluster.awaitLeader();
             assertThat(leader).isNotEqualTo(2);
             ControlClient c = cluster.newClient();
