@@ -29,7 +29,7 @@
  *       nothing new and answers the current version.</li>
  *   <li><b>Commit time from the entry</b>: the leader stamps its {@code WallClock} into the entry; applying never
  *       reads a clock, so the history is identical, byte for byte, on every voter.</li>
- *   <li><b>Election timeouts 500–1000 ms</b> (see {@link dev.gossamer.control.ControlOptions}): failover about 1 s,
+ *   <li><b>Election timeouts 300–600 ms</b> (see {@link dev.gossamer.control.ControlOptions}): failover about 1 s,
  *       with pre-vote and Ratis's oversleep check keeping a 1 s GC pause from making the cluster flap.</li>
  *   <li><b>Snapshots</b> hold the whole history in one file written through a temporary file and a rename; the log
  *       is purged up to each snapshot, and a voter that missed purged entries installs the leader's snapshot.</li>

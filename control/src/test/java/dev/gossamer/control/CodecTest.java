@@ -18,7 +18,8 @@ class CodecTest {
     @Test
     void requestsEntriesAndRepliesRoundTrip() throws IOException {
         Codec.Request put = Codec.readRequest(in(Codec.put("ü: 1\n", 7, "mesh.yaml", "alice")));
-        assertThat(put).isEqualTo(new Codec.Request(Codec.OP_PUT, 7, Codec.NO_VERSION, "mesh.yaml", "alice", "ü: 1\n"));
+        assertThat(put)
+                .isEqualTo(new Codec.Request(Codec.OP_PUT, 7, Codec.NO_VERSION, "mesh.yaml", "alice", "ü: 1\n"));
         Codec.Request rb = Codec.readRequest(in(Codec.rollback(3, "cli", "bob")));
         assertThat(rb).isEqualTo(new Codec.Request(Codec.OP_ROLLBACK, Codec.NO_VERSION, 3, "cli", "bob", null));
 

@@ -27,8 +27,8 @@ public final class ControlBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Duration min = Duration.ofMillis(args.length > 1 ? Long.parseLong(args[0]) : 500);
-        Duration max = Duration.ofMillis(args.length > 1 ? Long.parseLong(args[1]) : 1000);
+        Duration min = Duration.ofMillis(args.length > 1 ? Long.parseLong(args[0]) : 300);
+        Duration max = Duration.ofMillis(args.length > 1 ? Long.parseLong(args[1]) : 600);
         int trials = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         Ticker ticker = Ticker.system();
         Path dir = Files.createTempDirectory("control-bench");
@@ -40,6 +40,7 @@ public final class ControlBench {
 
             List<Long> failover = new ArrayList<>();
             List<Long> closing = new ArrayList<>();
+            List<Long> afterClose = new ArrayList<>();
             for (int t = 0; t < trials; t++) {
                 int leader = cluster.awaitLeader();
                 put(client, "before: " + t + "\n");
@@ -50,6 +51,7 @@ public final class ControlBench {
                 long t2 = ticker.nanoTime();
                 closing.add(TimeUnit.NANOSECONDS.toMillis(t1 - t0));
                 failover.add(TimeUnit.NANOSECONDS.toMillis(t2 - t0));
+                afterClose.add(TimeUnit.NANOSECONDS.toMillis(t2 - t1));
                 cluster.startNode(leader);
                 long v = client.latest().get(30, TimeUnit.SECONDS).orElseThrow().version();
                 cluster.awaitAllApplied(v);
@@ -70,6 +72,8 @@ public final class ControlBench {
                     median(failover), Collections.max(failover), failover);
             System.out.printf("  of which closing the leader took: median %d ms, max %d ms%n",
                     median(closing), Collections.max(closing));
+            System.out.printf("failover close returned->first write: median %d ms, max %d ms (all: %s)%n",
+                    median(afterClose), Collections.max(afterClose), afterClose);
             System.out.printf("commit of a 4 KB config: median %.2f ms, p99 %.2f ms, max %.2f ms (%d writes)%n",
                     median(commit) / 1000.0, percentile(commit, 0.99) / 1000.0, Collections.max(commit) / 1000.0,
                     commit.size());

@@ -54,8 +54,8 @@ class ControlOptionsTest {
     @Test
     void theDefaultsAreTheDocumentedOnes() {
         ControlOptions o = ControlOptions.builder().voters(List.of("n1@h:1")).nodeId("n1").build();
-        assertThat(o.electionTimeoutMin()).isEqualTo(Duration.ofMillis(500));
-        assertThat(o.electionTimeoutMax()).isEqualTo(Duration.ofMillis(1000));
+        assertThat(o.electionTimeoutMin()).isEqualTo(Duration.ofMillis(300));
+        assertThat(o.electionTimeoutMax()).isEqualTo(Duration.ofMillis(600));
         assertThat(o.self()).contains(new Voter("n1", "h", 1));
         assertThat(o.toBuilder().build().voters()).isEqualTo(o.voters());
     }
