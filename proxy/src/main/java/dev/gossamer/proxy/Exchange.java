@@ -76,6 +76,7 @@ final class Exchange {
     private boolean done;
     private Scheduler.Cancellable routeTimer;
     private boolean nextHoldsToken; // the next try holds a retry-budget token
+    private boolean awaitingDrain; // the client's body is held back because the endpoint is not taking it
     private WebSocketTunnel tunnel; // a WebSocket upgrade in progress
 
     // ---- the one exception boundary ----
@@ -322,6 +323,7 @@ final class Exchange {
 
     /** A try against {@code ep} becomes the current one, counted as active on the endpoint. */
     Attempt newAttempt(Endpoint ep, boolean holdsToken) {
+        awaitingDrain = false;
         Attempt a = new Attempt(ep, holdsToken);
         current = a;
         a.stats.active.incrementAndGet();
@@ -352,6 +354,7 @@ final class Exchange {
             a.reqEnded = true;
             req.end();
         } else if (req.writeQueueFull()) {
+            awaitingDrain = true;
             req.drainHandler(() -> guarded(DRAINED, a, null));
         } else {
             resumeInbound();
@@ -359,6 +362,7 @@ final class Exchange {
     }
 
     private void resumeAfterDrain(Attempt a) {
+        awaitingDrain = false;
         if (current == a && !a.finished && !done) {
             resumeInbound();
         }
@@ -409,6 +413,7 @@ final class Exchange {
             a.req.write(b);
             if (a.req.writeQueueFull()) {
                 pauseInbound();
+                awaitingDrain = true;
                 a.req.drainHandler(() -> guarded(DRAINED, a, null));
             }
         }
@@ -441,7 +446,7 @@ final class Exchange {
             return;
         }
         cluster.markUp(a.ep);
-        cancel(routeTimer);
+        // The route timeout goes on running: it bounds the whole exchange, body included (Envoy's route timeout).
         responded = true;
         a.status = status;
         out.setStatusCode(status);
@@ -524,23 +529,71 @@ final class Exchange {
         if (a.finished || done || responded || a != current) {
             return;
         }
+        if (clientStalled(a)) {
+            // The client is the slow side: another endpoint would wait for the same body, so no retry either.
+            endAttempt(a);
+            cluster.downstreamTimeouts.increment();
+            a.req.reset();
+            respondError(408, "request body timeout");
+            return;
+        }
         onAttemptFailure(a, TryOutcome.TIMEOUT);
     }
 
+    /**
+     * The route's time is up. Before the response head: the try is abandoned and the client gets 504 (408 when the
+     * proxy was still waiting for the client's own body). During the response body: the head is out, so the
+     * downstream is reset; the endpoint answered in time, so it is not charged.
+     */
     private void onRouteTimeout() {
-        if (done || responded) {
+        if (done) {
             return;
         }
-        cluster.timeouts.increment();
         Attempt a = current;
+        if (responded) {
+            if (outEnded) {
+                return; // the client has the whole response; only the endpoint's end is still to come
+            }
+            cluster.bodyTimeouts.increment();
+            if (a != null && !a.finished) {
+                endAttempt(a);
+                if (a.req != null) {
+                    a.req.reset();
+                }
+            }
+            out.reset();
+            finish(504);
+            return;
+        }
+        boolean clientStalled = a != null && !a.finished && clientStalled(a);
+        if (clientStalled) {
+            cluster.downstreamTimeouts.increment();
+        } else {
+            cluster.timeouts.increment();
+        }
         if (a != null && !a.finished) {
-            report(a, TryOutcome.TIMEOUT);
+            if (!clientStalled) {
+                report(a, TryOutcome.TIMEOUT);
+            }
             endAttempt(a);
             if (a.req != null) {
                 a.req.reset();
             }
         }
-        respondError(504, "upstream timeout");
+        if (clientStalled) {
+            respondError(408, "request body timeout");
+        } else {
+            respondError(504, "upstream timeout");
+        }
+    }
+
+    /**
+     * Whether try {@code a} is waiting on the client rather than on the endpoint: connected, its request body not
+     * complete, and not held back by the endpoint's back-pressure. An endpoint cannot answer a request it has not
+     * received, so such a timeout is not its failure (issue 14: aborted uploads got healthy endpoints ejected).
+     */
+    private boolean clientStalled(Attempt a) {
+        return a.req != null && !a.reqEnded && !awaitingDrain;
     }
 
     void onAttemptFailure(Attempt a, TryOutcome outcome) {
@@ -618,9 +671,17 @@ final class Exchange {
 
     // ---- downstream ----
 
+    /**
+     * The client reset or closed its connection (HTTP/1.x) or stream (HTTP/2): the try is abandoned at once (its
+     * connection closed or its stream reset, so the pool slot is free) and counted as a downstream abort; the
+     * endpoint did nothing wrong, so no outcome is reported for it.
+     */
     private void abortByClient() {
         if (done) {
             return;
+        }
+        if (cluster != null) {
+            cluster.downstreamAborts.increment();
         }
         Attempt a = current;
         if (a != null && !a.finished) {
