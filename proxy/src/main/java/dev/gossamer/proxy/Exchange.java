@@ -55,6 +55,10 @@ final class Exchange {
     private final Context ctx;
     private final long startNanos;
 
+    private HostAndPort authority; // where the request is addressed: :authority, Host or an absolute-form target
+    private String uri; // the request-target sent upstream (origin-form)
+    private String path;
+    private boolean refused; // answered 400 before routing: the connection is closed after the answer
     private RouteSpec route;
     private ClusterState cluster;
     private DataPlane.RouteMetrics metrics;
@@ -203,9 +207,10 @@ final class Exchange {
         in.exceptionHandler(guard(t -> abortByClient()));
         out.closeHandler(guard(v -> abortByClient()));
 
-        HostAndPort authority = in.authority();
+        if (!readTarget()) {
+            return;
+        }
         String host = authority == null ? null : authority.host();
-        String path = in.path();
         route = snap.table.match(listener, in.method().name(), host, path == null ? "" : path, in.headers());
         if (route == null) {
             metrics = dp.noRouteMetrics;
@@ -248,6 +253,32 @@ final class Exchange {
         startAttempt();
     }
 
+    /**
+     * Reads where the request goes ({@link RequestTarget} for HTTP/1.x; HTTP/2's {@code :authority} and
+     * {@code :path} as Vert.x checked them); false when it was refused with 400.
+     */
+    private boolean readTarget() {
+        if (in.version() == HttpVersion.HTTP_2) {
+            authority = in.authority();
+            uri = in.uri();
+            path = in.path();
+            return true;
+        }
+        RequestTarget t = RequestTarget.http1(in.version() == HttpVersion.HTTP_1_1, in.uri(), in.path(),
+                in.headers().getAll(HttpHeaders.HOST));
+        if (t.problem() != null) {
+            // Two Host lines are a request-smuggling shape: nothing more is read from this connection.
+            refused = true;
+            metrics = dp.noRouteMetrics;
+            respondError(400, t.problem());
+            return false;
+        }
+        authority = t.authority();
+        uri = t.uri();
+        path = t.path();
+        return true;
+    }
+
     /** The request's end-to-end headers plus the forwarding headers, written straight into the upstream request. */
     void writeUpstreamHeaders(MultiMap dst) {
         Headers.copyEndToEnd(in.headers(), dst, true);
@@ -256,7 +287,6 @@ final class Exchange {
             Headers.append(dst, X_FORWARDED_FOR, remote.hostAddress());
         }
         Headers.append(dst, X_FORWARDED_PROTO, in.scheme() == null ? "http" : in.scheme());
-        HostAndPort authority = in.authority();
         if (authority != null) {
             Headers.append(dst, X_FORWARDED_HOST,
                     authority.port() > 0 ? authority.host() + ":" + authority.port() : authority.host());
@@ -283,7 +313,7 @@ final class Exchange {
             }
             case QUERY -> in.getParam(hashOn.name());
             case SOURCE_IP -> in.remoteAddress() == null ? null : in.remoteAddress().hostAddress();
-            case PATH -> in.path();  // null only for odd request targets; then no key
+            case PATH -> path;  // null only for odd request targets; then no key
         };
         return key == null ? PickContext.empty() : PickContext.withHashKey(DataPlane.hashKey(key));
     }
@@ -318,7 +348,7 @@ final class Exchange {
         if (perTry.compareTo(Duration.ZERO) > 0) {
             a.tryTimer = dp.scheduleOn(ctx, perTry, () -> guarded(TRY_TIMEOUT, a, null));
         }
-        cluster.upstream.open(ctx, cluster.address(a.ep), in.method(), in.uri(), a);
+        cluster.upstream.open(ctx, cluster.address(a.ep), in.method(), uri, a);
     }
 
     /** A try against {@code ep} becomes the current one, counted as active on the endpoint. */
@@ -338,7 +368,6 @@ final class Exchange {
         }
         a.req = req;
         writeUpstreamHeaders(req.headers());
-        HostAndPort authority = in.authority();
         if (authority != null) {
             req.authority(authority);
         }
@@ -697,7 +726,7 @@ final class Exchange {
     }
 
     private void markConnectionClose() {
-        if (dp.draining() && in.version() != HttpVersion.HTTP_2) {
+        if ((dp.draining() || refused) && in.version() != HttpVersion.HTTP_2) {
             out.headers().set(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
         }
     }
@@ -765,6 +794,16 @@ final class Exchange {
 
     PickContext pickContext() {
         return pickContext;
+    }
+
+    /** Where the request is addressed; null when it has no authority. */
+    HostAndPort authority() {
+        return authority;
+    }
+
+    /** The request-target to send upstream (origin-form). */
+    String uri() {
+        return uri;
     }
 
     // ---- safety net ----
