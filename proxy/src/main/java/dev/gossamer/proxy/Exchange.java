@@ -704,6 +704,10 @@ final class Exchange {
      * The client reset or closed its connection (HTTP/1.x) or stream (HTTP/2): the try is abandoned at once (its
      * connection closed or its stream reset, so the pool slot is free) and counted as a downstream abort; the
      * endpoint did nothing wrong, so no outcome is reported for it.
+     *
+     * <p>Heard only when the transport reports it: while the proxy holds the request body back (the endpoint is not
+     * taking it), a reset waits in the kernel behind unread bytes. Netty's epoll transport still reports the hang-up
+     * (EPOLLRDHUP); on NIO and io_uring the exchange then ends at the route timeout (ClientAbortEpollIT).
      */
     private void abortByClient() {
         if (done) {
