@@ -58,7 +58,7 @@ final class Exchange {
     private HostAndPort authority; // where the request is addressed: :authority, Host or an absolute-form target
     private String uri; // the request-target sent upstream (origin-form)
     private String path;
-    private boolean refused; // answered 400 before routing: the connection is closed after the answer
+    private boolean closeAfter; // the answer carries Connection: close (a refused request, a 408)
     private RouteSpec route;
     private ClusterState cluster;
     private DataPlane.RouteMetrics metrics;
@@ -268,7 +268,7 @@ final class Exchange {
                 in.headers().getAll(HttpHeaders.HOST));
         if (t.problem() != null) {
             // Two Host lines are a request-smuggling shape: nothing more is read from this connection.
-            refused = true;
+            closeAfter = true;
             metrics = dp.noRouteMetrics;
             respondError(400, t.problem());
             return false;
@@ -563,7 +563,7 @@ final class Exchange {
             endAttempt(a);
             cluster.downstreamTimeouts.increment();
             a.req.reset();
-            respondError(408, "request body timeout");
+            requestTimeout();
             return;
         }
         onAttemptFailure(a, TryOutcome.TIMEOUT);
@@ -610,10 +610,16 @@ final class Exchange {
             }
         }
         if (clientStalled) {
-            respondError(408, "request body timeout");
+            requestTimeout();
         } else {
             respondError(504, "upstream timeout");
         }
+    }
+
+    /** 408: RFC 9110 §15.5.9 asks for {@code Connection: close}, and the rest of a stalled body is not awaited. */
+    private void requestTimeout() {
+        closeAfter = true;
+        respondError(408, "request body timeout");
     }
 
     /**
@@ -730,7 +736,7 @@ final class Exchange {
     }
 
     private void markConnectionClose() {
-        if ((dp.draining() || refused) && in.version() != HttpVersion.HTTP_2) {
+        if ((dp.draining() || closeAfter) && in.version() != HttpVersion.HTTP_2) {
             out.headers().set(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
         }
     }

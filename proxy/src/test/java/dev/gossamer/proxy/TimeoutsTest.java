@@ -226,6 +226,30 @@ class TimeoutsTest extends ProxyTestBase {
     }
 
     @Test
+    void overHttp2TheRouteTimeoutMidBodyResetsTheStreamOnly() {
+        upstream.trickling.add("a");
+        upstream.answering.add("b");
+        DataPlane p = plane(route("r", RouteMatch.ANY, "c").withTimeout(Duration.ofSeconds(20))
+                .withRetries(RetrySpec.NONE));
+        HttpClientAgent h2 = client(new io.vertx.core.http.HttpClientOptions()
+                .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+        io.vertx.core.http.RequestOptions ro = new io.vertx.core.http.RequestOptions().setHost(HOST)
+                .setPort(p.boundPort("in")).setURI("/");
+        List<String> received = new CopyOnWriteArrayList<>();
+        Future<Integer> answer = h2.request(ro).compose(req -> req.send()).compose(resp -> {
+            resp.handler(b -> received.add(b.toString()));
+            return resp.end().map(v -> resp.statusCode());
+        });
+        eventually("the head and the first byte arrived", () -> received.contains("x"));
+        clock.advance(Duration.ofSeconds(20));
+        assertThat(awaitFailure(answer)).isInstanceOf(io.vertx.core.http.StreamResetException.class);
+        // The same HTTP/2 connection carries the next request (round robin: to b, which answers).
+        assertThat(await(h2.request(ro).compose(req -> req.send()).compose(r -> r.body())).toString())
+                .isEqualTo("b!");
+        assertThat(count("gossamer.response.timeouts")).isEqualTo(1.0);
+    }
+
+    @Test
     void aZeroRouteTimeoutLetsAResponseStreamAsLongAsItLasts() {
         upstream.trickling.add("a");
         DataPlane p = plane(route("r", RouteMatch.ANY, "c").withTimeout(Duration.ZERO).withRetries(RetrySpec.NONE));
@@ -266,9 +290,16 @@ class TimeoutsTest extends ProxyTestBase {
         return s;
     }
 
-    private static String statusLine(java.net.Socket s) throws java.io.IOException {
-        return new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
-                java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+    /** The response head's lines, lower-cased, status line first. */
+    private static List<String> head(java.net.Socket s) throws java.io.IOException {
+        java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                java.nio.charset.StandardCharsets.US_ASCII));
+        List<String> lines = new java.util.ArrayList<>();
+        String line;
+        while ((line = r.readLine()) != null && !line.isEmpty()) {
+            lines.add(line.toLowerCase(java.util.Locale.ROOT));
+        }
+        return lines;
     }
 
     @Test
@@ -278,7 +309,8 @@ class TimeoutsTest extends ProxyTestBase {
         try (java.net.Socket s = partialUpload(p.boundPort("in"), 10 << 20, 100 * 1024)) {
             eventually("the try opened", () -> upstream.opened.size() == 1);
             clock.advance(Duration.ofSeconds(15));
-            assertThat(statusLine(s)).isEqualTo("HTTP/1.1 408 Request Timeout");
+            assertThat(head(s)).startsWith("http/1.1 408 request timeout")
+                    .contains(Exchange.REASON + ": request body timeout", "connection: close");
         }
         eventually("the exchange ended", () -> p.activeRequests() == 0);
         assertThat(upstream.reset).containsExactly("a");
@@ -295,7 +327,8 @@ class TimeoutsTest extends ProxyTestBase {
         try (java.net.Socket s = partialUpload(p.boundPort("in"), 1000, 10)) {
             eventually("the try opened", () -> upstream.opened.size() == 1);
             clock.advance(Duration.ofSeconds(1));
-            assertThat(statusLine(s)).isEqualTo("HTTP/1.1 408 Request Timeout");
+            assertThat(head(s)).startsWith("http/1.1 408 request timeout")
+                    .contains(Exchange.REASON + ": request body timeout", "connection: close");
         }
         eventually("the exchange ended", () -> p.activeRequests() == 0);
         assertThat(upstream.opened).as("another endpoint would wait for the same body").containsExactly("a");
