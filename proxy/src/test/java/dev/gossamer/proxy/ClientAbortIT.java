@@ -93,4 +93,31 @@ class ClientAbortIT extends ProxyTestBase {
         req.reset();
         assertAllReleased(p, 1);
     }
+
+    @ParameterizedTest(name = "reset={0}")
+    @ValueSource(booleans = {true, false})
+    void towardsAnHttp2EndpointTheAbortResetsTheUpstreamStream(boolean reset) throws Exception {
+        Backend b = backend("b");
+        java.util.concurrent.atomic.AtomicInteger streamsReset = new java.util.concurrent.atomic.AtomicInteger();
+        b.behaviour = req -> req.exceptionHandler(t -> streamsReset.incrementAndGet()).handler(buf -> { });
+        DataPlane p = startPlane(List.of(route("r", RouteMatch.ANY, "c").withTimeout(Duration.ofSeconds(15))),
+                List.of(cluster("c", b.endpoint()).withProtocol(Protocol.HTTP2)));
+        p.addOutcomeListener((c, ep, o, n) -> outcomes.add(o));
+        try (Socket s = new Socket(HOST, p.boundPort("in"))) {
+            OutputStream o = s.getOutputStream();
+            o.write(("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: " + (10 << 20) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            o.write(new byte[100 * 1024]);
+            o.flush();
+            Await.until("the request is forwarded", QUICKLY, () -> b.hits.get() == 1);
+            assertThat(b.versions.get(0)).isEqualTo(HttpVersion.HTTP_2);
+            if (reset) {
+                s.setSoLinger(true, 0);
+            }
+        }
+        Await.until("no active request", QUICKLY, () -> p.activeRequests() == 0);
+        Await.until("the endpoint's stream is reset", QUICKLY, () -> streamsReset.get() == 1);
+        Await.until("the abort counted", QUICKLY, () -> aborts() == 1);
+        assertThat(outcomes).isEmpty();
+    }
 }
