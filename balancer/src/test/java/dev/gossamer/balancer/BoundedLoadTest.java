@@ -4,6 +4,7 @@ import static dev.gossamer.balancer.TestSupport.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gossamer.common.RandomSource;
+import dev.gossamer.common.testing.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -28,7 +29,8 @@ class BoundedLoadTest {
     @ParameterizedTest
     @ValueSource(strings = {"ring_hash", "maglev"})
     void noPickEverExceedsTheBound(String name) {
-        RandomSource seeds = RandomSource.seeded(777);
+        long master = Seeds.seed(777);
+        RandomSource seeds = RandomSource.seeded(master);
         long spilled = 0;
         for (int round = 0; round < 150; round++) {
             long seed = seeds.nextLong();
@@ -59,8 +61,8 @@ class BoundedLoadTest {
                     Endpoint chosen = bounded.pick(PickContext.withHashKey(key)).endpoint();
                     long bound = ceilDiv((long) eighths * (total + 1) * chosen.weight(), 8L * totalWeight);
                     assertThat(load.active(chosen) + 1L)
-                            .as("%s seed %d op %d c=%d/8 n=%d total=%d endpoint %s", name, seed, op, eighths, n,
-                                    total, chosen.id())
+                            .as(Seeds.describe(master, "%s round %d (its seed %d) op %d c=%d/8 n=%d total=%d"
+                                    + " endpoint %s"), name, round, seed, op, eighths, n, total, chosen.id())
                             .isLessThanOrEqualTo(bound);
                     if (!chosen.equals(TestSupport.pick(plain, key))) {
                         spilled++;
@@ -73,7 +75,8 @@ class BoundedLoadTest {
             }
         }
         // The hot keys must actually have been diverted, or the test proved nothing.
-        assertThat(spilled).isGreaterThan(1000);
+        assertThat(spilled).as(Seeds.describe(master, name + " picks diverted from a hot key's home"))
+                .isGreaterThan(1000);
     }
 
     @ParameterizedTest

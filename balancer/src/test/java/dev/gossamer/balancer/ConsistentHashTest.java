@@ -8,6 +8,7 @@ import static dev.gossamer.balancer.TestSupport.weighted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gossamer.common.RandomSource;
+import dev.gossamer.common.testing.Seeds;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -35,9 +36,9 @@ class ConsistentHashTest {
     @ValueSource(strings = {"ring_hash", "maglev"})
     void removingAnEndpointMovesOnlyItsKeys(String name) {
         BalancingPolicy policy = policy(name);
+        long base = Seeds.seed(1000);
         for (int n : new int[] {10, 37, 100}) {
-            long seed = 1000 + n;
-            long[] keys = keys(KEYS, seed);
+            long[] keys = keys(KEYS, base + n);
             List<Endpoint> before = endpoints(n);
             Endpoint removed = before.get(n / 3);
             List<Endpoint> after = new ArrayList<>(before);
@@ -59,12 +60,13 @@ class ConsistentHashTest {
             double otherFraction = (double) movedOther / KEYS;
             System.out.printf("%s n=%d remove one: own keys moved %d, other keys moved %d (%.4f%%)%n", name, n,
                     movedOwn, movedOther, 100 * otherFraction);
-            assertThat(movedOwn).as("%s n=%d seed %d", name, n, seed).isPositive();
+            String what = Seeds.describe(base, name + " n=" + n + " (keys seeded base + n)");
+            assertThat(movedOwn).as(what).isPositive();
             if (name.equals("ring_hash")) {
-                assertThat(movedOther).as("ring n=%d seed %d", n, seed).isZero();
+                assertThat(movedOther).as(what).isZero();
             } else {
                 // Maglev's small disruption: the freed slots' refill can shift a few slots between survivors.
-                assertThat(otherFraction).as("maglev n=%d seed %d", n, seed).isLessThan(0.02);
+                assertThat(otherFraction).as(what).isLessThan(0.02);
             }
         }
     }
@@ -73,9 +75,9 @@ class ConsistentHashTest {
     @ValueSource(strings = {"ring_hash", "maglev"})
     void addingAnEndpointMovesAboutOneOverNPlusOne(String name) {
         BalancingPolicy policy = policy(name);
+        long base = Seeds.seed(2000);
         for (int n : new int[] {10, 50, 100}) {
-            long seed = 2000 + n;
-            long[] keys = keys(KEYS, seed);
+            long[] keys = keys(KEYS, base + n);
             List<Endpoint> before = endpoints(n);
             List<Endpoint> after = endpoints(n + 1);
             Endpoint added = after.get(n);
@@ -98,11 +100,12 @@ class ConsistentHashTest {
             double ideal = 1.0 / (n + 1);
             System.out.printf("%s n=%d add one: moved to it %.4f (ideal %.4f), moved between others %.4f%n", name, n,
                     toNew, ideal, elsewhere);
-            assertThat(toNew).as("%s n=%d seed %d", name, n, seed).isBetween(ideal * 0.75, ideal * 1.25);
+            String what = Seeds.describe(base, name + " n=" + n + " (keys seeded base + n)");
+            assertThat(toNew).as(what).isBetween(ideal * 0.75, ideal * 1.25);
             if (name.equals("ring_hash")) {
-                assertThat(movedElsewhere).as("ring n=%d seed %d", n, seed).isZero();
+                assertThat(movedElsewhere).as(what).isZero();
             } else {
-                assertThat(elsewhere).as("maglev n=%d seed %d", n, seed).isLessThan(0.02);
+                assertThat(elsewhere).as(what).isLessThan(0.02);
             }
         }
     }
@@ -111,9 +114,9 @@ class ConsistentHashTest {
     @ValueSource(strings = {"ring_hash", "maglev"})
     void loadIsEvenWithinTenPercent(String name) {
         BalancingPolicy policy = policy(name);
+        long base = Seeds.seed(3000);
         for (int n : new int[] {10, 20, 50, 100}) {
-            long seed = 3000 + n;
-            long[] keys = keys(KEYS, seed);
+            long[] keys = keys(KEYS, base + n);
             Picker picker = policy.newPicker(endpoints(n));
             Map<Endpoint, Integer> counts = new HashMap<>();
             for (long key : keys) {
@@ -123,7 +126,8 @@ class ConsistentHashTest {
             double ratio = Collections.max(counts.values()) / mean;
             System.out.printf("%s n=%d: max/mean %.4f over %d keys%n", name, n, ratio, KEYS);
             assertThat(counts).as("%s n=%d", name, n).hasSize(n);
-            assertThat(ratio).as("%s n=%d seed %d", name, n, seed).isLessThanOrEqualTo(1.10);
+            assertThat(ratio).as(Seeds.describe(base, name + " n=" + n + " (keys seeded base + n)"))
+                    .isLessThanOrEqualTo(1.10);
         }
     }
 
@@ -133,7 +137,7 @@ class ConsistentHashTest {
         int[] weights = {1, 2, 3, 4, 10};
         List<Endpoint> list = weighted(weights);
         Picker picker = policy(name).newPicker(list);
-        long seed = 4000;
+        long seed = Seeds.seed(4000);
         long[] keys = keys(KEYS, seed);
         int[] counts = new int[weights.length];
         for (long key : keys) {
@@ -141,7 +145,7 @@ class ConsistentHashTest {
         }
         for (int i = 0; i < weights.length; i++) {
             double expected = KEYS * weights[i] / 20.0;
-            assertThat(counts[i] / expected).as("%s endpoint %d seed %d", name, i, seed).isBetween(0.93, 1.07);
+            assertThat(counts[i] / expected).as(Seeds.describe(seed, name + " endpoint " + i)).isBetween(0.93, 1.07);
         }
     }
 
@@ -153,7 +157,7 @@ class ConsistentHashTest {
             list.add(endpoint(i, 1 + i % 5));
         }
         List<Endpoint> shuffled = new ArrayList<>(list);
-        long seed = 5000;
+        long seed = Seeds.seed(5000);
         Collections.shuffle(shuffled, new Random(seed));
         // Two policies with different randomness: randomness must not enter the mapping.
         Picker a = BalancingPolicy.ringHash(RingHashOptions.defaults(), RandomSource.seeded(1)).newPicker(list);
@@ -163,7 +167,7 @@ class ConsistentHashTest {
             b = BalancingPolicy.maglev(MaglevOptions.defaults(), RandomSource.seeded(2)).newPicker(shuffled);
         }
         for (long key : keys(KEYS, seed)) {
-            assertThat(pick(b, key)).as("%s key %d seed %d", name, key, seed).isEqualTo(pick(a, key));
+            assertThat(pick(b, key)).as(Seeds.describe(seed, name + " key " + key)).isEqualTo(pick(a, key));
         }
         assertThat(b.endpoints()).isEqualTo(shuffled);
     }

@@ -5,6 +5,7 @@ import static dev.gossamer.balancer.TestSupport.weighted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gossamer.common.RandomSource;
+import dev.gossamer.common.testing.Seeds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -17,19 +18,20 @@ class LeastRequestTest {
         List<Endpoint> list = endpoints(2);
         TestSupport.FakeLoad load = new TestSupport.FakeLoad();
         load.set(list.get(0), 5);
-        Picker picker = BalancingPolicy.leastRequest(LeastRequestOptions.defaults(), RandomSource.seeded(4))
+        long seed = Seeds.seed(4);
+        Picker picker = BalancingPolicy.leastRequest(LeastRequestOptions.defaults(), RandomSource.seeded(seed))
                 .newPicker(list, load);
         int[] counts = new int[2];
         for (int i = 0; i < 10_000; i++) {
             counts[list.indexOf(picker.pick(PickContext.empty()).endpoint())]++;
         }
         // a wins only when both draws are a: probability 1/4.
-        assertThat(counts[0] / 10_000.0).isBetween(0.23, 0.27);
+        assertThat(counts[0] / 10_000.0).as(Seeds.describe(seed, "share of the loaded endpoint")).isBetween(0.23, 0.27);
     }
 
     @Test
     void closedLoopKeepsLoadFlatterThanRandom() {
-        long seed = 31337;
+        long seed = Seeds.seed(31337);
         int n = 20;
         double leastRequestMax = simulateMaxLoad(
                 BalancingPolicy.leastRequest(LeastRequestOptions.defaults(), RandomSource.seeded(seed)), n, seed);
@@ -37,8 +39,8 @@ class LeastRequestTest {
         System.out.printf("closed loop, 200 in flight over 20: max active least_request %.0f, random %.0f%n",
                 leastRequestMax, randomMax);
         // 200 requests in flight over 20 endpoints (mean 10): two choices keep the busiest close to the mean.
-        assertThat(leastRequestMax).as("seed %d", seed).isLessThanOrEqualTo(16);
-        assertThat(randomMax).as("seed %d", seed).isGreaterThan(leastRequestMax + 5);
+        assertThat(leastRequestMax).as(Seeds.describe(seed, "least_request max active")).isLessThanOrEqualTo(16);
+        assertThat(randomMax).as(Seeds.describe(seed, "random max active")).isGreaterThan(leastRequestMax + 5);
     }
 
     /** Keeps 200 requests in flight, finishing a random one per step, and returns the largest count ever seen. */
@@ -67,14 +69,14 @@ class LeastRequestTest {
     void idleClusterIsWeightedRandom() {
         int[] weights = {1, 2, 7};
         List<Endpoint> list = weighted(weights);
-        long seed = 99;
+        long seed = Seeds.seed(99);
         Picker picker = BalancingPolicy.leastRequest(LeastRequestOptions.defaults(), RandomSource.seeded(seed))
                 .newPicker(list);
         long[] observed = new long[3];
         for (int i = 0; i < 100_000; i++) {
             observed[list.indexOf(picker.pick(PickContext.empty()).endpoint())]++;
         }
-        assertThat(RandomPolicyTest.chiSquare(observed, weights)).as("seed %d", seed)
+        assertThat(RandomPolicyTest.chiSquare(observed, weights)).as(Seeds.describe(seed, "chi-square of 1,2,7"))
                 .isLessThan(RandomPolicyTest.chiSquareCritical(2));
     }
 

@@ -4,6 +4,7 @@ import static dev.gossamer.balancer.TestSupport.weighted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gossamer.common.RandomSource;
+import dev.gossamer.common.testing.Seeds;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -58,7 +59,8 @@ class RandomPolicyTest {
             {7, 7, 7, 7, 7, 7, 7},
             {1, 1_000_000, 3, 500_000},
         };
-        long seed = 8_675_309;
+        long base = Seeds.seed(8_675_309);
+        long seed = base;
         for (int[] weights : weightSets) {
             Picker picker = BalancingPolicy.random(RandomSource.seeded(seed)).newPicker(weighted(weights));
             int draws = 200_000;
@@ -67,15 +69,17 @@ class RandomPolicyTest {
                 observed[picker.endpoints().indexOf(picker.pick(PickContext.empty()).endpoint())]++;
             }
             double statistic = chiSquare(observed, weights);
-            assertThat(statistic).as("seed %d weights %s observed %s", seed, Arrays.toString(weights),
-                    Arrays.toString(observed)).isLessThan(chiSquareCritical(weights.length - 1));
+            assertThat(statistic).as(Seeds.describe(base, "picker seeded %d weights %s observed %s"), seed,
+                    Arrays.toString(weights), Arrays.toString(observed))
+                    .isLessThan(chiSquareCritical(weights.length - 1));
             seed++;
         }
     }
 
     @Test
     void randomWeightSetsPassChiSquare() {
-        RandomSource seeds = RandomSource.seeded(424242);
+        long master = Seeds.seed(424242);
+        RandomSource seeds = RandomSource.seeded(master);
         int failures = 0;
         StringBuilder failed = new StringBuilder();
         int sets = 40;
@@ -98,18 +102,20 @@ class RandomPolicyTest {
             }
         }
         // Each set fails with probability 0.001 when correct: one failure in 40 would already be a 4 % event.
-        assertThat(failures).as("seeds failing: %s", failed).isZero();
+        assertThat(failures).as(Seeds.describe(master, "sets whose seeds failed: %s"), failed).isZero();
     }
 
     @Test
     void aBiasedSamplerIsCaught() {
         // The test must be able to fail: weights 5,1,1 sampled as if they were 6,1,1 fail the statistic.
-        Picker picker = BalancingPolicy.random(RandomSource.seeded(1)).newPicker(weighted(6, 1, 1));
+        long seed = Seeds.seed(1);
+        Picker picker = BalancingPolicy.random(RandomSource.seeded(seed)).newPicker(weighted(6, 1, 1));
         long[] observed = new long[3];
         for (int i = 0; i < 100_000; i++) {
             observed[picker.endpoints().indexOf(picker.pick(PickContext.empty()).endpoint())]++;
         }
-        assertThat(chiSquare(observed, new int[] {5, 1, 1})).isGreaterThan(chiSquareCritical(2));
+        assertThat(chiSquare(observed, new int[] {5, 1, 1})).as(Seeds.describe(seed, "6,1,1 tested as 5,1,1"))
+                .isGreaterThan(chiSquareCritical(2));
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.math.LongMath;
 import dev.gossamer.common.RandomSource;
+import dev.gossamer.common.testing.Seeds;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,10 +39,11 @@ class RoundRobinTest {
 
     @Test
     void randomStartIsARotationOfTheCycle() {
-        for (long seed = 1; seed <= 20; seed++) {
+        long base = Seeds.seed(1);
+        for (long seed = base; seed < base + 20; seed++) {
             Picker picker = BalancingPolicy.roundRobin(RandomSource.seeded(seed)).newPicker(weighted(5, 1, 1));
             String s = sequence(picker, 7);
-            assertThat("aabacaa" + "aabacaa").as("seed %d", seed).contains(s);
+            assertThat("aabacaa" + "aabacaa").as(Seeds.describe(base, "start seeded " + seed)).contains(s);
         }
     }
 
@@ -67,7 +69,8 @@ class RoundRobinTest {
      */
     @Test
     void randomWeightSetsAreExactlyFairAndSmooth() {
-        RandomSource seeds = RandomSource.seeded(20240611);
+        long master = Seeds.seed(20240611);
+        RandomSource seeds = RandomSource.seeded(master);
         for (int round = 0; round < 150; round++) {
             long seed = seeds.nextLong();
             RandomSource random = RandomSource.seeded(seed);
@@ -84,7 +87,8 @@ class RoundRobinTest {
             }
             RoundRobinPicker picker = (RoundRobinPicker) BalancingPolicy.roundRobin(TestSupport.zeros())
                     .newPicker(weighted(weights));
-            String description = "seed " + seed + " weights " + java.util.Arrays.toString(weights);
+            String description = Seeds.describe(master, "round " + round + " (its seed " + seed + ") weights "
+                    + java.util.Arrays.toString(weights));
             assertThat(picker.period()).as(description).isEqualTo(sum);
             int cycles = 3;
             int[] picks = new int[(int) sum * cycles];
@@ -146,7 +150,8 @@ class RoundRobinTest {
     @Test
     void manyEndpointsWithLongCycleFallBackToInterleaving() {
         List<Endpoint> list = new ArrayList<>();
-        RandomSource random = RandomSource.seeded(99);
+        long seed = Seeds.seed(99);
+        RandomSource random = RandomSource.seeded(seed);
         long sum = 0;
         for (int i = 0; i < 1000; i++) {
             int w = 30 + random.nextInt(40);
@@ -160,19 +165,21 @@ class RoundRobinTest {
             counts.merge(picker.pick(PickContext.empty()).endpoint(), 1, Integer::sum);
         }
         for (Endpoint e : list) {
-            assertThat(counts.get(e)).as(e.id()).isEqualTo(e.weight());
+            assertThat(counts.get(e)).as(Seeds.describe(seed, e.id())).isEqualTo(e.weight());
         }
     }
 
     @Test
     void mulModMatchesBigInteger() {
-        RandomSource random = RandomSource.seeded(5);
+        long seed = Seeds.seed(5);
+        RandomSource random = RandomSource.seeded(seed);
         for (int i = 0; i < 100_000; i++) {
             long m = 2 + random.nextLong(1L << (2 + random.nextInt(49)));
             long a = random.nextLong(m);
             long b = random.nextLong(m);
             long expected = BigInteger.valueOf(a).multiply(BigInteger.valueOf(b)).mod(BigInteger.valueOf(m)).longValue();
-            assertThat(RoundRobinPicker.mulMod(a, b, m)).as("%d * %d mod %d", a, b, m).isEqualTo(expected);
+            assertThat(RoundRobinPicker.mulMod(a, b, m)).as(Seeds.describe(seed, a + " * " + b + " mod " + m))
+                    .isEqualTo(expected);
         }
     }
 

@@ -1,15 +1,19 @@
 package dev.gossamer.config;
 
-/**
- * Metrics ({@code metrics:} in sidecar.yaml).
- *
- * @param perEndpoint also export per-endpoint series (default {@link #DEFAULT_PER_ENDPOINT})
- */
-public record MetricsConfig(boolean perEndpoint) {
+import java.util.Objects;
+import java.util.Optional;
 
-    /** Off: per-endpoint series multiply cardinality by the mesh size. */
-    public static final boolean DEFAULT_PER_ENDPOINT = false;
+/**
+ * Metrics ({@code metrics:} in sidecar.yaml) as the user wrote them.
+ *
+ * @param perEndpoint also export per-endpoint series; empty: the data plane's default ({@code DataPlaneOptions}: off)
+ */
+public record MetricsConfig(Optional<Boolean> perEndpoint) {
 
     /** The metrics config used when {@code metrics:} is absent. */
-    public static final MetricsConfig DEFAULT = new MetricsConfig(DEFAULT_PER_ENDPOINT);
+    public static final MetricsConfig DEFAULT = new MetricsConfig(Optional.empty());
+
+    public MetricsConfig {
+        Objects.requireNonNull(perEndpoint, "perEndpoint");
+    }
 }

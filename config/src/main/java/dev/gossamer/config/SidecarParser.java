@@ -98,13 +98,13 @@ final class SidecarParser {
         DrainConfig drain = DrainConfig.DEFAULT;
         Obj dr = o.obj("drain", "drain");
         if (dr != null) {
-            drain = new DrainConfig(dr.nonNegativeDuration("timeout", DrainConfig.DEFAULT_TIMEOUT));
+            drain = new DrainConfig(dr.optDuration("timeout"));
         }
 
         MetricsConfig metrics = MetricsConfig.DEFAULT;
         Obj me = o.obj("metrics", "metrics");
         if (me != null) {
-            metrics = new MetricsConfig(me.bool("per_endpoint", MetricsConfig.DEFAULT_PER_ENDPOINT));
+            metrics = new MetricsConfig(me.optBool("per_endpoint"));
         }
         return new SidecarConfig(node, admin, listeners, services, meshConfig, membership, control, drain, metrics);
     }

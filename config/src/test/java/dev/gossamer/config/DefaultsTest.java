@@ -25,8 +25,7 @@ class DefaultsTest {
         assertThat(c).isEqualTo(new SidecarConfig(new NodeConfig("n1", ""),
                 new AdminConfig(new HostPort("127.0.0.1", 9901)),
                 List.of(new ListenerConfig("outbound", new HostPort("127.0.0.1", 15001))),
-                List.of(), Optional.empty(), Optional.empty(), new DrainConfig(Duration.ofSeconds(5)),
-                new MetricsConfig(false)));
+                List.of(), Optional.empty(), Optional.empty(), DrainConfig.DEFAULT, MetricsConfig.DEFAULT));
     }
 
     @Test

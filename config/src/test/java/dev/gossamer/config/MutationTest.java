@@ -53,7 +53,7 @@ class MutationTest {
                 valid += result.isOk() ? 1 : 0;
             }
             // Mutations that keep a document valid exist (e.g. deleting an optional line), but most break it.
-            assertThat(valid).as("seed " + seed + ": valid mutants of " + name).isLessThan(CASES_PER_EXAMPLE);
+            assertThat(valid).as(Seeds.describe(seed, "valid mutants of " + name)).isLessThan(CASES_PER_EXAMPLE);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.gossamer.membership;
 
 import java.time.Duration;
 import dev.gossamer.common.OptionProblem;
+import dev.gossamer.common.OptionRules;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -336,53 +337,49 @@ public final class MembershipOptions {
          * the only owner of the membership ranges: the config parser asks them instead of keeping copies.
          */
         public List<OptionProblem> problems() {
-            List<OptionProblem> p = new ArrayList<>();
-            if (clusterName == null || clusterName.isEmpty()
-                    || clusterName.getBytes(StandardCharsets.UTF_8).length > MAX_CLUSTER_NAME_BYTES) {
-                p.add(new OptionProblem("cluster_name", (clusterName == null ? "null"
-                        : clusterName.getBytes(StandardCharsets.UTF_8).length + " bytes")
-                        + " (expected: 1.." + MAX_CLUSTER_NAME_BYTES + " bytes)"));
-            }
-            positive(p, "probe_interval", probeInterval);
-            positive(p, "probe_timeout", probeTimeout);
+            OptionRules r = new OptionRules();
+            r.check(clusterName != null && !clusterName.isEmpty()
+                    && clusterName.getBytes(StandardCharsets.UTF_8).length <= MAX_CLUSTER_NAME_BYTES, "cluster_name",
+                    (clusterName == null ? "null" : clusterName.getBytes(StandardCharsets.UTF_8).length + " bytes")
+                            + " (expected: 1.." + MAX_CLUSTER_NAME_BYTES + " bytes)");
+            r.positive("probe_interval", probeInterval);
+            r.positive("probe_timeout", probeTimeout);
             // memberlist needs time within one interval after the direct timeout for the indirect probes and their
             // nacks; a timeout as long as the interval would leave them none and suspect on every lost ack
             if (isPositive(probeInterval) && isPositive(probeTimeout) && probeTimeout.compareTo(probeInterval) >= 0) {
-                p.add(new OptionProblem("probe_timeout",
-                        format(probeTimeout) + " (expected: < probe_interval " + format(probeInterval) + ")"));
+                r.add("probe_timeout", OptionRules.format(probeTimeout) + " (expected: < probe_interval "
+                        + OptionRules.format(probeInterval) + ")");
             }
-            range(p, "indirect_checks", indirectChecks, 0, MAX_INDIRECT_CHECKS);
-            range(p, "suspicion_mult", suspicionMult, 1, MAX_MULT);
-            range(p, "suspicion_max_timeout_mult", suspicionMaxTimeoutMult, 1, MAX_MULT);
-            positive(p, "gossip_interval", gossipInterval);
-            range(p, "gossip_nodes", gossipNodes, 1, MAX_GOSSIP_NODES);
-            nonNegative(p, "gossip_to_the_dead_time", gossipToTheDeadTime);
-            range(p, "retransmit_mult", retransmitMult, 1, MAX_MULT);
-            nonNegative(p, "push_pull_interval", pushPullInterval);
-            range(p, "awareness_max_multiplier", awarenessMaxMultiplier, 1, MAX_MULT);
-            nonNegative(p, "dead_node_reclaim_time", deadNodeReclaimTime);
-            positive(p, "reconnect_interval", reconnectInterval);
-            positive(p, "tombstone_timeout", tombstoneTimeout);
-            positive(p, "stream_timeout", streamTimeout);
-            positive(p, "join_retry_initial_backoff", joinRetryInitialBackoff);
-            positive(p, "join_retry_max_backoff", joinRetryMaxBackoff);
-            if (joinMaxAttempts < 0) {
-                p.add(new OptionProblem("join_max_attempts", joinMaxAttempts + " (expected: >= 0)"));
-            }
-            range(p, "max_packet_size", maxPacketSize, MIN_PACKET_SIZE, WireCodec.MAX_UDP_PAYLOAD);
-            range(p, "max_concurrent_streams", maxConcurrentStreams, 1, MAX_CONCURRENT_STREAMS_LIMIT);
+            r.range("indirect_checks", indirectChecks, 0, MAX_INDIRECT_CHECKS);
+            r.range("suspicion_mult", suspicionMult, 1, MAX_MULT);
+            r.range("suspicion_max_timeout_mult", suspicionMaxTimeoutMult, 1, MAX_MULT);
+            r.positive("gossip_interval", gossipInterval);
+            r.range("gossip_nodes", gossipNodes, 1, MAX_GOSSIP_NODES);
+            r.nonNegative("gossip_to_the_dead_time", gossipToTheDeadTime);
+            r.range("retransmit_mult", retransmitMult, 1, MAX_MULT);
+            r.nonNegative("push_pull_interval", pushPullInterval);
+            r.range("awareness_max_multiplier", awarenessMaxMultiplier, 1, MAX_MULT);
+            r.nonNegative("dead_node_reclaim_time", deadNodeReclaimTime);
+            r.positive("reconnect_interval", reconnectInterval);
+            r.positive("tombstone_timeout", tombstoneTimeout);
+            r.positive("stream_timeout", streamTimeout);
+            r.positive("join_retry_initial_backoff", joinRetryInitialBackoff);
+            r.positive("join_retry_max_backoff", joinRetryMaxBackoff);
+            r.atLeast("join_max_attempts", joinMaxAttempts, 0);
+            r.range("max_packet_size", maxPacketSize, MIN_PACKET_SIZE, WireCodec.MAX_UDP_PAYLOAD);
+            r.range("max_concurrent_streams", maxConcurrentStreams, 1, MAX_CONCURRENT_STREAMS_LIMIT);
             if (seeds == null) {
-                p.add(new OptionProblem("seeds", "null (expected: a list, may be empty)"));
+                r.add("seeds", "null (expected: a list, may be empty)");
             } else {
                 for (String s : seeds) {
                     try {
                         LocalMember.checkAddress(s);
                     } catch (RuntimeException e) {
-                        p.add(new OptionProblem("seeds", s + " (expected: host:port)"));
+                        r.add("seeds", s + " (expected: host:port)");
                     }
                 }
             }
-            return p;
+            return r.problems();
         }
 
         /** The options, or {@link IllegalArgumentException} naming every {@link #problems() problem}. */
@@ -394,49 +391,6 @@ public final class MembershipOptions {
         private static boolean isPositive(Duration d) {
             return d != null && !d.isZero() && !d.isNegative();
         }
-
-        private static void positive(List<OptionProblem> p, String name, Duration d) {
-            if (!isPositive(d)) {
-                p.add(new OptionProblem(name, format(d) + " (expected: > 0)"));
-            }
-        }
-
-        private static void nonNegative(List<OptionProblem> p, String name, Duration d) {
-            if (d == null || d.isNegative()) {
-                p.add(new OptionProblem(name, format(d) + " (expected: >= 0)"));
-            }
-        }
-
-        private static void range(List<OptionProblem> p, String name, int v, int min, int max) {
-            if (v < min || v > max) {
-                p.add(new OptionProblem(name, v + " (expected: " + min + ".." + max + ")"));
-            }
-        }
-    }
-
-    /**
-     * A duration the way a user writes it in YAML: the largest unit that divides it exactly ({@code 500ms},
-     * {@code 1s}, {@code 2m}, {@code 1h}; {@code 1500ms} stays in milliseconds), {@code 0s} for zero.
-     */
-    static String format(Duration d) {
-        if (d == null) {
-            return "null";
-        }
-        if (d.isZero()) {
-            return "0s";
-        }
-        if (d.isNegative()) {
-            return "-" + format(d.negated());
-        }
-        long n = d.toNanos();
-        long[] units = {3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L, 1L};
-        String[] names = {"h", "m", "s", "ms", "us", "ns"};
-        for (int i = 0; i < units.length; i++) {
-            if (n % units[i] == 0) {
-                return n / units[i] + names[i];
-            }
-        }
-        return n + "ns";
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gossamer.common.FakeScheduler;
 import dev.gossamer.common.RandomSource;
+import dev.gossamer.common.testing.Seeds;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +28,11 @@ class OutlierDetectorTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     private OutlierDetector detector(OutlierDetectionOptions o, int endpoints) {
-        OutlierDetector d = OutlierDetector.builder("orders", o, scheduler).random(RandomSource.seeded(42))
+        return detector(o, endpoints, 42);
+    }
+
+    private OutlierDetector detector(OutlierDetectionOptions o, int endpoints, long seed) {
+        OutlierDetector d = OutlierDetector.builder("orders", o, scheduler).random(RandomSource.seeded(seed))
                 .meterRegistry(registry).listener(published::add).build();
         d.setEndpoints(ids(endpoints));
         return d;
@@ -344,11 +349,13 @@ class OutlierDetectorTest {
         assertThat(off.ejected()).isEmpty();
         OutlierDetectionOptions half = OutlierDetectionOptions.builder().enforcingConsecutive5xx(50)
                 .maxEjectionPercent(100).build();
-        OutlierDetector d = detector(half, 200);
+        long seed = Seeds.seed(42L);
+        OutlierDetector d = detector(half, 200, seed);
         for (int i = 1; i <= 200; i++) {
             repeat(d, "e" + i, Outcome.http5xx(500), 5);
         }
-        assertThat(d.ejected().size()).as("about half of 200 detections enforced (seeded)").isBetween(70, 130);
+        assertThat(d.ejected().size()).as(Seeds.describe(seed, "about half of 200 detections enforced"))
+                .isBetween(70, 130);
     }
 
     @Test
@@ -375,7 +382,7 @@ class OutlierDetectorTest {
      */
     @Test
     void concurrentRecordsKeepTheInvariants() throws Exception {
-        long seed = TestSeeds.seed();
+        long seed = Seeds.seed(20261206L);
         OutlierDetector d = detector(OutlierDetectionOptions.defaults(), 30);
         List<Thread> threads = new ArrayList<>();
         List<Throwable> errors = new CopyOnWriteArrayList<>();
@@ -399,9 +406,11 @@ class OutlierDetectorTest {
         for (Thread t : threads) {
             t.join();
         }
-        assertThat(errors).as("seed=" + seed).isEmpty();
-        assertThat(d.ejected().size()).as("seed=" + seed).isBetween(1, 3);
-        assertThat(published.get(published.size() - 1)).as("seed=" + seed).isEqualTo(d.ejected());
+        assertThat(errors).as(Seeds.describe(seed, "errors in recording threads")).isEmpty();
+        assertThat(d.ejected().size()).as(Seeds.describe(seed, "ejected of 30 (max 10 percent, at least 1)"))
+                .isBetween(1, 3);
+        assertThat(published.get(published.size() - 1)).as(Seeds.describe(seed, "last published set"))
+                .isEqualTo(d.ejected());
         assertThat(registry.get(OutlierDetector.EJECTED).gauge().value()).isEqualTo(d.ejected().size());
     }
 }

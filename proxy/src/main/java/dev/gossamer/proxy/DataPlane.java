@@ -430,6 +430,11 @@ public final class DataPlane {
         this.upstreams = factory;
     }
 
+    /** The options this data plane was created with. */
+    public DataPlaneOptions options() {
+        return options;
+    }
+
     /** The routing table currently applied. */
     public RoutingTable routingTable() {
         return snapshot.table;

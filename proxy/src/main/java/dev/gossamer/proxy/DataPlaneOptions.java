@@ -33,8 +33,13 @@ public record DataPlaneOptions(int acceptorInstances, int maxHeaderSize, int max
     public static final int DEFAULT_MAX_INITIAL_LINE_LENGTH = 4 * 1024;
     /** Linkerd's replay limit: 64 KiB covers nearly every API request body. */
     public static final int DEFAULT_REPLAY_BUFFER_BYTES = 64 * 1024;
-    /** Kubernetes' default terminationGracePeriodSeconds is 30 s; leave room to exit. */
+    /**
+     * Kubernetes' default terminationGracePeriodSeconds is 30 s: a drain of at most 25 s lets requests in flight
+     * finish and leaves room to exit before the kubelet's SIGKILL.
+     */
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(25);
+    /** Off: per-endpoint series multiply the metrics' cardinality by the size of the mesh. */
+    public static final boolean DEFAULT_PER_ENDPOINT_METRICS = false;
     /** Longer than typical application keep-alive so the app, not the sidecar, closes idle connections. */
     public static final Duration DEFAULT_DOWNSTREAM_IDLE_TIMEOUT = Duration.ofMinutes(5);
     /** Shorter than common server keep-alive timeouts (nginx 75 s, Node 5 s is an outlier) to avoid races. */
@@ -112,7 +117,7 @@ public record DataPlaneOptions(int acceptorInstances, int maxHeaderSize, int max
         private int maxInitialLineLength = DEFAULT_MAX_INITIAL_LINE_LENGTH;
         private int replayBufferBytes = DEFAULT_REPLAY_BUFFER_BYTES;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
-        private boolean perEndpointMetrics;
+        private boolean perEndpointMetrics = DEFAULT_PER_ENDPOINT_METRICS;
         private Duration downstreamIdleTimeout = DEFAULT_DOWNSTREAM_IDLE_TIMEOUT;
         private Duration upstreamIdleTimeout = DEFAULT_UPSTREAM_IDLE_TIMEOUT;
         private Duration deadEndpointBackoff = DEFAULT_DEAD_ENDPOINT_BACKOFF;

@@ -115,15 +115,11 @@ class H1UpstreamTest extends ProxyTestBase {
             all.add(send(c, p.boundPort("in"), HttpMethod.GET, "/" + i, Map.of(), null));
         }
         eventually("a request held", () -> !held.isEmpty());
-        // Answer whatever arrives, one at a time, until all twelve were answered.
-        int answered = 0;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (answered < 12 && System.nanoTime() < deadline) {
-            if (answered < held.size()) {
-                held.get(answered++).response().end("ok");
-            } else {
-                Thread.onSpinWait();
-            }
+        // Answer each request as it arrives, one at a time: the next comes only on a freed connection.
+        for (int i = 0; i < 12; i++) {
+            int arrived = i + 1;
+            eventually("request " + arrived + " of 12 at the backend", () -> held.size() >= arrived);
+            held.get(i).response().end("ok");
         }
         for (Future<Resp> f : all) {
             assertThat(await(f).status()).isEqualTo(200);

@@ -89,7 +89,8 @@ class RoutingTableTest {
                     }
                 }
                 assertThat(t.match("in", method, host, path, h))
-                        .as("seed %d round %d %s %s %s %s", seed, round, method, host, path, h).isEqualTo(expected);
+                        .as(Seeds.describe(seed, "round %d %s %s %s %s"), round, method, host, path, h)
+                        .isEqualTo(expected);
             }
         }
     }

@@ -14,6 +14,13 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import dev.gossamer.control.ConfigVersion;
+import dev.gossamer.control.ControlOptions;
+import dev.gossamer.control.LeaderInfo;
+import dev.gossamer.control.VersionInfo;
+import dev.gossamer.control.WriteResult;
+import java.util.OptionalLong;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -39,13 +46,19 @@ final class AdminServer {
 
     Future<Void> listen(String host, int port) {
         Router router = Router.router(vertx);
+        router.route().handler(new AdminGuard(host, sidecar.adminToken()));
         router.get("/ready").handler(this::ready);
         router.get("/live").handler(ctx -> ctx.response().end("live\n"));
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("content-type", PROMETHEUS_CONTENT_TYPE)
                 .end(sidecar.registry().scrape()));
         router.get("/admin/clusters").handler(ctx -> json(ctx, 200, clusters(sidecar)));
-        router.get("/admin/config").handler(ctx -> json(ctx, 200, config()));
+        router.get("/admin/config").handler(this::getConfig);
+        router.put("/admin/config").handler(BodyHandler.create().setBodyLimit(ControlOptions.DEFAULT_MAX_CONFIG_BYTES))
+                .handler(this::putConfig);
+        router.get("/admin/config/history").handler(this::history);
+        router.post("/admin/config/rollback").handler(this::rollback);
+        router.get("/admin/leader").handler(this::leader);
         router.get("/admin/members").handler(ctx -> json(ctx, 200, members(sidecar)));
         router.post("/admin/reload").handler(this::reload);
         router.post("/admin/drain").handler(ctx -> {
@@ -184,8 +197,13 @@ final class AdminServer {
 
     JsonObject config() {
         MeshConfigState s = sidecar.meshState();
+        Optional<ControlLink> control = sidecar.control();
         JsonObject body = new JsonObject()
                 .put("version", s.version())
+                .put("applied_version", s.version())
+                .put("committed_version", control.map(c -> (Object) Math.max(c.committedVersion(), s.version()))
+                        .orElse(null))
+                .put("control", control.map(c -> c.isVoter() ? "voter" : "client").orElse("none"))
                 .put("digest", s.digest())
                 .put("source", s.source())
                 .put("applied_at", s.applied() ? Instant.ofEpochMilli(s.appliedAtMillis()).toString() : null)
@@ -198,6 +216,177 @@ final class AdminServer {
             body.putNull("last_error");
         }
         return body;
+    }
+
+    // ---- the control plane: versions, writes, leader ----
+
+    /** {@code GET /admin/config}, or {@code ?version=N}: that committed version from the control plane. */
+    private void getConfig(RoutingContext ctx) {
+        String v = ctx.request().getParam("version");
+        if (v == null) {
+            json(ctx, 200, config());
+            return;
+        }
+        withControl(ctx, c -> {
+            long version = longParam(ctx, "version", v, 1);
+            if (version < 0) {
+                return;
+            }
+            c.get(version).onComplete(ar -> {
+                if (ar.failed()) {
+                    unavailable(ctx, ar.cause());
+                } else if (ar.result().isEmpty()) {
+                    json(ctx, 404, new JsonObject().put("error", "version " + version + " (expected: a committed "
+                            + "version; see /admin/config/history)"));
+                } else {
+                    ConfigVersion cv = ar.result().get();
+                    json(ctx, 200, info(cv.info()).put("yaml", cv.yaml()));
+                }
+            });
+        });
+    }
+
+    /**
+     * {@code PUT /admin/config[?if_version=N]} with the YAML as body: validated by the leader before the log, then
+     * committed by a majority. 200 with the version, 400 with every problem, 409 when {@code if_version} is not the
+     * latest version.
+     */
+    private void putConfig(RoutingContext ctx) {
+        withControl(ctx, c -> {
+            if (!writeAllowed(ctx)) {
+                return;
+            }
+            String ifParam = ctx.request().getParam("if_version");
+            OptionalLong ifVersion = OptionalLong.empty();
+            if (ifParam != null) {
+                long n = longParam(ctx, "if_version", ifParam, 0);
+                if (n < 0) {
+                    return;
+                }
+                ifVersion = OptionalLong.of(n);
+            }
+            String yaml = ctx.body().asString("UTF-8");
+            if (yaml == null || yaml.isBlank()) {
+                json(ctx, 400, new JsonObject().put("problems", new JsonArray().add("admin-api:1:1: $: an empty body "
+                        + "(expected: the whole mesh config as YAML)")));
+                return;
+            }
+            c.put(yaml, ifVersion, "admin-api", author(ctx)).onComplete(ar -> written(ctx, ar));
+        });
+    }
+
+    /** {@code POST /admin/config/rollback?version=N}: commits version N's text again, as a new version. */
+    private void rollback(RoutingContext ctx) {
+        withControl(ctx, c -> {
+            if (!writeAllowed(ctx)) {
+                return;
+            }
+            long version = longParam(ctx, "version", ctx.request().getParam("version"), 1);
+            if (version < 0) {
+                return;
+            }
+            c.rollback(version, "rollback to " + version, author(ctx)).onComplete(ar -> written(ctx, ar));
+        });
+    }
+
+    private void written(RoutingContext ctx, io.vertx.core.AsyncResult<WriteResult> ar) {
+        if (ar.failed()) {
+            unavailable(ctx, ar.cause());
+            return;
+        }
+        WriteResult r = ar.result();
+        if (r instanceof WriteResult.Committed c) {
+            json(ctx, 200, new JsonObject().put("version", c.version()).put("digest", c.digest())
+                    .put("created", c.created()));
+        } else if (r instanceof WriteResult.Rejected rej) {
+            json(ctx, 400, new JsonObject().put("problems", new JsonArray(rej.problems())));
+        } else if (r instanceof WriteResult.Conflict conflict) {
+            json(ctx, 409, new JsonObject().put("error", "if_version is not the latest version")
+                    .put("current_version", conflict.currentVersion()));
+        }
+    }
+
+    private void history(RoutingContext ctx) {
+        withControl(ctx, c -> c.history().onComplete(ar -> {
+            if (ar.failed()) {
+                unavailable(ctx, ar.cause());
+                return;
+            }
+            JsonArray versions = new JsonArray();
+            ar.result().forEach(v -> versions.add(info(v)));
+            json(ctx, 200, new JsonObject().put("versions", versions));
+        }));
+    }
+
+    private void leader(RoutingContext ctx) {
+        withControl(ctx, c -> c.leader().onComplete(ar -> {
+            if (ar.failed()) {
+                unavailable(ctx, ar.cause());
+                return;
+            }
+            LeaderInfo li = ar.result();
+            JsonArray voters = new JsonArray();
+            li.voters().forEach(v -> voters.add(new JsonObject().put("id", v.id()).put("address", v.address())
+                    .put("role", v.role().name().toLowerCase(java.util.Locale.ROOT)).put("last_index", v.lastIndex())));
+            json(ctx, 200, new JsonObject().put("leader", li.leader().orElse(null)).put("term", li.term())
+                    .put("voters", voters));
+        }));
+    }
+
+    private static JsonObject info(VersionInfo v) {
+        return new JsonObject().put("version", v.version())
+                .put("time", Instant.ofEpochMilli(v.committedAt()).toString())
+                .put("source", v.source()).put("author", v.author()).put("digest", v.digest());
+    }
+
+    private void withControl(RoutingContext ctx, java.util.function.Consumer<ControlLink> then) {
+        Optional<ControlLink> c = sidecar.control();
+        if (c.isEmpty()) {
+            json(ctx, 409, new JsonObject().put("error", "no control plane: this node reads mesh_config from its file "
+                    + "(expected: a control: section in sidecar.yaml)"));
+            return;
+        }
+        then.accept(c.get());
+    }
+
+    /**
+     * A config write from beyond this machine must carry the bearer token; {@link AdminGuard} has checked it when one
+     * is configured, so here only a remote caller without any configured token is refused.
+     */
+    private boolean writeAllowed(RoutingContext ctx) {
+        io.vertx.core.net.SocketAddress remote = ctx.request().remoteAddress();
+        boolean loopback = remote == null || remote.hostAddress() == null || AdminGuard.loopback(remote.hostAddress());
+        if (loopback || sidecar.adminToken().isPresent()) {
+            return true;
+        }
+        json(ctx, 401, new JsonObject().put("error", "config writes from beyond this machine need a bearer token "
+                + "(expected: a write from loopback, or control.token_file configured and its token sent)"));
+        return false;
+    }
+
+    private static String author(RoutingContext ctx) {
+        String a = ctx.request().getHeader("x-gossamer-author");
+        io.vertx.core.net.SocketAddress remote = ctx.request().remoteAddress();
+        return a != null ? a : remote == null ? "" : remote.hostAddress();
+    }
+
+    /** The value of a number parameter of at least {@code min}, or -1 after answering 400. */
+    private static long longParam(RoutingContext ctx, String name, String value, long min) {
+        try {
+            long v = Long.parseLong(value == null ? "" : value.trim());
+            if (v >= min) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        json(ctx, 400, new JsonObject().put("error", name + ": " + value + " (expected: a version number >= " + min + ")"));
+        return -1;
+    }
+
+    private static void unavailable(RoutingContext ctx, Throwable cause) {
+        json(ctx, 503, new JsonObject().put("error", "control plane unavailable: " + cause.getMessage()
+                + " (expected: a majority of voters reachable)"));
     }
 
     static JsonArray problems(List<ConfigProblem> problems) {

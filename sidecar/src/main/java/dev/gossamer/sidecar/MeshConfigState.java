@@ -36,6 +36,13 @@ record MeshConfigState(long version, String digest, String source, long appliedA
                 newMesh, List.of(), 0);
     }
 
+    /** The same, applied as the control plane's committed {@code committedVersion}. */
+    MeshConfigState withApplied(long committedVersion, byte[] sha256, String newSource, long atMillis, String newYaml,
+                                MeshConfig newMesh) {
+        return new MeshConfigState(committedVersion, HexFormat.of().formatHex(sha256), newSource, atMillis, newYaml,
+                newMesh, List.of(), 0);
+    }
+
     MeshConfigState withError(List<ConfigProblem> problems, long atMillis) {
         return new MeshConfigState(version, digest, source, appliedAtMillis, yaml, mesh, problems, atMillis);
     }

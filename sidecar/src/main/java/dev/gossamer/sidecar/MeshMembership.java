@@ -123,8 +123,58 @@ final class MeshMembership {
         membership.updateMetadata(currentMetadata());
     }
 
+    /** Metadata fields of the mesh config this node applied; a voter adds the version it knows committed. */
+    static final String CONFIG_VERSION = "config.version";
+    static final String CONFIG_DIGEST = "config.digest";
+    static final String CONFIG_COMMITTED = "config.committed";
+
+    private final Map<String, String> configFields = new HashMap<>();
+
+    /**
+     * Announces the mesh config this node applied (version and digest), so anyone can see which nodes lag and a
+     * sidecar learns that a newer version exists. Gossip carries it with every alive message, authenticated by the
+     * keyring.
+     */
+    void announceConfig(long version, String digest) {
+        setFields(Map.of(CONFIG_VERSION, Long.toString(version), CONFIG_DIGEST, digest));
+    }
+
+    /** A voter announces the latest version its state machine applied (committed by a majority). */
+    void announceCommitted(long version) {
+        setFields(Map.of(CONFIG_COMMITTED, Long.toString(version)));
+    }
+
+    private void setFields(Map<String, String> fields) {
+        synchronized (this) {
+            if (configFields.entrySet().containsAll(fields.entrySet())) {
+                return;
+            }
+            configFields.putAll(fields);
+        }
+        membership.updateMetadata(currentMetadata());
+    }
+
+    /** The highest committed version any member announces, 0 when none does. */
+    long highestCommittedAnnounced() {
+        long max = 0;
+        for (Member m : membership.members()) {
+            String v = m.metadata().fields().get(CONFIG_COMMITTED);
+            if (v != null && (m.state() == MemberState.ALIVE || m.state() == MemberState.SUSPECT)) {
+                try {
+                    max = Math.max(max, Long.parseLong(v));
+                } catch (NumberFormatException e) {
+                    // a member of a newer build with another format: not ours to read
+                }
+            }
+        }
+        return max;
+    }
+
     private synchronized Metadata currentMetadata() {
         Metadata md = baseMetadata;
+        for (Map.Entry<String, String> e : configFields.entrySet()) {
+            md = md.withField(e.getKey(), e.getValue());
+        }
         for (Map.Entry<String, String> e : serviceHealth.entrySet()) {
             md = md.withField(HEALTH_FIELD_PREFIX + e.getKey(), e.getValue());
         }

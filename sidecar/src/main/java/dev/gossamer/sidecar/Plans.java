@@ -14,6 +14,8 @@ import dev.gossamer.config.ClusterConfig;
 import dev.gossamer.config.ConfigProblem;
 import dev.gossamer.config.ConfigResult;
 import dev.gossamer.config.ConfigRules;
+import dev.gossamer.config.ControlConfig;
+import dev.gossamer.control.ControlOptions;
 import dev.gossamer.config.EndpointConfig;
 import dev.gossamer.config.HashOnConfig;
 import dev.gossamer.config.HeaderMatchConfig;
@@ -43,6 +45,10 @@ import dev.gossamer.proxy.RetrySpec;
 import dev.gossamer.proxy.RouteMatch;
 import dev.gossamer.proxy.RouteSpec;
 import dev.gossamer.proxy.RoutingTable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -112,9 +118,19 @@ final class Plans {
     record MeshPlan(MeshConfig mesh, RoutingTable table, Map<String, ClusterPlan> clusters) {
     }
 
-    /** A sidecar document's module options, ready to start with. */
+    /**
+     * A sidecar document's module options, ready to start with.
+     *
+     * @param adminToken the bearer token read from {@code control.token_file}; empty when none is configured
+     */
     record NodePlan(SidecarConfig sidecar, Optional<MembershipOptions> membership,
-                    Map<String, HealthCheckOptions> serviceChecks) {
+                    Map<String, HealthCheckOptions> serviceChecks, Optional<String> adminToken,
+                    Optional<ControlOptions> control) {
+        @Override
+        public String toString() {
+            return "NodePlan[" + sidecar.node().id() + ", token " + (adminToken.isPresent() ? "<redacted>" : "none")
+                    + "]";
+        }
     }
 
     // ---- mesh ----
@@ -364,10 +380,43 @@ final class Plans {
             ListenerConfig l = sidecar.listeners().get(i);
             p.build("listeners[" + i + "]", () -> new ListenerSpec(l.name(), l.address().host(), l.address().port()));
         }
+        Optional<String> token = sidecar.control().flatMap(c -> c.tokenFile()).map(file -> p.build(
+                "control.token_file", () -> token(file))).filter(t -> t != null);
+        Optional<ControlOptions> control = sidecar.control().map(c -> p.build("control",
+                () -> controlOptions(sidecar.node().id(), c)));
         return p.problems.isEmpty()
-                ? ConfigResult.ok(new NodePlan(sidecar, membership, Map.copyOf(checks)), at)
+                ? ConfigResult.ok(new NodePlan(sidecar, membership, Map.copyOf(checks), token, control), at)
                 : ConfigResult.failed(p.problems);
     }
+
+    static ControlOptions controlOptions(String nodeId, ControlConfig c) {
+        ControlOptions.Builder b = ControlOptions.builder()
+                .nodeId(nodeId)
+                .voters(c.voters().stream().map(ControlConfig.Voter::toString).toList())
+                .dataDir(c.dataDir());
+        c.tls().ifPresent(t -> b.tls(new ControlOptions.TlsFiles(t.cert(), t.key(), t.ca())));
+        return b.build();
+    }
+
+    /** The token in {@code file}: its first line, trimmed; a missing, unreadable or empty file is a problem. */
+    private static String token(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("\"" + file + "\": cannot read the token (expected: a readable file "
+                    + "holding the bearer token): " + e.getClass().getSimpleName());
+        }
+        String token = text.lines().findFirst().orElse("").trim();
+        if (token.length() < MIN_TOKEN_LENGTH) {
+            throw new IllegalArgumentException("\"" + file + "\": a token of " + token.length() + " characters "
+                    + "(expected: at least " + MIN_TOKEN_LENGTH + ", like the output of: openssl rand -hex 32)");
+        }
+        return token;
+    }
+
+    /** Shorter secrets are guessable over the network; 16 characters of hex are 64 bits. */
+    static final int MIN_TOKEN_LENGTH = 16;
 
     static MembershipOptions membershipOptions(MembershipConfig m) {
         MembershipOptions base = switch (m.profile().orElse(dev.gossamer.config.MembershipProfile.LAN)) {

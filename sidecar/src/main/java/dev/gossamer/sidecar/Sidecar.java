@@ -12,6 +12,8 @@ import dev.gossamer.config.ConfigValidator;
 import dev.gossamer.config.MeshConfig;
 import dev.gossamer.config.SidecarConfig;
 import dev.gossamer.config.SourceMap;
+import dev.gossamer.control.ControlOptions;
+import dev.gossamer.control.MeshValidator;
 import dev.gossamer.proxy.DataPlane;
 import dev.gossamer.proxy.DataPlaneOptions;
 import dev.gossamer.vertx.VertxScheduler;
@@ -37,6 +39,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +62,7 @@ public final class Sidecar {
     private final Plans.NodePlan plan;
     private final SidecarConfig config;
     private final SourceMap sidecarSource;
+    private final Optional<String> adminToken;
     private final ConfigLoader loader;
     private final WallClock wallClock;
     private final RandomSource random;
@@ -67,6 +72,7 @@ public final class Sidecar {
     private final Ticker ticker;
     private AdminServer admin;
     private volatile MeshMembership membership;
+    private volatile ControlLink control;
     private FileWatcher watcher;
     private final Scheduler scheduler;
     /** Per-cluster health (active checks, outlier detection); replaced as a whole on every mesh apply. */
@@ -104,6 +110,7 @@ public final class Sidecar {
         this.plan = plan;
         this.config = plan.sidecar();
         this.sidecarSource = sidecarSource;
+        this.adminToken = plan.adminToken();
         this.loader = runtime.loader();
         this.wallClock = runtime.wallClock();
         this.random = runtime.random();
@@ -115,11 +122,10 @@ public final class Sidecar {
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
-        DataPlaneOptions options = DataPlaneOptions.builder()
-                .acceptorInstances(runtime.eventLoops())
-                .drainTimeout(config.drain().timeout())
-                .perEndpointMetrics(config.metrics().perEndpoint())
-                .build();
+        DataPlaneOptions.Builder dataPlaneOptions = DataPlaneOptions.builder().acceptorInstances(runtime.eventLoops());
+        config.drain().timeout().ifPresent(dataPlaneOptions::drainTimeout);
+        config.metrics().perEndpoint().ifPresent(dataPlaneOptions::perEndpointMetrics);
+        DataPlaneOptions options = dataPlaneOptions.build();
         this.scheduler = new VertxScheduler(vertx, runtime.ticker());
         this.dataPlane = DataPlane.create(vertx, options, registry, scheduler, random);
         this.applies = registry.counter("gossamer.config.applies");
@@ -170,11 +176,13 @@ public final class Sidecar {
 
     private Future<Void> startServing() {
         Optional<Path> meshFile = config.meshConfig();
-        Future<Void> initial = meshFile.isPresent()
+        Future<Void> initial = plan.control().isPresent() ? startControl()
+                : meshFile.isPresent()
                 ? MeshFile.read(vertx, meshFile.get())
                         .recover(err -> Future.failedFuture(new ConfigRejected(List.of(unreadable(err)))))
                         .compose(content -> {
-                            List<ConfigProblem> problems = applyMesh(content);
+                            List<ConfigProblem> problems = applyMesh(text(content), meshFile.get().toString(),
+                                    OptionalLong.empty());
                             if (!problems.isEmpty()) {
                                 return Future.failedFuture(new ConfigRejected(problems));
                             }
@@ -191,7 +199,13 @@ public final class Sidecar {
                     return admin.listen(config.admin().address().host(), config.admin().address().port());
                 })
                 .onSuccess(v -> {
-                    ready = meshState.applied() || meshFile.isEmpty();
+                    if (!AdminGuard.loopback(config.admin().address().host()) && adminToken.isEmpty()) {
+                        log.warn("the admin API on {} is reachable beyond this machine and no control.token_file is "
+                                + "configured: anyone who reaches it can drain or stop this node", adminAddress());
+                    }
+                    // A voter serves the control plane before any config exists; a sidecar needs one to route.
+                    ready = meshState.applied() || (meshFile.isEmpty() && plan.control().isEmpty())
+                            || plan.control().flatMap(ControlOptions::self).isPresent();
                     log.info("node {} ready: listeners {}, admin on {}", config.node().id(), listenerSummary(),
                             adminAddress());
                 })
@@ -233,7 +247,9 @@ public final class Sidecar {
 
     private void applyMeshLogged(Buffer content) {
         long before = meshState.version();
-        if (applyMesh(content).isEmpty() && meshState.version() != before) {
+        Path file = config.meshConfig().orElseThrow();
+        if (applyMesh(text(content), file.toString(), OptionalLong.empty()).isEmpty()
+                && meshState.version() != before) {
             log.info("mesh config version {} applied from {}", meshState.version(), meshState.source());
         }
     }
@@ -244,20 +260,22 @@ public final class Sidecar {
      * Phase two swaps the built plan in; it does not validate and cannot fail. Returns the problems (empty when
      * applied or unchanged).
      */
-    private synchronized List<ConfigProblem> applyMesh(Buffer content) {
-        Path file = config.meshConfig().orElseThrow();
-        String text = content.toString(StandardCharsets.UTF_8);
-        byte[] digest = FileWatcher.digest(content);
-        if (meshState.applied() && meshState.digest().equals(HexFormat.of().formatHex(digest))) {
+    synchronized List<ConfigProblem> applyMesh(String text, String source, OptionalLong committedVersion) {
+        byte[] digest = sha256(text);
+        if (meshState.applied() && meshState.digest().equals(HexFormat.of().formatHex(digest))
+                && (committedVersion.isEmpty() || committedVersion.getAsLong() == meshState.version())) {
             meshState = meshState.withError(List.of(), 0); // back to what serves: nothing to report any more
             return List.of();
         }
-        ConfigResult<MeshConfig> loaded = loader.loadMesh(file.toString(), text, config.listenerNames());
+        // A mesh document from the control plane is shared by nodes with different listeners: a route naming a
+        // listener this node lacks simply never matches here. From a node's own file, it is a mistake.
+        Set<String> checkListeners = plan.control().isPresent() ? null : config.listenerNames();
+        ConfigResult<MeshConfig> loaded = loader.loadMesh(source, text, checkListeners);
         ConfigResult<Plans.MeshPlan> built = loaded.isOk()
                 ? Plans.mesh(loaded.value(), loaded.sourceMap(), config.listenerNames(), random)
                 // Every problem at once, the modules' rules too, as `gossamer validate` reports them.
                 : ConfigResult.failed(new ConfigValidator(loader, Plans.RULES)
-                        .validateMesh(file.toString(), text, config.listenerNames()).problems());
+                        .validateMesh(source, text, checkListeners).problems());
         if (!built.isOk()) {
             reject(built.problems(), "mesh config rejected");
             return built.problems();
@@ -267,12 +285,85 @@ public final class Sidecar {
         dataPlane.apply(plan.table());
         applyHealth(plan);
         refreshDynamicEndpoints(plan.mesh(), true);
-        meshState = meshState.withApplied(digest, file.toString(), wallClock.currentTimeMillis(), text, plan.mesh());
+        meshState = committedVersion.isPresent()
+                ? meshState.withApplied(committedVersion.getAsLong(), digest, source, wallClock.currentTimeMillis(),
+                        text, plan.mesh())
+                : meshState.withApplied(digest, source, wallClock.currentTimeMillis(), text, plan.mesh());
+        MeshMembership m = membership;
+        if (m != null) {
+            m.announceConfig(meshState.version(), meshState.digest());
+        }
         applies.increment();
         if (!ready && admin != null && !dataPlane.draining()) {
             ready = true;
         }
         return List.of();
+    }
+
+    // ---- the control plane as the mesh config's source ----
+
+    /**
+     * Serves the last applied config from the data dir at once (static stability: no voter needs to be reachable),
+     * then follows the control plane: a voter applies what its state machine applies, a plain sidecar fetches what
+     * a voter announces.
+     */
+    private Future<Void> startControl() {
+        ControlOptions options = plan.control().orElseThrow();
+        return PersistedConfig.read(vertx, options.dataDir())
+                .compose(persisted -> {
+                    persisted.ifPresent(p -> {
+                        List<ConfigProblem> problems = applyMesh(p.yaml(), "persisted version " + p.version(),
+                                OptionalLong.of(p.version()));
+                        if (problems.isEmpty()) {
+                            log.info("serving mesh config version {} from {} until the control plane answers",
+                                    p.version(), options.dataDir());
+                        }
+                    });
+                    MeshValidator validator = (source, yaml) -> new ConfigValidator(loader, Plans.RULES)
+                            .validateMesh(source, yaml, null).problems().stream().map(ConfigProblem::toString).toList();
+                    return ControlLink.start(vertx, options, this, scheduler, validator, wallClock);
+                })
+                .map(link -> {
+                    control = link;
+                    return (Void) null;
+                });
+    }
+
+    /**
+     * Applies a version the control plane committed (on this node's context); on success the version is persisted
+     * in the data dir and announced by gossip. The leader validated it with the same phase one, so a problem here
+     * means this node differs (a listener, a module version): it is reported like any rejected change.
+     */
+    List<ConfigProblem> applyCommitted(long version, String yaml, String digest, String source) {
+        if (!HexFormat.of().formatHex(sha256(yaml)).equals(digest)) {
+            List<ConfigProblem> problems = List.of(new ConfigProblem("version " + version, 1, 1, ConfigProblem.ROOT,
+                    "digest mismatch (expected: " + digest + ")"));
+            reject(problems, "committed mesh config version " + version + " refused");
+            return problems;
+        }
+        long before = meshState.version();
+        List<ConfigProblem> problems = applyMesh(yaml, "version " + version + " (" + source + ")",
+                OptionalLong.of(version));
+        if (problems.isEmpty() && meshState.version() != before) {
+            log.info("mesh config version {} applied ({})", version, source);
+            PersistedConfig.write(vertx, plan.control().orElseThrow().dataDir(), version, yaml)
+                    .onFailure(err -> log.warn("could not persist mesh config version {}: {}", version,
+                            err.toString()));
+        }
+        return problems;
+    }
+
+    /** This node's link to the control plane, when {@code control:} is configured. */
+    Optional<ControlLink> control() {
+        return Optional.ofNullable(control);
+    }
+
+    private static String text(Buffer content) {
+        return content.toString(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] sha256(String text) {
+        return FileWatcher.digest(Buffer.buffer(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Keeps a rejection for {@code /admin/config}, counts it, and logs it once (not on every poll). */
@@ -329,6 +420,10 @@ public final class Sidecar {
      * name. Runs after every membership event and every mesh apply; the data plane keeps them across applies.
      */
     private void refreshDynamicEndpoints() {
+        ControlLink c = control;
+        if (c != null) {
+            c.membershipChanged();
+        }
         MeshConfig mesh = meshState.mesh();
         if (mesh != null) {
             refreshDynamicEndpoints(mesh, false);
@@ -380,9 +475,13 @@ public final class Sidecar {
         if (file.isEmpty()) {
             return Future.succeededFuture(List.of());
         }
+        if (control != null) {
+            return Future.succeededFuture(List.of()); // the control plane's versions are what applies
+        }
         return MeshFile.read(vertx, file.get())
                 .map(content -> {
-                    List<ConfigProblem> problems = applyMesh(content);
+                    List<ConfigProblem> problems = applyMesh(text(content), file.get().toString(),
+                            OptionalLong.empty());
                     if (problems.isEmpty()) {
                         log.info("reload: mesh config version {} serving", meshState.version());
                     }
@@ -402,8 +501,8 @@ public final class Sidecar {
             watcher.stop();
         }
         log.info("draining: {} request(s) in flight, timeout {}", dataPlane.activeRequests(),
-                config.drain().timeout());
-        return dataPlane.drain(config.drain().timeout());
+                dataPlane.options().drainTimeout());
+        return dataPlane.drain(dataPlane.options().drainTimeout());
     }
 
     /** Drains, then closes the admin server; completes {@link #terminated()}. Idempotent. */
@@ -414,7 +513,9 @@ public final class Sidecar {
             MeshMembership m = membership;
             Future<Void> left = m == null ? Future.succeededFuture()
                     : m.leave(Duration.ofSeconds(1)).recover(err -> Future.succeededFuture());
+            ControlLink c = control;
             shutdown = Future.join(left, drain()).<Void>mapEmpty()
+                    .transform(ar -> c != null ? c.close() : Future.succeededFuture())
                     .transform(ar -> admin != null ? admin.close() : Future.succeededFuture())
                     .onComplete(ar -> {
                         health.values().forEach(ClusterHealth::close);
@@ -449,6 +550,14 @@ public final class Sidecar {
 
     MeshConfigState meshState() {
         return meshState;
+    }
+
+    /**
+     * The bearer token of {@code control.token_file}, read at start; empty when none is configured. Never logged or
+     * shown in the admin API.
+     */
+    Optional<String> adminToken() {
+        return adminToken;
     }
 
     /** The port a listener is bound to (useful with port 0). */

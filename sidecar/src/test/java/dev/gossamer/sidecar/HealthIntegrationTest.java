@@ -2,6 +2,7 @@ package dev.gossamer.sidecar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gossamer.common.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -50,14 +51,14 @@ class HealthIntegrationTest {
     void tearDown() throws Exception {
         pool.shutdownNow();
         if (sidecar != null) {
-            Await.result(sidecar.shutdown());
+            Futures.await(sidecar.shutdown());
         }
-        Await.result(vertx.close());
+        Futures.await(vertx.close());
     }
 
     private void backends(int n) throws Exception {
         for (int i = 1; i <= n; i++) {
-            backends.add(Await.result(new Backend(vertx, "b" + i).start()));
+            backends.add(Futures.await(new Backend(vertx, "b" + i).start()));
         }
     }
 
@@ -124,7 +125,7 @@ class HealthIntegrationTest {
 
         void waitForMore(long n) throws InterruptedException {
             long target = sent.get() + n;
-            Await.until(() -> sent.get() >= target, Duration.ofSeconds(30), n + " more requests");
+            Await.until(n + " more requests", Duration.ofSeconds(30), () -> sent.get() >= target);
         }
 
         @Override
@@ -160,14 +161,14 @@ class HealthIntegrationTest {
         int b2Port = b2.port();
         try (Load load = new Load(3)) {
             load.waitForMore(300);
-            Await.result(b2.kill());
-            Await.until(() -> {
+            Futures.await(b2.kill());
+            Await.until("b2 ejected by outlier detection", Duration.ofSeconds(20), () -> {
                 try {
                     return endpoint(String.valueOf(b2Port)).getBoolean("ejected", false);
                 } catch (Exception e) {
                     return false;
                 }
-            }, Duration.ofSeconds(20), "b2 ejected by outlier detection");
+            });
             long b2Before = load.count("b2");
             load.waitForMore(300);
             assertThat(load.count("b2")).as("traffic moved off b2").isEqualTo(b2Before);
@@ -176,15 +177,15 @@ class HealthIntegrationTest {
 
             // Bring it back on the same port: after its ejection time it takes traffic again, ramping up.
             Backend again = new Backend(vertx, "b2");
-            Await.until(() -> {
+            Await.until("b2 restarted on its port", Duration.ofSeconds(10), () -> {
                 try {
-                    Await.result(again.startOn(b2Port));
+                    Futures.await(again.startOn(b2Port));
                     return true;
                 } catch (Exception e) {
                     return false;
                 }
-            }, Duration.ofSeconds(10), "b2 restarted on its port");
-            Await.until(() -> load.count("b2") > b2Before, Duration.ofSeconds(20), "b2 back in rotation");
+            });
+            Await.until("b2 back in rotation", Duration.ofSeconds(20), () -> load.count("b2") > b2Before);
             long firstSecondB2 = load.count("b2");
             long firstSecondAll = load.sent.get();
             load.waitForMore(600);
@@ -206,13 +207,13 @@ class HealthIntegrationTest {
         try (Load load = new Load(2)) {
             load.waitForMore(100);
             b3.hang.set(true);
-            Await.until(() -> {
+            Await.until("b3 ejected after per-try timeouts", Duration.ofSeconds(20), () -> {
                 try {
                     return endpoint(String.valueOf(b3.port())).getBoolean("ejected", false);
                 } catch (Exception e) {
                     return false;
                 }
-            }, Duration.ofSeconds(20), "b3 ejected after per-try timeouts");
+            });
             load.waitForMore(200);
             assertThat(load.failures).as("client-visible failures").isEmpty();
             assertThat(endpoint(String.valueOf(b3.port())).getLong("timeouts")).isGreaterThanOrEqualTo(2);
@@ -229,8 +230,8 @@ class HealthIntegrationTest {
                     health_check: {http: /healthz, interval: 200ms, timeout: 200ms, unhealthy_threshold: 1, healthy_threshold: 1}
                     panic_threshold: 50%
                 """, "");
-        Await.until(() -> AdminServer.clusters(sidecar).getJsonArray("clusters").getJsonObject(0)
-                .getBoolean("panic"), Duration.ofSeconds(10), "panic mode");
+        Await.until("panic mode", Duration.ofSeconds(10), () -> AdminServer.clusters(sidecar)
+                .getJsonArray("clusters").getJsonObject(0).getBoolean("panic"));
         try (Load load = new Load(2)) {
             load.waitForMore(400);
             for (Backend b : backends) {
@@ -242,8 +243,8 @@ class HealthIntegrationTest {
 
         // Two healthy of four is 50%: out of panic, only the healthy ones.
         backends.get(1).healthStatus.set(200);
-        Await.until(() -> !AdminServer.clusters(sidecar).getJsonArray("clusters").getJsonObject(0)
-                .getBoolean("panic"), Duration.ofSeconds(10), "panic over");
+        Await.until("panic over", Duration.ofSeconds(10), () -> !AdminServer.clusters(sidecar)
+                .getJsonArray("clusters").getJsonObject(0).getBoolean("panic"));
         try (Load load = new Load(2)) {
             load.waitForMore(200);
             assertThat(load.count("b3")).isZero();

@@ -3,6 +3,7 @@ package dev.gossamer.sidecar;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gossamer.balancer.Endpoint;
+import dev.gossamer.common.testing.Await;
 import dev.gossamer.config.ConfigLoader;
 import dev.gossamer.config.SidecarConfig;
 import dev.gossamer.membership.MemberState;
@@ -44,11 +45,11 @@ class MeshIntegrationTest {
     void tearDown() throws Exception {
         for (Sidecar s : nodes) {
             if (s != null) {
-                Await.result(s.shutdown().recover(e -> io.vertx.core.Future.succeededFuture()));
+                Futures.await(s.shutdown().recover(e -> io.vertx.core.Future.succeededFuture()));
             }
         }
         for (Vertx v : vertxes) {
-            Await.result(v.close().recover(e -> io.vertx.core.Future.succeededFuture()));
+            Futures.await(v.close().recover(e -> io.vertx.core.Future.succeededFuture()));
         }
     }
 
@@ -70,7 +71,7 @@ class MeshIntegrationTest {
         for (int i = 1; i <= n; i++) {
             Vertx v = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
             vertxes.add(v);
-            Backend b = Await.result(new Backend(v, "b" + i).start());
+            Backend b = Futures.await(new Backend(v, "b" + i).start());
             backends.add(b);
             Path file = dir.resolve("sidecar-" + i + ".yaml");
             Files.writeString(file, """
@@ -94,7 +95,7 @@ class MeshIntegrationTest {
                     drain: {timeout: 1s}
                     """.formatted(i, i, b.port(), seed, key));
             SidecarConfig cfg = ConfigLoader.withSystemEnvironment().loadSidecar(file).value();
-            Sidecar s = Await.result(Sidecar.start(v, cfg, Sidecar.Runtime.system(1)));
+            Sidecar s = Futures.await(Sidecar.start(v, cfg, Sidecar.Runtime.system(1)));
             nodes.add(s);
             if (seed.isEmpty()) {
                 seed = s.membership().orElseThrow().membership().address();
@@ -124,7 +125,7 @@ class MeshIntegrationTest {
         Set<Integer> all = backends.stream().map(Backend::port).collect(Collectors.toSet());
         for (int i = 0; i < 3; i++) {
             int node = i;
-            Await.until(() -> ports(node).equals(all), Duration.ofSeconds(20), "node-" + (i + 1) + " sees all");
+            Await.until("node-" + (i + 1) + " sees all", Duration.ofSeconds(20), () -> ports(node).equals(all));
         }
         // node-1 balances over all three through its data plane.
         Set<String> answered = new java.util.HashSet<>();
@@ -139,13 +140,13 @@ class MeshIntegrationTest {
                 .getString("health")).isEqualTo("passing");
 
         // Crash node-3 with its backend: no goodbye, sockets closed.
-        Await.result(vertxes.get(2).close());
+        Futures.await(vertxes.get(2).close());
         nodes.set(2, null);
         for (int i = 0; i < 2; i++) {
             int node = i;
-            Await.until(() -> nodes.get(node).membership().orElseThrow().members().stream()
-                    .anyMatch(m -> m.id().equals("node-3") && m.state() == MemberState.DEAD),
-                    Duration.ofSeconds(30), "node-" + (i + 1) + " declares node-3 dead");
+            Await.until("node-" + (i + 1) + " declares node-3 dead", Duration.ofSeconds(30),
+                    () -> nodes.get(node).membership().orElseThrow().members().stream()
+                            .anyMatch(m -> m.id().equals("node-3") && m.state() == MemberState.DEAD));
             assertThat(ports(node)).doesNotContain(backends.get(2).port());
         }
         for (int i = 0; i < 30; i++) {
@@ -157,14 +158,14 @@ class MeshIntegrationTest {
     void failingHealthCheckOnOneNodeStopsTrafficToItEverywhereWithoutAFailedRequest() throws Exception {
         startMesh(3);
         Set<Integer> all = backends.stream().map(Backend::port).collect(Collectors.toSet());
-        Await.until(() -> ports(0).equals(all) && ports(1).equals(all), Duration.ofSeconds(20), "all seen");
+        Await.until("all seen", Duration.ofSeconds(20), () -> ports(0).equals(all) && ports(1).equals(all));
 
         // b2's app reports unhealthy but still answers: only routing may keep requests off it.
         Backend b2 = backends.get(1);
         b2.healthStatus.set(503);
         for (int i : new int[] {0, 2}) {
-            Await.until(() -> !ports(i).contains(b2.port()), Duration.ofSeconds(10),
-                    "node-" + (i + 1) + " drops b2 after its check fails");
+            Await.until("node-" + (i + 1) + " drops b2 after its check fails", Duration.ofSeconds(10),
+                    () -> !ports(i).contains(b2.port()));
         }
         int servedBefore = b2.served.get();
         List<String> answers = new ArrayList<>();
@@ -175,7 +176,7 @@ class MeshIntegrationTest {
         assertThat(b2.served.get()).isEqualTo(servedBefore);
 
         b2.healthStatus.set(200);
-        Await.until(() -> ports(0).contains(b2.port()) && ports(2).contains(b2.port()), Duration.ofSeconds(10),
-                "b2 comes back when its check passes");
+        Await.until("b2 comes back when its check passes", Duration.ofSeconds(10),
+                () -> ports(0).contains(b2.port()) && ports(2).contains(b2.port()));
     }
 }

@@ -43,9 +43,9 @@ class NoDriftTest {
     @AfterEach
     void tearDown() throws Exception {
         if (sidecar != null) {
-            Await.result(sidecar.shutdown());
+            Futures.await(sidecar.shutdown());
         }
-        Await.result(vertx.close());
+        Futures.await(vertx.close());
     }
 
     @Test
@@ -68,7 +68,7 @@ class NoDriftTest {
             MeshConfigState before = sidecar.meshState();
             RoutingTable tableBefore = sidecar.dataPlane().routingTable();
             Files.writeString(meshFile, mutant);
-            List<ConfigProblem> reloaded = Await.result(sidecar.reload());
+            List<ConfigProblem> reloaded = Futures.await(sidecar.reload());
 
             assertThat(reloaded).as(what).isEqualTo(validated);
             MeshConfigState after = sidecar.meshState();

@@ -2,6 +2,7 @@ package dev.gossamer.sidecar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gossamer.common.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -47,7 +48,7 @@ class SidecarProcessIT {
     void setUp() throws Exception {
         vertx = Vertx.vertx();
         // "/slow" answers after 1.5 s, on a Vert.x timer: the request that must survive the drain.
-        backend = Await.result(vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+        backend = Futures.await(vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
                 .requestHandler(req -> {
                     if (req.path().equals("/slow")) {
                         vertx.setTimer(1500, id -> req.response().end("slow done\n"));
@@ -62,7 +63,7 @@ class SidecarProcessIT {
         if (process != null && process.isAlive()) {
             process.destroyForcibly();
         }
-        Await.result(vertx.close());
+        Futures.await(vertx.close());
     }
 
     private void launch(String mesh) throws Exception {
@@ -94,8 +95,8 @@ class SidecarProcessIT {
         });
         reader.setDaemon(true);
         reader.start();
-        Await.until(() -> output.toString().contains("ready: listeners"), Duration.ofSeconds(30),
-                "the sidecar logs that it is ready; output so far:\n" + output);
+        Await.until("the sidecar logs that it is ready; output so far:\n" + output, Duration.ofSeconds(30),
+                () -> output.toString().contains("ready: listeners"));
     }
 
     private int port(String what) {
@@ -135,13 +136,13 @@ class SidecarProcessIT {
         CompletableFuture<HttpResponse<String>> slow = http.sendAsync(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + outbound + "/slow")).build(), HttpResponse.BodyHandlers.ofString());
         // Wait until the slow request is in flight at the sidecar before signalling.
-        Await.until(() -> {
+        Await.until("the slow request is in flight", Duration.ofSeconds(10), () -> {
             try {
                 return get(admin, "/admin/clusters").body().contains("\"active_requests\" : 1");
             } catch (Exception e) {
                 return false;
             }
-        }, Duration.ofSeconds(10), "the slow request is in flight");
+        });
         signal("TERM");
         assertThat(slow.get(10, TimeUnit.SECONDS).body()).isEqualTo("slow done\n");
         assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
@@ -159,19 +160,19 @@ class SidecarProcessIT {
 
         Files.writeString(dir.resolve("mesh.yaml"), "routes: [ {name: broken\n");
         signal("HUP");
-        Await.until(() -> output.toString().contains("rejected"), Duration.ofSeconds(10), "rejection logged");
+        Await.until("rejection logged", Duration.ofSeconds(10), () -> output.toString().contains("rejected"));
         assertThat(output.toString()).containsPattern("mesh\\.yaml:\\d+:\\d+: ");
         assertThat(get(outbound, "/old").statusCode()).isEqualTo(200);
 
         Files.writeString(dir.resolve("mesh.yaml"), mesh("/new"));
         signal("HUP");
-        Await.until(() -> {
+        Await.until("new routing after SIGHUP", Duration.ofSeconds(10), () -> {
             try {
                 return get(outbound, "/new").statusCode() == 200;
             } catch (Exception e) {
                 return false;
             }
-        }, Duration.ofSeconds(10), "new routing after SIGHUP");
+        });
         signal("TERM");
         assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isZero();

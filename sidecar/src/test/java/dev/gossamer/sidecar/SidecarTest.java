@@ -2,6 +2,7 @@ package dev.gossamer.sidecar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gossamer.common.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -35,16 +36,16 @@ class SidecarTest {
     @BeforeEach
     void setUp() throws Exception {
         vertx = Vertx.vertx();
-        backends = Await.result(DemoBackends.start(vertx, 3));
+        backends = Futures.await(DemoBackends.start(vertx, 3));
     }
 
     @AfterEach
     void tearDown() throws Exception {
         if (sidecar != null) {
-            Await.result(sidecar.shutdown());
+            Futures.await(sidecar.shutdown());
         }
-        Await.result(backends.close());
-        Await.result(vertx.close());
+        Futures.await(backends.close());
+        Futures.await(vertx.close());
     }
 
     private Sidecar start(String meshYaml) throws Exception {
@@ -148,13 +149,13 @@ class SidecarTest {
 
         // The file watcher notices an edit by itself.
         Files.writeString(dir.resolve("mesh.yaml"), mesh("random", 2));
-        Await.until(() -> {
+        Await.until("the watcher applies the edited mesh.yaml", Duration.ofSeconds(10), () -> {
             try {
                 return get(proxyUrl()).body().trim().equals("b3");
             } catch (Exception e) {
                 return false;
             }
-        }, Duration.ofSeconds(10), "the watcher applies the edited mesh.yaml");
+        });
         assertThat(sidecar.meshState().version()).isEqualTo(3);
     }
 
@@ -163,7 +164,7 @@ class SidecarTest {
         start(mesh("round_robin", 0));
         HttpResponse<String> r = post(adminUrl("/quitquitquit"), "");
         assertThat(r.statusCode()).isEqualTo(202);
-        Await.result(sidecar.terminated());
+        Futures.await(sidecar.terminated());
         assertThat(sidecar.ready()).isFalse();
         sidecar = null;
     }

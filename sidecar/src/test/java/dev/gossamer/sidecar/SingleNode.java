@@ -29,6 +29,6 @@ final class SingleNode {
                 """.formatted(nodeId, drainTimeout));
         Files.writeString(dir.resolve("mesh.yaml"), meshYaml);
         ConfigResult<SidecarConfig> cfg = ConfigLoader.withSystemEnvironment().loadSidecar(dir.resolve("sidecar.yaml"));
-        return Await.result(Sidecar.start(vertx, cfg.value(), cfg.sourceMap(), Sidecar.Runtime.system(1)));
+        return Futures.await(Sidecar.start(vertx, cfg.value(), cfg.sourceMap(), Sidecar.Runtime.system(1)));
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.gossamer.vertx.VertxInternals;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -14,7 +15,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.transport.Transport;
 import java.nio.file.Path;
@@ -47,15 +47,15 @@ class TransportTest {
     @AfterEach
     void tearDown() throws Exception {
         if (sidecar != null) {
-            Await.result(sidecar.shutdown());
+            Futures.await(sidecar.shutdown());
         }
         if (backends != null) {
-            Await.result(backends.close());
+            Futures.await(backends.close());
         }
         if (vertx != null) {
-            Await.result(vertx.close());
+            Futures.await(vertx.close());
         }
-        Await.result(tools.close());
+        Futures.await(tools.close());
     }
 
     @Test
@@ -78,10 +78,10 @@ class TransportTest {
         TransportOption option = new TransportOption();
         option.transport = TransportOption.choose(kind);
         vertx = option.vertx(1);
-        assertThat(((VertxInternal) vertx).transport().getClass().getSimpleName().toLowerCase().replace("_", ""))
+        assertThat(VertxInternals.transportName(vertx).toLowerCase().replace("_", ""))
                 .startsWith(kind.replace("_", ""));
-        backends = Await.result(DemoBackends.start(tools, 3));
-        echo = Await.result(tools.createHttpServer().requestHandler(req -> req.body().onSuccess(b ->
+        backends = Futures.await(DemoBackends.start(tools, 3));
+        echo = Futures.await(tools.createHttpServer().requestHandler(req -> req.body().onSuccess(b ->
                 req.response().end(b))).listen(0, "127.0.0.1"));
         sidecar = start();
         int port = sidecar.listenerPort("outbound");
@@ -89,23 +89,23 @@ class TransportTest {
         HttpClientAgent h1 = tools.createHttpClient(new HttpClientOptions());
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < 6; i++) {
-            seen.add(Await.result(send(h1, port, HttpMethod.GET, "app", Buffer.buffer())).toString().trim());
+            seen.add(Futures.await(send(h1, port, HttpMethod.GET, "app", Buffer.buffer())).toString().trim());
         }
         assertThat(seen).hasSize(3);
 
         byte[] big = new byte[3 * 1024 * 1024 + 7];
         new Random(42).nextBytes(big);
-        assertThat(Await.result(send(h1, port, HttpMethod.POST, "echo", Buffer.buffer(big))).getBytes()).isEqualTo(big);
+        assertThat(Futures.await(send(h1, port, HttpMethod.POST, "echo", Buffer.buffer(big))).getBytes()).isEqualTo(big);
 
-        Await.result(backends.kill(1)); // its port now refuses: every request still succeeds, retried elsewhere
+        Futures.await(backends.kill(1)); // its port now refuses: every request still succeeds, retried elsewhere
         for (int i = 0; i < 6; i++) {
-            assertThat(Await.result(send(h1, port, HttpMethod.GET, "app", Buffer.buffer())).toString().trim())
+            assertThat(Futures.await(send(h1, port, HttpMethod.GET, "app", Buffer.buffer())).toString().trim())
                     .isNotEqualTo(backends.ids().get(1));
         }
 
         HttpClientAgent h2 = tools.createHttpClient(new HttpClientOptions()
                 .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
-        assertThat(Await.result(send(h2, port, HttpMethod.POST, "echo", Buffer.buffer(big))).getBytes()).isEqualTo(big);
+        assertThat(Futures.await(send(h2, port, HttpMethod.POST, "echo", Buffer.buffer(big))).getBytes()).isEqualTo(big);
     }
 
     private static Future<Buffer> send(HttpClientAgent client, int port, HttpMethod method, String host, Buffer body) {

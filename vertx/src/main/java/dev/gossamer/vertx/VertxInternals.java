@@ -28,6 +28,14 @@ public final class VertxInternals {
     private VertxInternals() {
     }
 
+    /**
+     * The simple class name of the socket transport {@code vertx} runs on ({@code NioTransport},
+     * {@code EpollTransport}, {@code IoUringTransport}); Vert.x has no public accessor for it.
+     */
+    public static String transportName(Vertx vertx) {
+        return ((VertxInternal) vertx).transport().getClass().getSimpleName();
+    }
+
     /** The Netty event loop that runs {@code ctx}'s tasks. */
     public static EventLoop eventLoop(Context ctx) {
         return ((ContextInternal) ctx).nettyEventLoop();

@@ -1,0 +1,233 @@
+package dev.gossamer.sidecar;
+
+import dev.gossamer.common.Scheduler;
+import dev.gossamer.common.WallClock;
+import dev.gossamer.control.ConfigVersion;
+import dev.gossamer.control.ControlClient;
+import dev.gossamer.control.ControlNode;
+import dev.gossamer.control.ControlOptions;
+import dev.gossamer.control.LeaderInfo;
+import dev.gossamer.control.MeshValidator;
+import dev.gossamer.control.VersionInfo;
+import dev.gossamer.control.WriteResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's link to the control plane ({@code control:} in sidecar.yaml): the Raft-elected owner of the mesh
+ * config, on Apache Ratis ({@code dev.gossamer.control}).
+ *
+ * <ul>
+ *   <li>A node whose id is a voter runs a {@link ControlNode}: it applies every version its state machine applies,
+ *       announces it by gossip as committed, and, when it leads and {@code mesh_config} names a file, proposes the
+ *       file's content whenever it changes (a mounted ConfigMap keeps working).</li>
+ *   <li>Every other node is a plain sidecar with a {@link ControlClient}: it fetches the latest version when a
+ *       member announces a newer one than it applied, and every {@link #POLL_INTERVAL} in any case; it checks the
+ *       digest, applies through the same two phases as a file, persists the version and announces it.</li>
+ *   <li>Writes ({@code PUT /admin/config}, rollback) go through the client to the leader; the leader validates with
+ *       the sidecar's phase one before the log ({@link MeshValidator}).</li>
+ * </ul>
+ *
+ * <p>Threading: Ratis completes futures on its own threads; everything that touches the sidecar hops back to the
+ * sidecar's context first. Starting and closing a voter block, so they run on a worker thread.
+ */
+final class ControlLink {
+
+    private static final Logger log = LoggerFactory.getLogger(ControlLink.class);
+
+    /** A plain sidecar's fallback when no gossip announces versions: one cheap linearizable read every 2 s. */
+    static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
+    /** How often the leader looks at the mesh_config file, as the file-only sidecar does. */
+    static final Duration FILE_INTERVAL = FileWatcher.DEFAULT_INTERVAL;
+
+    private final Vertx vertx;
+    private final Context context;
+    private final Sidecar sidecar;
+    private final Scheduler scheduler;
+    private final ControlNode voter; // null on a plain sidecar
+    private final ControlClient client;
+    private final Optional<Path> meshFile;
+    private volatile long committed; // the highest version known committed (applied by a voter, or fetched)
+    private boolean fetching; // on the context
+    private byte[] lastProposed; // digest of the file text the leader last proposed; on the context
+    private volatile boolean closed;
+    private AutoCloseable appliedListener;
+
+    private ControlLink(Vertx vertx, Context context, Sidecar sidecar, Scheduler scheduler, ControlNode voter,
+                        ControlClient client, Optional<Path> meshFile) {
+        this.vertx = vertx;
+        this.context = context;
+        this.sidecar = sidecar;
+        this.scheduler = scheduler;
+        this.voter = voter;
+        this.client = client;
+        this.meshFile = meshFile;
+    }
+
+    /** Starts the voter (when this node is one) or the client, and begins following the committed versions. */
+    static Future<ControlLink> start(Vertx vertx, ControlOptions options, Sidecar sidecar, Scheduler scheduler,
+                                     MeshValidator validator, WallClock clock) {
+        Context context = vertx.getOrCreateContext();
+        Future<ControlNode> node = options.self().isEmpty() ? Future.succeededFuture(null)
+                : vertx.executeBlocking(() -> ControlNode.start(options, validator, clock));
+        return node.map(n -> {
+            ControlLink link = new ControlLink(vertx, context, sidecar, scheduler, n,
+                    n != null ? n.client() : ControlClient.connect(options), sidecar.config().meshConfig());
+            link.follow();
+            return link;
+        });
+    }
+
+    private void follow() {
+        if (voter != null) {
+            appliedListener = voter.onApplied(v -> context.runOnContext(x -> applyVersion(v)));
+            voter.latestApplied().ifPresent(v -> context.runOnContext(x -> applyVersion(v)));
+            meshFile.ifPresent(f -> scheduler.schedule(FILE_INTERVAL, () -> context.runOnContext(x -> proposeFile(f))));
+        } else {
+            poll();
+        }
+    }
+
+    /** Whether this node runs a voter. */
+    boolean isVoter() {
+        return voter != null;
+    }
+
+    /** The highest version this node knows was committed (0 before any). */
+    long committedVersion() {
+        return committed;
+    }
+
+    /** Gossip changed: a member may announce a newer committed version than this sidecar applied. */
+    void membershipChanged() {
+        if (voter == null && !closed) {
+            context.runOnContext(v -> sidecar.membership().ifPresent(m -> {
+                if (m.highestCommittedAnnounced() > sidecar.meshState().version()) {
+                    fetch();
+                }
+            }));
+        }
+    }
+
+    // ---- following ----
+
+    private void applyVersion(ConfigVersion v) {
+        if (closed) {
+            return;
+        }
+        committed = Math.max(committed, v.version());
+        if (voter != null) {
+            sidecar.membership().ifPresent(m -> m.announceCommitted(committed));
+        }
+        if (v.version() > sidecar.meshState().version()) {
+            sidecar.applyCommitted(v.version(), v.yaml(), v.digest(), v.source());
+        }
+    }
+
+    private void poll() {
+        if (closed) {
+            return;
+        }
+        fetch();
+        scheduler.schedule(POLL_INTERVAL, () -> context.runOnContext(v -> poll()));
+    }
+
+    private void fetch() {
+        if (fetching || closed) {
+            return;
+        }
+        fetching = true;
+        onContext(client.latest()).onComplete(ar -> {
+            fetching = false;
+            if (ar.succeeded()) {
+                ar.result().ifPresent(this::applyVersion);
+            } else if (!closed) {
+                log.debug("control plane unreachable; version {} keeps serving: {}", sidecar.meshState().version(),
+                        ar.cause().toString());
+            }
+        });
+    }
+
+    /** The leader proposes the mesh_config file when its text changed since it last proposed it. */
+    private void proposeFile(Path file) {
+        if (closed) {
+            return;
+        }
+        MeshFile.read(vertx, file).onComplete(ar -> {
+            scheduler.schedule(FILE_INTERVAL, () -> context.runOnContext(x -> proposeFile(file)));
+            if (ar.failed() || closed || !voter.status().leaderReady()) {
+                return;
+            }
+            String text = ar.result().toString(StandardCharsets.UTF_8);
+            byte[] digest = FileWatcher.digest(ar.result());
+            if (Arrays.equals(digest, lastProposed)) {
+                return;
+            }
+            lastProposed = digest;
+            onContext(client.put(text, OptionalLong.empty(), file.toString(), voter.id())).onComplete(put -> {
+                if (put.failed()) {
+                    lastProposed = null; // try again next time
+                    log.warn("proposing {} failed: {}", file, put.cause().toString());
+                } else if (put.result() instanceof WriteResult.Rejected r) {
+                    log.warn("{} rejected by the control plane; the committed version keeps serving:\n{}", file,
+                            String.join("\n", r.problems()));
+                } else if (put.result() instanceof WriteResult.Committed c && c.created()) {
+                    log.info("{} committed as version {}", file, c.version());
+                }
+            });
+        });
+    }
+
+    // ---- the admin API's calls ----
+
+    Future<WriteResult> put(String yaml, OptionalLong ifVersion, String source, String author) {
+        return onContext(client.put(yaml, ifVersion, source, author));
+    }
+
+    Future<WriteResult> rollback(long version, String source, String author) {
+        return onContext(client.rollback(version, source, author));
+    }
+
+    Future<List<VersionInfo>> history() {
+        return onContext(client.history());
+    }
+
+    Future<Optional<ConfigVersion>> get(long version) {
+        return onContext(client.get(version));
+    }
+
+    Future<LeaderInfo> leader() {
+        return onContext(client.leaderInfo());
+    }
+
+    private <T> Future<T> onContext(CompletionStage<T> stage) {
+        return Future.fromCompletionStage(stage, context);
+    }
+
+    /** Stops following; a voter leaves the group (the others elect a leader if it led). */
+    Future<Void> close() {
+        closed = true;
+        return vertx.executeBlocking(() -> {
+            if (appliedListener != null) {
+                appliedListener.close();
+            }
+            if (voter != null) {
+                voter.close();
+            } else {
+                client.close();
+            }
+            return null;
+        });
+    }
+}
