@@ -52,6 +52,9 @@ final class ClusterState implements ActiveRequests {
     final Counter connectErrors;
     final Counter timeouts;
     final Counter resets;
+    final Counter downstreamAborts;
+    final Counter downstreamTimeouts;
+    final Counter bodyTimeouts;
 
     private final MeterRegistry registry;
     private final boolean perEndpointMetrics;
@@ -98,6 +101,9 @@ final class ClusterState implements ActiveRequests {
         this.connectErrors = registry.counter("gossamer.upstream.connect.errors", "cluster", name);
         this.timeouts = registry.counter("gossamer.upstream.timeouts", "cluster", name);
         this.resets = registry.counter("gossamer.upstream.resets", "cluster", name);
+        this.downstreamAborts = registry.counter("gossamer.downstream.aborts", "cluster", name);
+        this.downstreamTimeouts = registry.counter("gossamer.downstream.timeouts", "cluster", name);
+        this.bodyTimeouts = registry.counter("gossamer.response.timeouts", "cluster", name);
         this.panicEntered = registry.counter("gossamer.panic.entered", "cluster", name);
         registry.gauge("gossamer.panic", io.micrometer.core.instrument.Tags.of("cluster", name), panicGauge);
 

@@ -43,7 +43,8 @@ import java.util.function.Predicate;
  * {@link #drain}. Requests arriving before the first {@code apply} answer 404 "no route".
  *
  * <p>Answers of its own, each with an {@code x-gossamer-reason} header: 404 "no route", 503 "no healthy
- * endpoint", 502 "upstream connect failure" / "upstream reset", 504 "upstream timeout", and 502 "proxy error" when
+ * endpoint", 502 "upstream connect failure" / "upstream reset", 504 "upstream timeout", 408 "request body timeout"
+ * (a timeout while the proxy was still waiting for the client's request body), and 502 "proxy error" when
  * the proxy itself failed unexpectedly (logged; the request is never left waiting). Vert.x itself answers
  * 400 (malformed), 414 (request line too long) and 431 (headers over {@link DataPlaneOptions#maxHeaderSize()}).
  *
@@ -51,7 +52,10 @@ import java.util.function.Predicate;
  * {@code gossamer.requests} (counter; route, cluster, status_class), {@code gossamer.request.duration} (timer
  * with percentile histogram; route, cluster), {@code gossamer.active.requests} (gauge),
  * {@code gossamer.retries}, {@code gossamer.retry.budget.exhausted}, {@code gossamer.upstream.connect.errors},
- * {@code gossamer.upstream.resets}, {@code gossamer.upstream.timeouts} (counters; cluster), and only with
+ * {@code gossamer.upstream.resets}, {@code gossamer.upstream.timeouts}, {@code gossamer.downstream.aborts} (the client
+ * reset or closed before the end of the exchange), {@code gossamer.downstream.timeouts} (a timeout while waiting for
+ * the client's request body), {@code gossamer.response.timeouts} (the route timeout fired during the response body:
+ * the downstream was reset) (counters; cluster); none of these three is reported to {@link OutcomeListener}s. Only with
  * {@link DataPlaneOptions#perEndpointMetrics()}: {@code gossamer.upstream.requests} (cluster, endpoint, outcome).
  *
  * <p>Threading: every public method is thread-safe. {@code apply}, {@code setEndpoints} and

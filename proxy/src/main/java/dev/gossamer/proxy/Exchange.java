@@ -55,6 +55,10 @@ final class Exchange {
     private final Context ctx;
     private final long startNanos;
 
+    private HostAndPort authority; // where the request is addressed: :authority, Host or an absolute-form target
+    private String uri; // the request-target sent upstream (origin-form)
+    private String path;
+    private boolean closeAfter; // the answer carries Connection: close (a refused request, a 408)
     private RouteSpec route;
     private ClusterState cluster;
     private DataPlane.RouteMetrics metrics;
@@ -76,6 +80,7 @@ final class Exchange {
     private boolean done;
     private Scheduler.Cancellable routeTimer;
     private boolean nextHoldsToken; // the next try holds a retry-budget token
+    private boolean awaitingDrain; // the client's body is held back because the endpoint is not taking it
     private WebSocketTunnel tunnel; // a WebSocket upgrade in progress
 
     // ---- the one exception boundary ----
@@ -202,9 +207,10 @@ final class Exchange {
         in.exceptionHandler(guard(t -> abortByClient()));
         out.closeHandler(guard(v -> abortByClient()));
 
-        HostAndPort authority = in.authority();
+        if (!readTarget()) {
+            return;
+        }
         String host = authority == null ? null : authority.host();
-        String path = in.path();
         route = snap.table.match(listener, in.method().name(), host, path == null ? "" : path, in.headers());
         if (route == null) {
             metrics = dp.noRouteMetrics;
@@ -247,6 +253,32 @@ final class Exchange {
         startAttempt();
     }
 
+    /**
+     * Reads where the request goes ({@link RequestTarget} for HTTP/1.x; HTTP/2's {@code :authority} and
+     * {@code :path} as Vert.x checked them); false when it was refused with 400.
+     */
+    private boolean readTarget() {
+        if (in.version() == HttpVersion.HTTP_2) {
+            authority = in.authority();
+            uri = in.uri();
+            path = in.path();
+            return true;
+        }
+        RequestTarget t = RequestTarget.http1(in.version() == HttpVersion.HTTP_1_1, in.uri(), in.path(),
+                in.headers().getAll(HttpHeaders.HOST));
+        if (t.problem() != null) {
+            // Two Host lines are a request-smuggling shape: nothing more is read from this connection.
+            closeAfter = true;
+            metrics = dp.noRouteMetrics;
+            respondError(400, t.problem());
+            return false;
+        }
+        authority = t.authority();
+        uri = t.uri();
+        path = t.path();
+        return true;
+    }
+
     /** The request's end-to-end headers plus the forwarding headers, written straight into the upstream request. */
     void writeUpstreamHeaders(MultiMap dst) {
         Headers.copyEndToEnd(in.headers(), dst, true);
@@ -255,7 +287,6 @@ final class Exchange {
             Headers.append(dst, X_FORWARDED_FOR, remote.hostAddress());
         }
         Headers.append(dst, X_FORWARDED_PROTO, in.scheme() == null ? "http" : in.scheme());
-        HostAndPort authority = in.authority();
         if (authority != null) {
             Headers.append(dst, X_FORWARDED_HOST,
                     authority.port() > 0 ? authority.host() + ":" + authority.port() : authority.host());
@@ -282,7 +313,7 @@ final class Exchange {
             }
             case QUERY -> in.getParam(hashOn.name());
             case SOURCE_IP -> in.remoteAddress() == null ? null : in.remoteAddress().hostAddress();
-            case PATH -> in.path();  // null only for odd request targets; then no key
+            case PATH -> path;  // null only for odd request targets; then no key
         };
         return key == null ? PickContext.empty() : PickContext.withHashKey(DataPlane.hashKey(key));
     }
@@ -317,11 +348,12 @@ final class Exchange {
         if (perTry.compareTo(Duration.ZERO) > 0) {
             a.tryTimer = dp.scheduleOn(ctx, perTry, () -> guarded(TRY_TIMEOUT, a, null));
         }
-        cluster.upstream.open(ctx, cluster.address(a.ep), in.method(), in.uri(), a);
+        cluster.upstream.open(ctx, cluster.address(a.ep), in.method(), uri, a);
     }
 
     /** A try against {@code ep} becomes the current one, counted as active on the endpoint. */
     Attempt newAttempt(Endpoint ep, boolean holdsToken) {
+        awaitingDrain = false;
         Attempt a = new Attempt(ep, holdsToken);
         current = a;
         a.stats.active.incrementAndGet();
@@ -336,7 +368,6 @@ final class Exchange {
         }
         a.req = req;
         writeUpstreamHeaders(req.headers());
-        HostAndPort authority = in.authority();
         if (authority != null) {
             req.authority(authority);
         }
@@ -352,6 +383,7 @@ final class Exchange {
             a.reqEnded = true;
             req.end();
         } else if (req.writeQueueFull()) {
+            awaitingDrain = true;
             req.drainHandler(() -> guarded(DRAINED, a, null));
         } else {
             resumeInbound();
@@ -359,6 +391,7 @@ final class Exchange {
     }
 
     private void resumeAfterDrain(Attempt a) {
+        awaitingDrain = false;
         if (current == a && !a.finished && !done) {
             resumeInbound();
         }
@@ -409,6 +442,7 @@ final class Exchange {
             a.req.write(b);
             if (a.req.writeQueueFull()) {
                 pauseInbound();
+                awaitingDrain = true;
                 a.req.drainHandler(() -> guarded(DRAINED, a, null));
             }
         }
@@ -441,7 +475,7 @@ final class Exchange {
             return;
         }
         cluster.markUp(a.ep);
-        cancel(routeTimer);
+        // The route timeout goes on running: it bounds the whole exchange, body included (Envoy's route timeout).
         responded = true;
         a.status = status;
         out.setStatusCode(status);
@@ -524,23 +558,77 @@ final class Exchange {
         if (a.finished || done || responded || a != current) {
             return;
         }
+        if (clientStalled(a)) {
+            // The client is the slow side: another endpoint would wait for the same body, so no retry either.
+            endAttempt(a);
+            cluster.downstreamTimeouts.increment();
+            a.req.reset();
+            requestTimeout();
+            return;
+        }
         onAttemptFailure(a, TryOutcome.TIMEOUT);
     }
 
+    /**
+     * The route's time is up. Before the response head: the try is abandoned and the client gets 504 (408 when the
+     * proxy was still waiting for the client's own body). During the response body: the head is out, so the
+     * downstream is reset; the endpoint answered in time, so it is not charged.
+     */
     private void onRouteTimeout() {
-        if (done || responded) {
+        if (done) {
             return;
         }
-        cluster.timeouts.increment();
         Attempt a = current;
+        if (responded) {
+            if (outEnded) {
+                return; // the client has the whole response; only the endpoint's end is still to come
+            }
+            cluster.bodyTimeouts.increment();
+            if (a != null && !a.finished) {
+                endAttempt(a);
+                if (a.req != null) {
+                    a.req.reset();
+                }
+            }
+            out.reset();
+            finish(504);
+            return;
+        }
+        boolean clientStalled = a != null && !a.finished && clientStalled(a);
+        if (clientStalled) {
+            cluster.downstreamTimeouts.increment();
+        } else {
+            cluster.timeouts.increment();
+        }
         if (a != null && !a.finished) {
-            report(a, TryOutcome.TIMEOUT);
+            if (!clientStalled) {
+                report(a, TryOutcome.TIMEOUT);
+            }
             endAttempt(a);
             if (a.req != null) {
                 a.req.reset();
             }
         }
-        respondError(504, "upstream timeout");
+        if (clientStalled) {
+            requestTimeout();
+        } else {
+            respondError(504, "upstream timeout");
+        }
+    }
+
+    /** 408: RFC 9110 §15.5.9 asks for {@code Connection: close}, and the rest of a stalled body is not awaited. */
+    private void requestTimeout() {
+        closeAfter = true;
+        respondError(408, "request body timeout");
+    }
+
+    /**
+     * Whether try {@code a} is waiting on the client rather than on the endpoint: connected, its request body not
+     * complete, and not held back by the endpoint's back-pressure. An endpoint cannot answer a request it has not
+     * received, so such a timeout is not its failure (issue 14: aborted uploads got healthy endpoints ejected).
+     */
+    private boolean clientStalled(Attempt a) {
+        return a.req != null && !a.reqEnded && !awaitingDrain;
     }
 
     void onAttemptFailure(Attempt a, TryOutcome outcome) {
@@ -618,9 +706,21 @@ final class Exchange {
 
     // ---- downstream ----
 
+    /**
+     * The client reset or closed its connection (HTTP/1.x) or stream (HTTP/2): the try is abandoned at once (its
+     * connection closed or its stream reset, so the pool slot is free) and counted as a downstream abort; the
+     * endpoint did nothing wrong, so no outcome is reported for it.
+     *
+     * <p>Heard only when the transport reports it: while the proxy holds the request body back (the endpoint is not
+     * taking it), a reset waits in the kernel behind unread bytes. Netty's epoll transport still reports the hang-up
+     * (EPOLLRDHUP); on NIO and io_uring the exchange then ends at the route timeout (ClientAbortEpollIT).
+     */
     private void abortByClient() {
         if (done) {
             return;
+        }
+        if (cluster != null) {
+            cluster.downstreamAborts.increment();
         }
         Attempt a = current;
         if (a != null && !a.finished) {
@@ -636,7 +736,7 @@ final class Exchange {
     }
 
     private void markConnectionClose() {
-        if (dp.draining() && in.version() != HttpVersion.HTTP_2) {
+        if ((dp.draining() || closeAfter) && in.version() != HttpVersion.HTTP_2) {
             out.headers().set(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
         }
     }
@@ -704,6 +804,16 @@ final class Exchange {
 
     PickContext pickContext() {
         return pickContext;
+    }
+
+    /** Where the request is addressed; null when it has no authority. */
+    HostAndPort authority() {
+        return authority;
+    }
+
+    /** The request-target to send upstream (origin-form). */
+    String uri() {
+        return uri;
     }
 
     // ---- safety net ----

@@ -11,7 +11,9 @@ import java.util.Objects;
  * @param listener the listener the route belongs to
  * @param match    the request condition
  * @param cluster  the target cluster's name
- * @param timeout  overall time until response headers, across all tries; {@link Duration#ZERO} = none
+ * @param timeout  the whole exchange, every try and the response body included (Envoy's route timeout); past it the
+ *                 client gets 504, or its connection or stream is reset when the response head is already out;
+ *                 {@link Duration#ZERO} = none (long-lived streams)
  * @param retries  retry policy; {@link RetrySpec#NONE} for none
  */
 public record RouteSpec(String name, String listener, RouteMatch match, String cluster, Duration timeout,

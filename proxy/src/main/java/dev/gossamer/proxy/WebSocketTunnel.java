@@ -44,7 +44,7 @@ final class WebSocketTunnel {
         Exchange.Attempt a = ex.newAttempt(r.endpoint(), false);
         HttpServerRequest in = ex.in();
         RequestOptions ro = new RequestOptions().setServer(cluster.address(a.ep)).setMethod(HttpMethod.GET)
-                .setURI(in.uri());
+                .setURI(ex.uri());
         cluster.client.request(ro).onComplete(ex.guard(ar -> {
             if (ar.failed()) {
                 ex.onAttemptFailure(a, TryOutcome.CONNECT_FAILURE);
@@ -59,8 +59,8 @@ final class WebSocketTunnel {
             a.reqEnded = true; // connect() sends the whole upgrade request
             ex.writeUpstreamHeaders(req.headers());
             req.headers().set(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE).set(HttpHeaders.UPGRADE, "websocket");
-            if (in.authority() != null) {
-                req.authority(in.authority());
+            if (ex.authority() != null) {
+                req.authority(ex.authority());
             }
             req.connect().onComplete(ex.guard(ar2 -> {
                 if (ar2.failed()) {

@@ -24,8 +24,14 @@
  * WebSocket upgrades. Netty and Vert.x still do all HTTP parsing; Vert.x's server does h2c, 431/400 answers and
  * GOAWAY on shutdown.
  *
- * <p>Timeouts: the route timeout and the per-try timeout bound the time until response headers; once headers
- * are forwarded, a stalled body is bounded by the upstream idle timeout instead, so long downloads and
- * streams are not cut.
+ * <p>Timeouts: the route timeout bounds the whole exchange, response body included (Envoy's semantics: a backend
+ * trickling a body cannot hold a request past it; issue 14); mid-body it resets the client's connection or stream.
+ * Routes that carry long downloads or streams set it to 0. The per-try timeout bounds each try until its response
+ * head, where the retry decision is made. A timeout while the proxy waits for the client's own request body is
+ * the client's (408), not the endpoint's.
+ *
+ * <p>HTTP/1.x request targets and {@code Host} follow RFC 9112 §3.2 ({@code RequestTarget}, a pure function):
+ * 400 for a missing or repeated {@code Host}; an absolute-form target is routed by its authority and sent upstream
+ * in origin-form.
  */
 package dev.gossamer.proxy;
