@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             MembersCommand.class,
             ConfigCommand.class,
+            ControlCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class
         })

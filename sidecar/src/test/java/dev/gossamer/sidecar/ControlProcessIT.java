@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three voters and two plain sidecars as five processes of the packaged jar, as a user runs them: a version committed
+ * Three voters ({@code gossamer control}) and two plain sidecars ({@code gossamer run}) as five processes of the
+ * packaged jar, as a user runs them: a version committed
  * through one node is applied by all five, and traffic through a sidecar sees no failed request while the leader is
  * killed with SIGKILL and a new config that moves the route is committed and applied.
  */
@@ -101,6 +102,7 @@ class ControlProcessIT {
         }
     }
 
+    /** A voter runs as {@code gossamer control} (no data-plane listeners), a sidecar as {@code gossamer run}. */
     private void launch(String id, List<String> voters) throws Exception {
         Path yaml = dir.resolve(id + ".yaml");
         Files.writeString(yaml, """
@@ -113,8 +115,11 @@ class ControlProcessIT {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path jar = Path.of("target", "gossamer.jar");
         assertThat(jar).exists();
-        nodes.put(id, new Node(new ProcessBuilder(List.of(java, "-Xmx128m", "-jar", jar.toAbsolutePath().toString(),
-                "run", "--config", yaml.toString(), "--event-loops", "1")).redirectErrorStream(true).start()));
+        boolean voter = voters.stream().anyMatch(v -> v.startsWith(id + "@"));
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", "-jar", jar.toAbsolutePath().toString()));
+        command.addAll(voter ? List.of("control", "--config", yaml.toString())
+                : List.of("run", "--config", yaml.toString(), "--event-loops", "1"));
+        nodes.put(id, new Node(new ProcessBuilder(command).redirectErrorStream(true).start()));
     }
 
     private String mesh(int backend) {
