@@ -20,7 +20,7 @@ import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -65,7 +65,7 @@ final class ControlLink {
     private final Optional<Path> meshFile;
     private volatile long committed; // the highest version known committed (applied by a voter, or fetched)
     private boolean fetching; // on the context
-    private byte[] lastProposed; // digest of the file text the leader last proposed; on the context
+    private String lastProposed; // hex digest of the file text last proposed from the file; on the context
     private volatile boolean closed;
     private AutoCloseable appliedListener;
     // Metrics: leader changes seen by this voter, its term and role, and commit latency of writes through here.
@@ -218,8 +218,17 @@ final class ControlLink {
                 return;
             }
             String text = ar.result().toString(StandardCharsets.UTF_8);
-            byte[] digest = FileWatcher.digest(ar.result());
-            if (Arrays.equals(digest, lastProposed)) {
+            String digest = HexFormat.of().formatHex(FileWatcher.digest(ar.result()));
+            if (lastProposed == null) {
+                // A new leader: what the file said when it was last proposed (by any leader) is in the history.
+                // Proposing an unchanged file again would undo versions written through the API since.
+                onContext(client.history()).onSuccess(h -> {
+                    lastProposed = h.stream().filter(v -> v.source().equals(file.toString()))
+                            .reduce((a, b) -> b).map(VersionInfo::digest).orElse("");
+                });
+                return;
+            }
+            if (digest.equals(lastProposed)) {
                 return;
             }
             lastProposed = digest;

@@ -54,6 +54,8 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
 
     static final int NODES = 3;
+    /** The control plane's voters: three tolerate one failure. */
+    static final int VOTERS = 3;
 
     /** The demo reports real elapsed time to a person: the system clock, through the one adapter. */
     private static final Ticker CLOCK = Ticker.system();
@@ -101,6 +103,8 @@ final class DemoCommand implements Callable<Integer> {
         Path dir = Files.createTempDirectory("gossamer-demo");
         List<Vertx> nodeVertx = new ArrayList<>();
         List<Sidecar> nodes = new ArrayList<>();
+        List<Sidecar> controlNodes = new ArrayList<>();
+        Vertx controlVertx = null;
         DemoBackends backends = null;
         boolean ok;
         try {
@@ -109,9 +113,30 @@ final class DemoCommand implements Callable<Integer> {
                     + backends.port(1) + ", " + backends.port(2) + ", a sidecar node beside each");
             writeMesh(dir, backends);
             String key = Base64.getEncoder().encodeToString(randomKey());
+            // The control plane first: three voters (as `gossamer control` runs them) own the mesh config; the
+            // leader proposes mesh.yaml, and every node applies the committed version.
+            List<String> voters = new ArrayList<>();
+            for (int i = 1; i <= VOTERS; i++) {
+                voters.add("cp-" + i + "@127.0.0.1:" + freePort());
+            }
+            controlVertx = transport.vertx(1); // kept apart from nodeVertx: the crash step indexes that by node
             String seed = null;
+            for (int i = 1; i <= VOTERS; i++) {
+                Path file = writeVoter(dir, i, voters, seed, key);
+                ConfigResult<SidecarConfig> cfg = ConfigLoader.withSystemEnvironment().loadSidecar(file);
+                if (!cfg.isOk()) {
+                    out.println("demo config invalid (a bug):\n" + cfg.problemsText());
+                    return 1;
+                }
+                Sidecar voter = await(Sidecar.start(controlVertx, cfg.value(), cfg.sourceMap(),
+                        Sidecar.Runtime.system(1)));
+                controlNodes.add(voter);
+                if (seed == null) {
+                    seed = voter.membership().orElseThrow().membership().address();
+                }
+            }
             for (int i = 0; i < NODES; i++) {
-                Path file = writeSidecar(dir, i, backends.port(i), seed, key);
+                Path file = writeSidecar(dir, i, backends.port(i), seed, key, voters);
                 ConfigResult<SidecarConfig> cfg = ConfigLoader.withSystemEnvironment().loadSidecar(file);
                 if (!cfg.isOk()) {
                     out.println("demo config invalid (a bug):\n" + cfg.problemsText());
@@ -119,18 +144,21 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 Vertx v = transport.vertx(1);
                 nodeVertx.add(v);
-                Sidecar node = await(Sidecar.start(v, cfg.value(), Sidecar.Runtime.system(1)));
+                Sidecar node = await(Sidecar.start(v, cfg.value(), cfg.sourceMap(), Sidecar.Runtime.system(1)));
                 nodes.add(node);
-                if (seed == null) {
-                    seed = node.membership().orElseThrow().membership().address();
-                }
             }
+            if (!waitFor(() -> nodes.stream().allMatch(n -> n.meshState().version() >= 1), Duration.ofSeconds(60))) {
+                out.println("the control plane committed no mesh config within 60 s (a bug)");
+                return 1;
+            }
+            out.println("control plane: voters " + String.join(", ", voters) + "; mesh.yaml committed as version 1 "
+                    + "and applied by every node");
             Sidecar front = nodes.get(0);
             String base = "http://127.0.0.1:" + front.listenerPort("outbound");
             String adminUrl = "http://" + front.adminAddress();
             out.println("node-1 listens on " + base + ", admin on " + adminUrl + "/  (config in " + dir + ")");
             out.println();
-            ok = new Traffic(base, backends, nodes, nodeVertx).run();
+            ok = new Traffic(base, backends, nodes, nodeVertx, controlNodes, dir).run();
             out.println();
             out.println(ok ? "All checks passed." : "SOME CHECKS FAILED (see above).");
             out.println("Try:  curl " + base + "/maglev/ -H 'x-user-id: 42'    dashboard: " + adminUrl
@@ -151,6 +179,14 @@ final class DemoCommand implements Callable<Integer> {
                     awaitQuietly(node.shutdown());
                 }
             }
+            for (Sidecar node : controlNodes) {
+                if (node != null) {
+                    awaitQuietly(node.shutdown());
+                }
+            }
+            if (controlVertx != null) {
+                awaitQuietly(controlVertx.close());
+            }
             for (Vertx v : nodeVertx) {
                 awaitQuietly(v.close());
             }
@@ -163,6 +199,31 @@ final class DemoCommand implements Callable<Integer> {
         return ok ? 0 : 1;
     }
 
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Voter i of the control plane: no listeners, no services; it proposes mesh.yaml when it leads. */
+    private Path writeVoter(Path dir, int i, List<String> voters, String seed, String key) throws IOException {
+        Path file = dir.resolve("control-" + i + ".yaml");
+        Files.writeString(file, """
+                node: {id: cp-%d}
+                admin: {address: 127.0.0.1:0}
+                listeners: []
+                mesh_config: ./mesh.yaml
+                control: {voters: [%s], data_dir: ./cp-%d-data}
+                membership:
+                  address: 127.0.0.1:0
+                  profile: lan
+                  seeds: [%s]
+                  keys: [%s]
+                drain: {timeout: 0}
+                """.formatted(i, String.join(", ", voters), i, seed == null ? "" : seed, key));
+        return file;
+    }
+
     private static byte[] randomKey() {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
@@ -170,7 +231,8 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** Node i's bootstrap: node-1 takes the ports given on the command line, the others any free port. */
-    private Path writeSidecar(Path dir, int i, int servicePort, String seed, String key) throws IOException {
+    private Path writeSidecar(Path dir, int i, int servicePort, String seed, String key, List<String> voters)
+            throws IOException {
         Path file = dir.resolve("sidecar-" + (i + 1) + ".yaml");
         Files.writeString(file, """
                 node: {id: node-%d, zone: zone-%c}
@@ -181,7 +243,7 @@ final class DemoCommand implements Callable<Integer> {
                   - name: orders
                     port: %d
                     health_check: {http: /healthz, interval: 500ms, timeout: 250ms, unhealthy_threshold: 2, healthy_threshold: 1}
-                mesh_config: ./mesh.yaml
+                control: {voters: [%s], data_dir: ./node-%d-data}
                 membership:
                   address: 127.0.0.1:0
                   profile: lan
@@ -189,7 +251,7 @@ final class DemoCommand implements Callable<Integer> {
                   keys: [%s]
                 drain: {timeout: 2s}
                 """.formatted(i + 1, (char) ('a' + i), i == 0 ? adminPort : 0, i == 0 ? port : 0, servicePort,
-                seed == null ? "" : seed, key));
+                String.join(", ", voters), i + 1, seed == null ? "" : seed, key));
         return file;
     }
 
@@ -233,11 +295,17 @@ final class DemoCommand implements Callable<Integer> {
         private final ExecutorService pool = Executors.newFixedThreadPool(8);
         private boolean ok = true;
 
-        Traffic(String base, DemoBackends backends, List<Sidecar> nodes, List<Vertx> nodeVertx) {
+        private final List<Sidecar> controlNodes;
+        private final Path dir;
+
+        Traffic(String base, DemoBackends backends, List<Sidecar> nodes, List<Vertx> nodeVertx,
+                List<Sidecar> controlNodes, Path dir) {
             this.base = base;
             this.backends = backends;
             this.nodes = nodes;
             this.nodeVertx = nodeVertx;
+            this.controlNodes = controlNodes;
+            this.dir = dir;
         }
 
         boolean run() throws Exception {
@@ -246,6 +314,7 @@ final class DemoCommand implements Callable<Integer> {
                 spread();
                 stickiness();
                 failover();
+                controlPlane();
                 crash();
                 return ok;
             } finally {
@@ -405,8 +474,61 @@ final class DemoCommand implements Callable<Integer> {
             check(dropped, "failover: node-1 dropped b2 from orders via gossip");
         }
 
+        /**
+         * The control plane's story: stop the Raft leader while clients send, commit a new mesh.yaml through another
+         * voter, and watch it reach every node.
+         */
+        private void controlPlane() throws Exception {
+            out.println("4. Stop the control plane's leader while clients send, then commit a new mesh.yaml "
+                    + "(a route added) through a surviving voter:");
+            Sidecar anyVoter = controlNodes.get(0);
+            String leader = await(anyVoter.control().orElseThrow().leader()).leader().orElse("");
+            int leaderIndex = Integer.parseInt(leader.substring("cp-".length())) - 1;
+            Load load = new Load(List.of("round-robin", "orders"));
+            waitFor(() -> load.sent.get() >= 200, Duration.ofSeconds(20));
+            long stoppedAt = CLOCK.nanoTime();
+            await(controlNodes.get(leaderIndex).shutdown());
+            controlNodes.set(leaderIndex, null);
+            Sidecar survivor = controlNodes.stream().filter(java.util.Objects::nonNull).findFirst().orElseThrow();
+            long version = nodes.get(0).meshState().version();
+            // The demo's mesh.yaml lists its routes first: the new route goes at the end of that list.
+            String updated = Files.readString(dir.resolve("mesh.yaml")).replace("\nclusters:\n",
+                    "\n  - {name: added-by-the-demo, match: {path_prefix: /added/}, cluster: round-robin}\nclusters:\n");
+            io.vertx.core.Future<dev.gossamer.control.WriteResult> write = io.vertx.core.Future.failedFuture("none");
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                write = survivor.control().orElseThrow().put(updated, java.util.OptionalLong.empty(), "demo",
+                        "gossamer demo");
+                try {
+                    await(write);
+                    break;
+                } catch (Exception e) {
+                    waitFor(() -> false, Duration.ofMillis(200)); // no majority yet: ask again
+                }
+            }
+            long committedMs = millisSince(stoppedAt);
+            boolean committed = write.succeeded()
+                    && write.result() instanceof dev.gossamer.control.WriteResult.Committed;
+            long committedAt = CLOCK.nanoTime();
+            boolean everywhere = committed && waitFor(() -> nodes.stream().filter(java.util.Objects::nonNull)
+                    .allMatch(n -> n.meshState().version() > version), Duration.ofSeconds(20));
+            long appliedMs = millisSince(committedAt);
+            String newLeader = await(survivor.control().orElseThrow().leader()).leader().orElse("none");
+            load.stop();
+            String added = get(base + "/added/", "x");
+            out.println("   " + leader + " stopped; " + newLeader + " leads now; the new version was committed "
+                    + committedMs + " ms after the stop and applied by every node " + appliedMs + " ms later");
+            out.println("   " + load.sent.get() + " requests meanwhile, " + load.failed.get() + " failed; "
+                    + "GET /added/ through node-1 answered by " + added);
+            check(committed, "control: a new version committed after the leader stopped");
+            check(everywhere, "control: every node applied it");
+            check(!newLeader.equals(leader) && !newLeader.equals("none"), "control: a new leader was elected");
+            check(load.failed.get() == 0, "control: no request failed");
+            check(!"FAILED".equals(added), "control: the added route serves");
+        }
+
         private void crash() throws Exception {
-            out.println("4. Crash node-3 and its backend b3 (sockets closed, no goodbye) while clients send to orders:");
+            out.println("5. Crash node-3 and its backend b3 (sockets closed, no goodbye) while clients send to orders:");
             Load load = new Load(List.of("orders"));
             waitFor(() -> load.sent.get() >= 200, Duration.ofSeconds(20));
             long crashedAt = CLOCK.nanoTime();
