@@ -355,13 +355,20 @@ final class AdminServer {
      */
     private boolean writeAllowed(RoutingContext ctx) {
         io.vertx.core.net.SocketAddress remote = ctx.request().remoteAddress();
-        boolean loopback = remote == null || remote.hostAddress() == null || AdminGuard.loopback(remote.hostAddress());
-        if (loopback || sidecar.adminToken().isPresent()) {
+        if (configWriteAllowed(remote == null ? null : remote.hostAddress(), sidecar.adminToken().isPresent())) {
             return true;
         }
         json(ctx, 401, new JsonObject().put("error", "config writes from beyond this machine need a bearer token "
                 + "(expected: a write from loopback, or control.token_file configured and its token sent)"));
         return false;
+    }
+
+    /**
+     * Whether a config write from {@code remoteHost} may proceed: from loopback always; from beyond it only when a
+     * token is configured (then {@link AdminGuard} has already checked that the request carries it).
+     */
+    static boolean configWriteAllowed(String remoteHost, boolean tokenConfigured) {
+        return remoteHost == null || AdminGuard.loopback(remoteHost) || tokenConfigured;
     }
 
     private static String author(RoutingContext ctx) {

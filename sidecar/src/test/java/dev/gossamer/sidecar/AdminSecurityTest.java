@@ -136,4 +136,16 @@ class AdminSecurityTest {
         start("127.0.0.1", true);
         assertThat(send("GET", "/admin/config", host())).startsWith("HTTP/1.1 200");
     }
+
+    /**
+     * The rule behind {@code PUT /admin/config} and rollback from beyond loopback, as a table: this machine has only
+     * loopback peers to test with, so the remote address is given here (the loopback half runs over sockets above
+     * and in ControlPlaneTest).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"127.0.0.1, false, true", "::1, false, true",
+        "localhost, false, true", "10.1.2.3, false, false", "10.1.2.3, true, true", "fd00::7, false, false"})
+    void configWritesFromBeyondLoopbackNeedAToken(String remote, boolean tokenConfigured, boolean allowed) {
+        assertThat(AdminServer.configWriteAllowed(remote, tokenConfigured)).isEqualTo(allowed);
+    }
 }
