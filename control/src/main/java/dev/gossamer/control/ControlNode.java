@@ -105,8 +105,12 @@ public final class ControlNode implements AutoCloseable {
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, o.snapshotThreshold());
         RaftServerConfigKeys.Snapshot.setCreationGap(p, 1);
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
-        // the log does not grow forever: closed segments up to the snapshot are deleted after each snapshot
-        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        // the log does not grow forever: after each snapshot, closed segments are deleted up to the lowest index
+        // every voter has committed. Not up to the snapshot index (purge.upto.snapshot.index): with that, a voter
+        // coming back whose next index is exactly the leader's first one made Ratis 3.2.2's log appender fail for
+        // good ("Previous TermIndex not found"), so it never caught up (seen in HistoryCheckIT). The price: while a
+        // voter is down the leader keeps the log it lacks; a voter that is gone for good must be replaced.
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, false);
         RaftServerConfigKeys.Log.setPurgeGap(p, 1);
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(o.logSegmentSize()));
         // Ratis's own default is /tmp/raft-server/removed-groups: keep everything under the data dir
@@ -197,7 +201,7 @@ public final class ControlNode implements AutoCloseable {
      * Takes a snapshot of this voter's state now (besides the automatic ones every
      * {@link ControlOptions#snapshotThreshold()} entries) and purges the log up to it.
      *
-     * @return the snapshot's log index; runs on a client thread, not the caller's
+     * @return the snapshot's log index; the blocking admin call runs on a thread of its own, not the caller's
      */
     public CompletableFuture<Long> takeSnapshot() {
         return CompletableFuture.supplyAsync(() -> {
@@ -213,6 +217,10 @@ public final class ControlNode implements AutoCloseable {
             } catch (IOException e) {
                 throw new java.util.concurrent.CompletionException(e);
             }
+        }, task -> {
+            Thread t = new Thread(task, "gossamer-control-snapshot-" + self.id());
+            t.setDaemon(true);
+            t.start();
         });
     }
 

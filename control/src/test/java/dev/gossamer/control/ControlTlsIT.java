@@ -34,7 +34,7 @@ class ControlTlsIT {
     @Test
     void votersOfTheMeshCaCommitOverTlsAndAForeignVoterOrClientCannotTakePart() throws Exception {
         try (TestCluster cluster = TestCluster.start(3, dir, ControlClusterIT.VALIDATOR,
-                b -> b.tls(meshCa).requestTimeout(Duration.ofSeconds(1)), i -> i == 2 ? foreignCa : meshCa)) {
+                b -> b.tls(meshCa), i -> i == 2 ? foreignCa : meshCa)) {
             int leader = cluster.awaitLeader();
             assertThat(leader).isNotEqualTo(2);
             ControlClient c = cluster.newClient();
@@ -52,8 +52,11 @@ class ControlTlsIT {
             assertThat(cluster.node(2).appliedHistory()).as("n3 received nothing").isEmpty();
             assertThat(cluster.node(2).status().leaderReady()).isFalse();
 
-            ControlOptions foreignClient = cluster.options().toBuilder().tls(foreignCa).build();
-            ControlOptions plaintextClient = cluster.options().toBuilder().tls(null).build();
+            // each gives up after 1 s of retries
+            ControlOptions foreignClient = cluster.options().toBuilder().tls(foreignCa)
+                    .requestTimeout(Duration.ofSeconds(1)).build();
+            ControlOptions plaintextClient = cluster.options().toBuilder().tls(null)
+                    .requestTimeout(Duration.ofSeconds(1)).build();
             for (ControlOptions o : new ControlOptions[] {foreignClient, plaintextClient}) {
                 try (ControlClient outsider = ControlClient.connect(o)) {
                     assertThatThrownBy(() -> outsider.put("evil: 1\n", OptionalLong.empty(), "x", "x")

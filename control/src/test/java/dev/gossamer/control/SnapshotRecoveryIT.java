@@ -3,8 +3,10 @@ package dev.gossamer.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gossamer.common.testing.Await;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Snapshots keep the log short, and a voter restarted from its data dir recovers: from its own snapshot plus its
- * log, then from the leader's snapshot for the entries the leader purged while it was away.
+ * log, and from the leader's snapshot when it lost its data dir and the leader purged the entries it lacks.
  */
 class SnapshotRecoveryIT {
 
@@ -26,8 +28,12 @@ class SnapshotRecoveryIT {
         return "version: " + n + "\npadding: " + "x".repeat(2000) + "\n";
     }
 
+    private static String[] configs(int n) {
+        return Stream.iterate(1, i -> i + 1).limit(n).map(SnapshotRecoveryIT::config).toArray(String[]::new);
+    }
+
     @Test
-    void aVoterRestartedFromItsDataDirCatchesUpAfterTheLeaderPurgedItsLog() throws Exception {
+    void aVoterRestartedFromItsDataDirCatchesUpAfterASnapshot() throws Exception {
         try (TestCluster cluster = TestCluster.start(3, dir, ControlClusterIT.VALIDATOR,
                 b -> b.logSegmentSize(8 << 10))) {
             int leader = cluster.awaitLeader();
@@ -36,38 +42,64 @@ class SnapshotRecoveryIT {
                 assertThat(put(c, config(n))).isInstanceOf(WriteResult.Committed.class);
             }
             cluster.awaitAllApplied(3);
-            for (int i = 0; i < 3; i++) {
-                assertThat(cluster.node(i).takeSnapshot().get(30, TimeUnit.SECONDS)).isPositive();
-            }
             int away = cluster.aFollower(leader);
-            long awayLastIndex = cluster.node(away).status().lastIndex();
+            long snapshot = cluster.node(away).takeSnapshot().get(30, TimeUnit.SECONDS);
+            assertThat(snapshot).isPositive();
             cluster.stopNode(away);
 
             for (int n = 4; n <= 12; n++) {
                 assertThat(put(c, config(n))).isInstanceOf(WriteResult.Committed.class);
             }
-            cluster.awaitAllApplied(12);
-            for (int i = 0; i < 3; i++) {
-                if (i != away) {
-                    cluster.node(i).takeSnapshot().get(30, TimeUnit.SECONDS);
-                }
-            }
-            Await.until("the leader purged the entries the stopped voter lacks", TestCluster.DEADLINE,
-                    () -> cluster.node(leader).status().logStartIndex() > awayLastIndex + 1);
-            assertThat(snapshotFiles(cluster, leader)).as("old snapshots are cleaned up").hasSizeLessThanOrEqualTo(2);
+            cluster.node(leader).takeSnapshot().get(30, TimeUnit.SECONDS);
 
             cluster.startNode(away);
+            assertThat(cluster.node(away).status().snapshotIndex()).as("loaded its own snapshot").isEqualTo(snapshot);
             cluster.awaitAllApplied(12);
-            List<ConfigVersion> history = cluster.identicalHistories();
-            assertThat(history).extracting(ConfigVersion::yaml)
-                    .containsExactly(Stream.iterate(1, n -> n + 1).limit(12).map(SnapshotRecoveryIT::config)
-                            .toArray(String[]::new));
-            assertThat(cluster.node(away).status().snapshotIndex())
-                    .as("the returning voter installed the leader's snapshot").isGreaterThan(awayLastIndex);
+            assertThat(cluster.identicalHistories()).extracting(ConfigVersion::yaml).containsExactly(configs(12));
+
+            // with every voter caught up, the next snapshot lets the leader purge its log
+            for (int n = 13; n <= 16; n++) {
+                put(c, config(n));
+            }
+            cluster.awaitAllApplied(16);
+            Await.until("the leader purged its log after a snapshot", TestCluster.DEADLINE, () -> {
+                cluster.node(leader).takeSnapshot().join();
+                return cluster.node(leader).status().logStartIndex() > 0;
+            });
+            assertThat(snapshotFiles(cluster, leader)).as("old snapshots are cleaned up").hasSizeLessThanOrEqualTo(2);
 
             // and it serves as a voter again: with the other follower gone, a write needs it
             cluster.stopNode(3 - leader - away);
-            assertThat(put(c, config(13))).isInstanceOf(WriteResult.Committed.class);
+            assertThat(put(c, config(17))).isInstanceOf(WriteResult.Committed.class);
+        }
+    }
+
+    @Test
+    void aVoterThatLostItsDataDirInstallsTheLeadersSnapshot() throws Exception {
+        try (TestCluster cluster = TestCluster.start(3, dir, ControlClusterIT.VALIDATOR,
+                b -> b.logSegmentSize(8 << 10))) {
+            int leader = cluster.awaitLeader();
+            ControlClient c = cluster.newClient();
+            for (int n = 1; n <= 8; n++) {
+                put(c, config(n));
+            }
+            cluster.awaitAllApplied(8);
+            int away = cluster.aFollower(leader);
+            cluster.stopNode(away);
+            deleteRecursively(cluster.optionsOf(away).dataDir());
+            for (int n = 9; n <= 12; n++) {
+                put(c, config(n));
+            }
+            Await.until("the leader purged the start of its log", TestCluster.DEADLINE, () -> {
+                cluster.node(leader).takeSnapshot().join();
+                return cluster.node(leader).status().logStartIndex() > 0;
+            });
+
+            cluster.startNode(away);
+            cluster.awaitAllApplied(12);
+            assertThat(cluster.identicalHistories()).extracting(ConfigVersion::yaml).containsExactly(configs(12));
+            assertThat(cluster.node(away).status().snapshotIndex())
+                    .as("its history came with the leader's snapshot").isPositive();
         }
     }
 
@@ -94,9 +126,17 @@ class SnapshotRecoveryIT {
         return c.put(yaml, OptionalLong.empty(), "mesh.yaml", "test").get(30, TimeUnit.SECONDS);
     }
 
-    private static List<Path> snapshotFiles(TestCluster cluster, int i) throws Exception {
+    private static List<Path> snapshotFiles(TestCluster cluster, int i) throws IOException {
         try (Stream<Path> files = Files.walk(cluster.optionsOf(i).dataDir())) {
             return files.filter(p -> p.getFileName().toString().matches("snapshot\\.\\d+_\\d+")).toList();
+        }
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 }
