@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
@@ -48,13 +49,18 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 public final class ControlClient implements AutoCloseable {
 
     private final ControlOptions options;
-    private final RaftClient raft;
+    private final RaftPeerId firstTry;
+    // Ratis's ordered async client fails every later write once one write fails (its sliding window closes), so a
+    // failed write swaps in a fresh client
+    private final AtomicReference<RaftClient> raft;
     private final RaftClient adminRaft;
     private final ExecutorService admin;
+    private volatile boolean closed;
 
     private ControlClient(ControlOptions options, RaftPeerId firstTry) {
         this.options = options;
-        this.raft = RatisSetup.client(options, firstTry, true);
+        this.firstTry = firstTry;
+        this.raft = new AtomicReference<>(RatisSetup.client(options, firstTry, true));
         this.adminRaft = RatisSetup.client(options, firstTry, false);
         AtomicInteger n = new AtomicInteger();
         // Ratis's group-info call is blocking: it runs here, never on the caller's thread
@@ -182,20 +188,33 @@ public final class ControlClient implements AutoCloseable {
     }
 
     private CompletableFuture<WriteResult> write(byte[] request) {
-        return raft.async().send(Message.valueOf(ByteString.copyFrom(request))).handle((reply, err) -> {
+        RaftClient current = raft.get();
+        return current.async().send(Message.valueOf(ByteString.copyFrom(request))).handle((reply, err) -> {
             if (err != null) {
                 ConfigRejectedException rejected = findRejection(err);
                 if (rejected != null) {
                     return new WriteResult.Rejected(rejected.problems());
                 }
+                renew(current);
                 throw err instanceof CompletionException ce ? ce : new CompletionException(err);
             }
             return decode(() -> Codec.readReply(content(reply).newInput()));
         });
     }
 
+    private void renew(RaftClient failed) {
+        if (closed) {
+            return;
+        }
+        RaftClient fresh = RatisSetup.client(options, firstTry, true);
+        RaftClient unused = raft.compareAndSet(failed, fresh) ? failed : fresh;
+        admin.execute(() -> closeQuietly(unused));
+    }
+
+    // reads are not ordered with writes: the unordered API keeps them out of the write stream's sliding window
     private CompletableFuture<ByteString> read(byte[] query) {
-        return raft.async().sendReadOnly(Message.valueOf(ByteString.copyFrom(query))).thenApply(ControlClient::content);
+        return raft.get().async().sendReadOnlyUnordered(Message.valueOf(ByteString.copyFrom(query)))
+                .thenApply(ControlClient::content);
     }
 
     private static ByteString content(RaftClientReply reply) {
@@ -234,9 +253,16 @@ public final class ControlClient implements AutoCloseable {
     /** Closes the connections; pending futures fail. */
     @Override
     public void close() {
-        try (RaftClient a = adminRaft; RaftClient r = raft) {
-            admin.shutdownNow();
-        } catch (IOException e) {
+        closed = true;
+        closeQuietly(adminRaft);
+        closeQuietly(raft.get());
+        admin.shutdownNow();
+    }
+
+    private static void closeQuietly(RaftClient c) {
+        try {
+            c.close();
+        } catch (IOException | RuntimeException e) {
             // closing only releases channels; nothing to recover
         }
     }

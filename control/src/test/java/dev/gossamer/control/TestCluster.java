@@ -31,6 +31,7 @@ final class TestCluster implements AutoCloseable {
     private final ControlOptions base;
     private final MeshValidator validator;
     private final ControlNode[] nodes;
+    private java.util.function.IntFunction<ControlOptions.TlsFiles> tlsPerNode;
     private final List<ControlClient> clients = new ArrayList<>();
 
     private TestCluster(ControlOptions base, MeshValidator validator) {
@@ -42,6 +43,13 @@ final class TestCluster implements AutoCloseable {
     /** {@code n} voters n1..n{n}, started, with {@code tune} applied to the shared options. */
     static TestCluster start(int n, Path dir, MeshValidator validator,
                              Function<ControlOptions.Builder, ControlOptions.Builder> tune) throws IOException {
+        return start(n, dir, validator, tune, null);
+    }
+
+    /** As {@link #start(int, Path, MeshValidator, Function)}, each voter with its own TLS files (null: shared). */
+    static TestCluster start(int n, Path dir, MeshValidator validator,
+                             Function<ControlOptions.Builder, ControlOptions.Builder> tune,
+                             java.util.function.IntFunction<ControlOptions.TlsFiles> tlsPerNode) throws IOException {
         List<String> voters = new ArrayList<>();
         int[] ports = freePorts(n);
         for (int i = 0; i < n; i++) {
@@ -49,6 +57,7 @@ final class TestCluster implements AutoCloseable {
         }
         ControlOptions base = tune.apply(ControlOptions.builder().voters(voters).dataDir(dir)).build();
         TestCluster c = new TestCluster(base, validator);
+        c.tlsPerNode = tlsPerNode;
         for (int i = 0; i < n; i++) {
             c.startNode(i);
         }
@@ -79,7 +88,11 @@ final class TestCluster implements AutoCloseable {
 
     ControlOptions optionsOf(int i) {
         String id = base.voters().get(i).id();
-        return base.toBuilder().nodeId(id).dataDir(base.dataDir().resolve(id)).build();
+        ControlOptions.Builder b = base.toBuilder().nodeId(id).dataDir(base.dataDir().resolve(id));
+        if (tlsPerNode != null) {
+            b.tls(tlsPerNode.apply(i));
+        }
+        return b.build();
     }
 
     void startNode(int i) throws IOException {
@@ -182,9 +195,22 @@ final class TestCluster implements AutoCloseable {
         for (ControlClient c : clients) {
             c.close();
         }
+        // Ratis takes up to a second to close a server; closing them together keeps the suite short
+        List<Thread> closing = new ArrayList<>();
         for (int i = 0; i < nodes.length; i++) {
             if (nodes[i] != null) {
-                stopNode(i);
+                int index = i;
+                Thread t = new Thread(() -> stopNode(index), "close-n" + (i + 1));
+                t.start();
+                closing.add(t);
+            }
+        }
+        for (Thread t : closing) {
+            try {
+                t.join(DEADLINE.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }

@@ -10,6 +10,10 @@ import dev.gossamer.control.LeaderInfo;
 import dev.gossamer.control.MeshValidator;
 import dev.gossamer.control.VersionInfo;
 import dev.gossamer.control.WriteResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -21,6 +25,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +68,11 @@ final class ControlLink {
     private byte[] lastProposed; // digest of the file text the leader last proposed; on the context
     private volatile boolean closed;
     private AutoCloseable appliedListener;
+    // Metrics: leader changes seen by this voter, its term and role, and commit latency of writes through here.
+    private final Counter leaderChanges;
+    private final Timer commits;
+    private volatile ControlNode.Status lastStatus;
+    private Optional<String> lastLeader = Optional.empty(); // on the context
 
     private ControlLink(Vertx vertx, Context context, Sidecar sidecar, Scheduler scheduler, ControlNode voter,
                         ControlClient client, Optional<Path> meshFile) {
@@ -73,6 +83,19 @@ final class ControlLink {
         this.voter = voter;
         this.client = client;
         this.meshFile = meshFile;
+        MeterRegistry registry = sidecar.registry();
+        this.leaderChanges = Counter.builder("gossamer.control.leader.changes")
+                .description("Leader changes this voter has seen").register(registry);
+        this.commits = Timer.builder("gossamer.control.commit")
+                .description("Time from a write through this node's admin API to its commit by a majority")
+                .register(registry);
+        if (voter != null) {
+            Gauge.builder("gossamer.control.term", this, l -> l.lastStatus == null ? 0 : l.lastStatus.term())
+                    .description("This voter's Raft term (it grows with every election)").register(registry);
+            Gauge.builder("gossamer.control.leader", this,
+                    l -> l.lastStatus != null && l.lastStatus.leaderReady() ? 1 : 0)
+                    .description("1 while this voter is the leader").register(registry);
+        }
     }
 
     /** Starts the voter (when this node is one) or the client, and begins following the committed versions. */
@@ -91,6 +114,7 @@ final class ControlLink {
 
     private void follow() {
         if (voter != null) {
+            observe();
             appliedListener = voter.onApplied(v -> context.runOnContext(x -> applyVersion(v)));
             voter.latestApplied().ifPresent(v -> context.runOnContext(x -> applyVersion(v)));
             meshFile.ifPresent(f -> scheduler.schedule(FILE_INTERVAL, () -> context.runOnContext(x -> proposeFile(f))));
@@ -118,6 +142,30 @@ final class ControlLink {
                 }
             }));
         }
+    }
+
+    /** Reads this voter's Raft status once a second, for the gauges and the leader-change counter. */
+    private void observe() {
+        if (closed) {
+            return;
+        }
+        try {
+            ControlNode.Status st = voter.status();
+            lastStatus = st;
+            if (st.leader().isPresent() && !st.leader().equals(lastLeader)) {
+                if (lastLeader.isPresent()) {
+                    leaderChanges.increment();
+                    log.info("control plane leader changed: {} -> {} (term {})", lastLeader.get(),
+                            st.leader().get(), st.term());
+                } else {
+                    log.info("control plane leader: {} (term {})", st.leader().get(), st.term());
+                }
+                lastLeader = st.leader();
+            }
+        } catch (IllegalStateException e) {
+            return; // closing
+        }
+        scheduler.schedule(Duration.ofSeconds(1), () -> context.runOnContext(v -> observe()));
     }
 
     // ---- following ----
@@ -192,11 +240,20 @@ final class ControlLink {
     // ---- the admin API's calls ----
 
     Future<WriteResult> put(String yaml, OptionalLong ifVersion, String source, String author) {
-        return onContext(client.put(yaml, ifVersion, source, author));
+        return timed(client.put(yaml, ifVersion, source, author));
     }
 
     Future<WriteResult> rollback(long version, String source, String author) {
-        return onContext(client.rollback(version, source, author));
+        return timed(client.rollback(version, source, author));
+    }
+
+    private Future<WriteResult> timed(CompletionStage<WriteResult> write) {
+        long start = scheduler.ticker().nanoTime();
+        return onContext(write).onSuccess(r -> {
+            if (r instanceof WriteResult.Committed c && c.created()) {
+                commits.record(scheduler.ticker().nanoTime() - start, TimeUnit.NANOSECONDS);
+            }
+        });
     }
 
     Future<List<VersionInfo>> history() {

@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
             ValidateCommand.class,
             DemoCommand.class,
             MembersCommand.class,
+            ConfigCommand.class,
+            ControlCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -1,9 +1,11 @@
 package dev.gossamer.sidecar;
 
 import dev.gossamer.config.ConfigValidator;
+import dev.gossamer.config.SidecarConfig;
 import dev.gossamer.config.ValidationResult;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -33,6 +35,15 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        return run(config, eventLoops, transport, false);
+    }
+
+    /**
+     * Runs a node until it is told to stop. {@code voterOnly} ({@code gossamer control}) runs the node's Raft voter
+     * and admin API without data-plane listeners or advertised services, as a Kubernetes StatefulSet of voters does.
+     */
+    static int run(Path config, int eventLoops, TransportOption transport, boolean voterOnly)
+            throws InterruptedException {
         if (eventLoops < 1) {
             System.err.println("--event-loops: " + eventLoops + " (expected: >= 1)");
             return 2;
@@ -44,10 +55,22 @@ final class RunCommand implements Callable<Integer> {
             checked.problems().forEach(System.err::println);
             return 1;
         }
+        SidecarConfig loaded = checked.sidecar().get();
+        SidecarConfig node = loaded;
+        if (voterOnly) {
+            if (loaded.control().filter(c -> c.isVoter(loaded.node().id())).isEmpty()) {
+                System.err.println(config + ": node.id " + loaded.node().id() + " is not one of control.voters "
+                        + "(expected: gossamer control runs a voter; run a sidecar with gossamer run)");
+                return 1;
+            }
+            node = new SidecarConfig(loaded.node(), loaded.admin(), List.of(), List.of(), loaded.meshConfig(),
+                    loaded.membership(), loaded.control(), loaded.drain(), loaded.metrics());
+        }
         Vertx vertx = transport.vertx(eventLoops);
         Sidecar sidecar;
         try {
-            sidecar = Sidecar.start(vertx, checked.sidecar().get(), checked.sidecarSource(), runtime).toCompletionStage().toCompletableFuture().get();
+            sidecar = Sidecar.start(vertx, node, checked.sidecarSource(), runtime).toCompletionStage()
+                    .toCompletableFuture().get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof Sidecar.ConfigRejected rejected) {

@@ -74,6 +74,10 @@ class ControlPlaneTest {
     }
 
     private Sidecar start(String id) throws Exception {
+        return start(id, "");
+    }
+
+    private Sidecar start(String id, String extra) throws Exception {
         Path yaml = dir.resolve(id + ".yaml");
         Files.writeString(yaml, """
                 node: {id: %s}
@@ -82,7 +86,8 @@ class ControlPlaneTest {
                 control:
                   voters: [%s]
                   data_dir: ./%s-data
-                """.formatted(id, String.join(", ", voterSpecs), id));
+                %s
+                """.formatted(id, String.join(", ", voterSpecs), id, extra));
         ConfigResult<SidecarConfig> cfg = new ConfigLoader(Map.<String, String>of()::get).loadSidecar(yaml);
         Sidecar s = Futures.await(Sidecar.start(vertx, cfg.value(), cfg.sourceMap(), Sidecar.Runtime.system(1)));
         nodes.put(id, s);
@@ -196,6 +201,23 @@ class ControlPlaneTest {
         assertThat(config.getLong("applied_version")).isEqualTo(3L);
         assertThat(config.getLong("committed_version")).isEqualTo(3L);
         assertThat(config.getString("control")).isEqualTo("client");
+
+        // The CLI, as a user runs it against any node's admin API.
+        String admin = "127.0.0.1:" + plain.adminPort();
+        Path file = dir.resolve("moved.yaml");
+        Files.writeString(file, mesh("/", 1));
+        assertThat(Main.execute("config", "apply", file.toString(), "--admin", admin)).isZero();
+        awaitApplied(4);
+        assertThat(Main.execute("config", "apply", file.toString(), "--admin", admin, "--if-version", "3")).isOne();
+        Files.writeString(file, "clusters: [{name: c, max_connections_per_endpoint: 0}]\n");
+        assertThat(Main.execute("config", "apply", file.toString(), "--admin", admin)).isOne();
+        assertThat(Main.execute("config", "history", "--admin", admin)).isZero();
+        assertThat(Main.execute("config", "diff", "3", "4", "--admin", admin)).isZero();
+        assertThat(Main.execute("config", "get", "--version", "2", "--admin", admin)).isZero();
+        assertThat(Main.execute("config", "get", "--version", "99", "--admin", admin)).isOne();
+        assertThat(Main.execute("config", "rollback", "2", "--admin", admin)).isZero();
+        awaitApplied(5);
+        assertThat(Main.execute("config", "history", "--admin", "127.0.0.1:9")).isOne();
     }
 
     @Test
@@ -260,5 +282,35 @@ class ControlPlaneTest {
         assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                 + restarted.listenerPort("outbound") + "/")).GET().build(), HttpResponse.BodyHandlers.ofString())
                 .body().trim()).isEqualTo("b2");
+    }
+
+    @Test
+    void theLeaderProposesTheMeshFileWhenItChangesAndCountsWhatItDoes() throws Exception {
+        Path file = dir.resolve("mesh.yaml");
+        Files.writeString(file, mesh("/", 0));
+        for (String id : List.of("n1", "n2", "n3")) {
+            start(id, "mesh_config: ./mesh.yaml");
+        }
+        Sidecar plain = start("s1");
+        awaitApplied(1);
+        assertThat(plain.meshState().yaml()).isEqualTo(mesh("/", 0));
+        assertThat(get(plain, "/admin/config/history").getJsonArray("versions").getJsonObject(0).getString("source"))
+                .endsWith("mesh.yaml");
+
+        Files.writeString(file, mesh("/", 1)); // as a ConfigMap update lands on every voter
+        awaitApplied(2);
+        assertThat(get(plain, "/admin/config/history").getJsonArray("versions")).hasSize(2);
+
+        // A broken file is refused by the leader; the committed version keeps serving everywhere.
+        Files.writeString(file, "clusters: [{name: c, max_connections_per_endpoint: 0}]\n");
+        HttpResponse<String> write = put(plain, mesh("/", 0), "");
+        assertThat(write.statusCode()).isEqualTo(200); // the log moves on through the API meanwhile
+        awaitApplied(3);
+        assertThat(get(plain, "/admin/config/history").getJsonArray("versions")).hasSize(3);
+
+        String leaderId = leader(plain);
+        String metrics = nodes.get(leaderId).registry().scrape();
+        assertThat(metrics).contains("gossamer_control_leader 1.0").contains("gossamer_control_term");
+        assertThat(plain.registry().scrape()).contains("gossamer_control_commit_seconds_count 1");
     }
 }

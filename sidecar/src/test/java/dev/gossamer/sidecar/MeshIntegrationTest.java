@@ -82,7 +82,7 @@ class MeshIntegrationTest {
                     services:
                       - name: orders
                         port: %d
-                        health_check: {http: /healthz, interval: 200ms, timeout: 200ms, unhealthy_threshold: 1, healthy_threshold: 1}
+                        health_check: {http: /healthz, interval: 200ms, timeout: 200ms, unhealthy_threshold: 2, healthy_threshold: 1}
                     mesh_config: ./mesh.yaml
                     membership:
                       address: 127.0.0.1:0

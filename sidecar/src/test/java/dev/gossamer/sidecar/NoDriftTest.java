@@ -91,4 +91,35 @@ class NoDriftTest {
         assertThat(applied).as(Seeds.describe(seed, "accepted and applied mutants")).isGreaterThan(10);
         assertThat(refused).as(Seeds.describe(seed, "refused mutants")).isGreaterThan(10);
     }
+
+    @Test
+    void everySidecarDocumentTheValidatorAcceptsBuildsItsPlan() throws Exception {
+        long seed = Seeds.seed(20261207L);
+        RandomSource random = RandomSource.seeded(seed);
+        String original = Files.readString(Path.of("..", "examples", "sidecar.yaml"));
+        ConfigLoader loader = new ConfigLoader(Map.of("HOSTNAME", "h", "POD_IP", "10.1.2.3", "GOSSIP_KEY",
+                "MDEyMzQ1Njc4OWFiY2RlZg==")::get);
+        ConfigValidator validator = new ConfigValidator(loader, Plans.RULES);
+        // Beside the example's mesh file, so a mutant's mesh_config resolves as it does in examples/.
+        Files.copy(Path.of("..", "examples", "mesh.yaml"), dir.resolve("mesh.yaml"));
+        Path file = dir.resolve("sidecar.yaml");
+        int accepted = 0;
+        for (int i = 0; i < CASES; i++) {
+            String mutant = Mutations.mutate(original, random, 1 + random.nextInt(3));
+            String what = Seeds.describe(seed, "case " + i + ":\n" + mutant);
+            Files.writeString(file, mutant);
+            dev.gossamer.config.ValidationResult r;
+            try {
+                r = validator.validate(file);
+            } catch (RuntimeException e) {
+                throw new AssertionError("the validator threw for " + what, e);
+            }
+            if (r.isOk() && r.sidecar().isPresent()) {
+                accepted++;
+                var built = Plans.node(r.sidecar().get(), r.sidecarSource());
+                assertThat(built.problems()).as(what).isEmpty();
+            }
+        }
+        assertThat(accepted).as(Seeds.describe(seed, "accepted mutants")).isGreaterThan(10);
+    }
 }
