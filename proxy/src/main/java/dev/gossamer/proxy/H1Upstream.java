@@ -62,7 +62,8 @@ import java.util.concurrent.TimeUnit;
  * full waits for a connection of that loop. Idle connections are reused most-recent first. A connection with no
  * traffic for the idle timeout is closed: an idle one, and a busy one whose response (or request) stalled, which
  * resets its request. A connection is reused only after both its request and its response were complete and the
- * response allowed keep-alive.
+ * response allowed keep-alive. A connection that finishes connecting for a request abandoned meanwhile (its client
+ * went away) goes to a waiter if there is one, else it is closed: Envoy's {@code CancelPolicy::CloseExcess}.
  */
 final class H1Upstream implements Upstream {
 
@@ -347,6 +348,7 @@ final class H1Upstream implements Upstream {
         Channel ch;
         H1Call call;
         long lastActive; // ticker.nanoTime() of the last read, write or release
+        boolean used; // has carried a request (a head went out on it)
         boolean skipping; // inside an informational (1xx) response, which the proxy does not pass on
 
         Conn(Pool pool) {
@@ -476,6 +478,7 @@ final class H1Upstream implements Upstream {
                 return;
             }
             headSent = true;
+            conn.used = true;
             headers.set(HttpHeaderNames.HOST, host != null ? host : server.host() + ":" + server.port());
             if (chunked) {
                 headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
@@ -560,7 +563,14 @@ final class H1Upstream implements Upstream {
             }
             gone = true;
             if (!headSent && !responseStarted) {
-                release(); // nothing went out: the connection is as good as before
+                if (!conn.used && conn.pool.waiters.isEmpty()) {
+                    // Opened for this request, which is gone (its client aborted while it connected) and nobody
+                    // waits: an excess connection, closed as Envoy's pool does (CancelPolicy::CloseExcess), rather
+                    // than left idle on the endpoint until the idle timeout (issue 14: held 60-75 s).
+                    close();
+                } else {
+                    release(); // nothing went out: the connection is as good as before
+                }
             } else if (!(requestEnded && responseEnded)) {
                 close();
             }

@@ -59,7 +59,10 @@ interface Upstream {
          */
         void discard();
 
-        /** Abandons the request: no further callbacks; the connection is closed unless nothing was sent on it. */
+        /**
+         * Abandons the request: no further callbacks. The connection is closed unless nothing was sent on it; even
+         * then, one opened for this request and wanted by no other is closed (it would only idle on the endpoint).
+         */
         void reset();
     }
 

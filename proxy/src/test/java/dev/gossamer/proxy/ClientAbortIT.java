@@ -120,4 +120,41 @@ class ClientAbortIT extends ProxyTestBase {
         Await.until("the abort counted", QUICKLY, () -> aborts() == 1);
         assertThat(outcomes).isEmpty();
     }
+
+    @org.junit.jupiter.api.Test
+    void aBurstOfClientsAbortingWhileTheirConnectionsOpenLeavesNoConnectionBehind() throws Exception {
+        // The finding's shape: many clients send a head and part of a body and reset at once, mostly before the
+        // proxy's connection to the endpoint is up. Those connections must close, not idle on the endpoint.
+        Backend b = backend("b");
+        DataPlane p = plane(b);
+        int clients = 200;
+        List<Thread> threads = new java.util.ArrayList<>();
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            Thread t = new Thread(() -> {
+                try (Socket s = new Socket(HOST, p.boundPort("in"))) {
+                    OutputStream o = s.getOutputStream();
+                    o.write(("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: " + (10 << 20) + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    o.write(new byte[100 * 1024]);
+                    o.flush();
+                    s.setSoLinger(true, 0);
+                } catch (java.io.IOException e) {
+                    errors.add(e);
+                }
+            }, "aborting-client-" + i);
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join(10_000);
+        }
+        assertThat(errors).isEmpty();
+        H1Upstream up = (H1Upstream) p.cluster("c").upstream;
+        // The proxy works through 200 connections' backlog on two event loops: every one of them is an abort.
+        Await.until("every exchange aborted", Duration.ofSeconds(20), () -> aborts() == clients);
+        Await.until("no active request", QUICKLY, () -> p.activeRequests() == 0);
+        Await.until("no upstream connection left open", QUICKLY, () -> up.openConnections() == 0);
+        assertThat(outcomes).as("no outcome reported against the endpoint").isEmpty();
+    }
 }

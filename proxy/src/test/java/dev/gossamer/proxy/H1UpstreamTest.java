@@ -321,4 +321,91 @@ class H1UpstreamTest extends ProxyTestBase {
         eventually("the gauge at zero",
                 () -> registry.get("gossamer.upstream.connections").tag("cluster", "c").gauge().value() == 0.0);
     }
+
+    /** A listener that resets its call on open (an exchange aborted while connecting) or ends it (a plain GET). */
+    private static final class Probe implements Upstream.Listener {
+        final boolean resetOnOpen;
+        final io.vertx.core.Promise<Integer> done = io.vertx.core.Promise.promise();
+
+        Probe(boolean resetOnOpen) {
+            this.resetOnOpen = resetOnOpen;
+        }
+
+        @Override
+        public void onOpen(Upstream.Call call) {
+            if (resetOnOpen) {
+                call.reset();
+                done.tryComplete(0);
+            } else {
+                call.end();
+            }
+        }
+
+        @Override
+        public void onConnectFailure(Throwable cause) {
+            done.tryFail(cause);
+        }
+
+        @Override
+        public void onResponse(int status, String statusMessage, io.vertx.core.MultiMap headers, boolean http2) {
+            done.tryComplete(status);
+        }
+
+        @Override
+        public void onData(io.vertx.core.buffer.Buffer chunk) {
+        }
+
+        @Override
+        public void onEnd(io.vertx.core.MultiMap trailers) {
+        }
+
+        @Override
+        public void onReset(Throwable cause) {
+            done.tryFail(cause);
+        }
+    }
+
+    private static Future<Integer> open(H1Upstream up, io.vertx.core.Context ctx, Endpoint ep, boolean resetOnOpen) {
+        Probe probe = new Probe(resetOnOpen);
+        ctx.runOnContext(v -> up.open(ctx, io.vertx.core.net.SocketAddress.inetSocketAddress(ep.port(), HOST),
+                HttpMethod.GET, "/", probe));
+        return probe.done.future();
+    }
+
+    @Test
+    void aConnectionOpenedForARequestThatWasAbandonedMeanwhileIsClosedNotPooled() {
+        ConnCount count = new ConnCount();
+        Backend b = backend("b", new HttpServerOptions(), count.hook());
+        H1Upstream up = new H1Upstream(vertx, Duration.ofSeconds(5), 8, 1, Duration.ofMinutes(1),
+                dev.gossamer.common.Ticker.system());
+        io.vertx.core.Context ctx = vertx.getOrCreateContext();
+        try {
+            await(open(up, ctx, b.endpoint(), true));
+            // Without the close it would sit idle in the pool until the idle timeout (a minute here).
+            eventually("the excess connection is closed", () -> up.openConnections() == 0 && count.open.get() == 0);
+            assertThat(b.hits.get()).as("nothing was sent on it").isZero();
+            assertThat(up.pools()).as("and its pool is gone").isZero();
+        } finally {
+            await(up.close());
+        }
+    }
+
+    @Test
+    void aPooledConnectionHandedToARequestThatWasAbandonedStaysPooled() {
+        ConnCount count = new ConnCount();
+        Backend b = backend("b", new HttpServerOptions(), count.hook());
+        H1Upstream up = new H1Upstream(vertx, Duration.ofSeconds(5), 8, 1, Duration.ofMinutes(1),
+                dev.gossamer.common.Ticker.system());
+        io.vertx.core.Context ctx = vertx.getOrCreateContext();
+        try {
+            assertThat(await(open(up, ctx, b.endpoint(), false))).isEqualTo(200);
+            eventually("the first request's connection is idle", () -> b.hits.get() == 1);
+            await(open(up, ctx, b.endpoint(), true)); // takes the idle connection, sends nothing
+            assertThat(await(open(up, ctx, b.endpoint(), false))).isEqualTo(200);
+            assertThat(count.accepted.get()).as("one connection carried all three").isEqualTo(1);
+            assertThat(up.openConnections()).isEqualTo(1);
+        } finally {
+            await(up.close());
+        }
+    }
 }
