@@ -494,21 +494,17 @@ final class DemoCommand implements Callable<Integer> {
             // The demo's mesh.yaml lists its routes first: the new route goes at the end of that list.
             String updated = Files.readString(dir.resolve("mesh.yaml")).replace("\nclusters:\n",
                     "\n  - {name: added-by-the-demo, match: {path_prefix: /added/}, cluster: round-robin}\nclusters:\n");
-            io.vertx.core.Future<dev.gossamer.control.WriteResult> write = io.vertx.core.Future.failedFuture("none");
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline) {
-                write = survivor.control().orElseThrow().put(updated, java.util.OptionalLong.empty(), "demo",
-                        "gossamer demo");
+            // Until the survivors elect a leader a write fails fast (no majority yet); it is simply asked again.
+            ControlLink control = survivor.control().orElseThrow();
+            boolean committed = waitFor(() -> {
                 try {
-                    await(write);
-                    break;
+                    return await(control.put(updated, java.util.OptionalLong.empty(), "demo", "gossamer demo"))
+                            instanceof dev.gossamer.control.WriteResult.Committed;
                 } catch (Exception e) {
-                    waitFor(() -> false, Duration.ofMillis(200)); // no majority yet: ask again
+                    return false;
                 }
-            }
+            }, Duration.ofSeconds(30));
             long committedMs = millisSince(stoppedAt);
-            boolean committed = write.succeeded()
-                    && write.result() instanceof dev.gossamer.control.WriteResult.Committed;
             long committedAt = CLOCK.nanoTime();
             boolean everywhere = committed && waitFor(() -> nodes.stream().filter(java.util.Objects::nonNull)
                     .allMatch(n -> n.meshState().version() > version), Duration.ofSeconds(20));
