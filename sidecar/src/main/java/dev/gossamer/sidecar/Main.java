@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             MembersCommand.class,
             ConfigCommand.class,
             ControlCommand.class,
+            KeygenCommand.class,
             VersionCommand.class,
             CommandLine.HelpCommand.class
         })

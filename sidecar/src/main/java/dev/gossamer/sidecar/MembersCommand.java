@@ -20,9 +20,9 @@ import picocli.CommandLine.Option;
         description = "Show the gossip membership as a running sidecar sees it (from GET /admin/members).")
 final class MembersCommand implements Callable<Integer> {
 
-    @Option(names = "--admin", paramLabel = "HOST:PORT", description = "The sidecar's admin address "
-            + "(default ${DEFAULT-VALUE}).")
-    String admin = "127.0.0.1:9901";
+    @Option(names = "--admin", paramLabel = "HOST:PORT", defaultValue = "${env:GOSSAMER_ADMIN:-127.0.0.1:9901}",
+            description = "The sidecar's admin address (default: $GOSSAMER_ADMIN, else ${DEFAULT-VALUE}).")
+    String admin;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -37,7 +37,9 @@ final class MembersCommand implements Callable<Integer> {
             print(new JsonObject(r.body()), System.out);
             return 0;
         } catch (IOException e) {
-            System.err.println("gossamer members: cannot reach the admin API at " + admin + ": " + e.getMessage());
+            System.err.println("gossamer members: cannot reach the admin API at " + admin + ": "
+                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName())
+                    + " (expected: a running sidecar; set --admin or GOSSAMER_ADMIN)");
             return 1;
         }
     }

@@ -62,4 +62,31 @@ class CliTest {
         assertThat(Main.execute("run", "--help")).isZero();
         assertThat(Main.execute("validate")).isEqualTo(2); // missing FILE: picocli's usage error
     }
+
+    @Test
+    void keygenPrintsABase64AesKeyTheLoaderAccepts() {
+        KeygenCommand k = new KeygenCommand();
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        k.out = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        assertThat(k.call()).isZero();
+        String key = buf.toString(StandardCharsets.UTF_8).trim();
+        assertThat(java.util.Base64.getDecoder().decode(key)).hasSize(32);
+        assertThat(new ConfigLoader(java.util.Map.<String, String>of()::get)
+                .loadSidecar("s.yaml", "node: {id: n}\nmembership: {keys: [\"" + key + "\"]}\n").problems()).isEmpty();
+        assertThat(Main.execute("keygen", "--bytes", "7")).isEqualTo(2);
+    }
+
+    @Test
+    void membersNamesTheAddressItCouldNotReachInASentence() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream old = System.err;
+        System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(Main.execute("members", "--admin", "127.0.0.1:9")).isOne();
+        } finally {
+            System.setErr(old);
+        }
+        assertThat(buf.toString(StandardCharsets.UTF_8)).contains("cannot reach the admin API at 127.0.0.1:9: ")
+                .doesNotContain(": null").contains("expected: a running sidecar");
+    }
 }
