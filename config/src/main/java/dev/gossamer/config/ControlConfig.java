@@ -10,27 +10,14 @@ import java.util.Optional;
  * where this node keeps its state. A node whose {@code node.id} is one of the voters runs a voter; every other node
  * is a plain sidecar that knows where the voters are. Paths are resolved against the sidecar file's directory.
  *
- * @param voters    the voters, {@code id@host:port} each, in the order written
+ * @param voters    the voters, {@code id@host:port} each, as written (the control module's {@code ControlOptions}
+ *                  owns their syntax and count)
  * @param dataDir   the Raft log, snapshots, and the last applied mesh config
  * @param tokenFile a file holding the bearer token that config writes from beyond loopback must carry; empty:
  *                  only loopback callers may write
  * @param tls       mutual TLS between voters; empty: plaintext Raft traffic
  */
-public record ControlConfig(List<Voter> voters, Path dataDir, Optional<Path> tokenFile, Optional<Tls> tls) {
-
-    /** One voter: its node id and the address of its Raft port. */
-    public record Voter(String id, HostPort address) {
-        public Voter {
-            Objects.requireNonNull(id, "id");
-            Objects.requireNonNull(address, "address");
-        }
-
-        /** {@code id@host:port}, as written. */
-        @Override
-        public String toString() {
-            return id + "@" + address;
-        }
-    }
+public record ControlConfig(List<String> voters, Path dataDir, Optional<Path> tokenFile, Optional<Tls> tls) {
 
     /**
      * PEM files for mutual TLS between voters: this voter's certificate and key, and the CA whose certificates the
@@ -49,10 +36,5 @@ public record ControlConfig(List<Voter> voters, Path dataDir, Optional<Path> tok
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(tokenFile, "tokenFile");
         Objects.requireNonNull(tls, "tls");
-    }
-
-    /** Whether {@code nodeId} is one of the voters. */
-    public boolean isVoter(String nodeId) {
-        return voters.stream().anyMatch(v -> v.id().equals(nodeId));
     }
 }

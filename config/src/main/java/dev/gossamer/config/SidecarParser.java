@@ -76,18 +76,7 @@ final class SidecarParser {
             }));
         }
 
-        Optional<Path> meshConfig = Optional.empty();
-        if (o.has("mesh_config")) {
-            String p = o.requiredString("mesh_config", "a file path", Names::nonEmpty);
-            if (p != null) {
-                try {
-                    Path path = Path.of(p);
-                    meshConfig = Optional.of(baseDir == null ? path : baseDir.resolve(path).normalize());
-                } catch (InvalidPathException e) {
-                    o.problem("mesh_config", Doc.quote(p) + " (expected: a file path: " + e.getReason() + ")");
-                }
-            }
-        }
+        Optional<Path> meshConfig = Optional.ofNullable(path(o, "mesh_config", baseDir));
 
         Obj m = o.obj("membership", "membership");
         Optional<MembershipConfig> membership = m == null ? Optional.empty() : Optional.of(membership(m));
@@ -137,20 +126,10 @@ final class SidecarParser {
         if (!c.has("voters")) {
             c.missing("voters", "a list of id@host:port, like [\"n1@10.0.0.1:7950\"]");
         }
-        Uniques ids = new Uniques(d, "voter");
-        Map<HostPort, Node> addresses = new HashMap<>();
-        List<ControlConfig.Voter> voters = orList(c.list("voters", (el, path) -> {
-            ControlConfig.Voter v = voter(d, el, path);
-            if (v != null) {
-                ids.add(v.id(), el, path);
-                Node prior = addresses.putIfAbsent(v.address(), el);
-                if (prior != null) {
-                    d.problem(el, path, Doc.quote(v.toString()) + " (expected: a unique voter address; first "
-                            + "listed at " + d.source + ":" + Doc.position(prior) + ")");
-                }
-            }
-            return v;
-        }));
+        // The voter syntax (id@host:port, unique ids and addresses, 1, 3 or 5 of them) is the control module's rule
+        // (ControlOptions): only the form of a list of strings is read here.
+        List<String> voters = orList(c.list("voters", (el, path) -> d.string(el, path, "id@host:port, like "
+                + "n1@10.0.0.1:7950", Names::nonEmpty)));
         if (c.value("voters") instanceof org.snakeyaml.engine.v2.nodes.SequenceNode seq && seq.getValue().isEmpty()) {
             c.problem("voters", "[] (expected: 1, 3 or 5 voters)");
         }
@@ -175,27 +154,6 @@ final class SidecarParser {
             }
         }
         return dataDir == null ? null : new ControlConfig(voters, dataDir, Optional.ofNullable(tokenFile), tls);
-    }
-
-    /** {@code id@host:port}. */
-    private static ControlConfig.Voter voter(Doc d, Node el, String path) {
-        String expected = "id@host:port, like n1@10.0.0.1:7950";
-        String text = d.string(el, path, expected);
-        if (text == null) {
-            return null;
-        }
-        int at = text.indexOf('@');
-        String id = at < 0 ? null : text.substring(0, at);
-        if (id == null || Names.name(id) != null) {
-            d.problem(el, path, Doc.quote(text) + " (expected: " + expected + "; the id is a node id)");
-            return null;
-        }
-        try {
-            return new ControlConfig.Voter(id, Values.address(text.substring(at + 1), 1));
-        } catch (Values.BadValue e) {
-            d.problem(el, path, Doc.quote(text) + " (expected: " + expected + "; the address: " + e.expected + ")");
-            return null;
-        }
     }
 
     /** A file path resolved against {@code baseDir}, or null when absent or bad (after recording the problem). */

@@ -392,7 +392,7 @@ final class Plans {
     static ControlOptions controlOptions(String nodeId, ControlConfig c) {
         ControlOptions.Builder b = ControlOptions.builder()
                 .nodeId(nodeId)
-                .voters(c.voters().stream().map(ControlConfig.Voter::toString).toList())
+                .voters(c.voters())
                 .dataDir(c.dataDir());
         c.tls().ifPresent(t -> b.tls(new ControlOptions.TlsFiles(t.cert(), t.key(), t.ca())));
         return b.build();

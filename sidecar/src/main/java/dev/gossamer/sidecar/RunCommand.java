@@ -3,6 +3,7 @@ package dev.gossamer.sidecar;
 import dev.gossamer.config.ConfigValidator;
 import dev.gossamer.config.SidecarConfig;
 import dev.gossamer.config.ValidationResult;
+import dev.gossamer.control.ControlOptions;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,7 +59,10 @@ final class RunCommand implements Callable<Integer> {
         SidecarConfig loaded = checked.sidecar().get();
         SidecarConfig node = loaded;
         if (voterOnly) {
-            if (loaded.control().filter(c -> c.isVoter(loaded.node().id())).isEmpty()) {
+            // The voters are the control module's to read: the node plan (built by the check above) knows them.
+            boolean voter = Plans.node(loaded, checked.sidecarSource()).value().control()
+                    .flatMap(ControlOptions::self).isPresent();
+            if (!voter) {
                 System.err.println(config + ": node.id " + loaded.node().id() + " is not one of control.voters "
                         + "(expected: gossamer control runs a voter; run a sidecar with gossamer run)");
                 return 1;
