@@ -106,10 +106,11 @@ abstract class ProxyTestBase {
             this.id = id;
             this.behaviour = req -> req.body().onSuccess(b -> req.response().end(id));
             this.server = vertx.createHttpServer(options).requestHandler(req -> {
-                hits.incrementAndGet();
+                // Recorded before the hit is counted: a test that waits on hits may then read the rest.
                 requests.add(req);
                 headers.add(HttpHeaders.headers().addAll(req.headers()));
                 versions.add(req.version());
+                hits.incrementAndGet();
                 behaviour.handle(req);
             });
             setup.accept(server);
