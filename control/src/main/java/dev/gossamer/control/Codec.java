@@ -198,7 +198,7 @@ final class Codec {
         return rows;
     }
 
-    /** The whole history, for a snapshot file. */
+    /** The kept history (consecutive versions, not necessarily from 1), for a snapshot file. */
     static void writeSnapshot(OutputStream os, List<ConfigVersion> history) throws IOException {
         DataOutputStream out = new DataOutputStream(os);
         out.writeLong(SNAPSHOT_MAGIC);
@@ -222,9 +222,10 @@ final class Codec {
         List<ConfigVersion> history = new ArrayList<>(Math.min(n, 1024));
         for (int i = 0; i < n; i++) {
             ConfigVersion v = readVersion(in);
-            if (v.version() != i + 1) {
+            long expected = i == 0 ? v.version() : history.get(0).version() + i;
+            if (v.version() != expected) {
                 throw new IOException("snapshot: version " + v.version() + " at position " + i
-                        + " (expected: " + (i + 1) + ")");
+                        + " (expected: " + expected + ")");
             }
             history.add(v);
         }

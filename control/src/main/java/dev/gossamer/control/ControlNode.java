@@ -72,7 +72,7 @@ public final class ControlNode implements AutoCloseable {
         if (options.dataDir() == null) {
             throw new IllegalArgumentException("data_dir: null (expected: a directory for the Raft log)");
         }
-        MeshConfigStateMachine sm = new MeshConfigStateMachine(validator, clock, options.maxConfigBytes());
+        MeshConfigStateMachine sm = new MeshConfigStateMachine(validator, clock, options);
         RaftServer server = RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf(self.id()))
                 .setGroup(RatisSetup.group(options))

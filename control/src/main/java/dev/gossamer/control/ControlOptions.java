@@ -60,6 +60,19 @@ public final class ControlOptions {
     /** The largest mesh config accepted: far above any real mesh, far below Ratis's 64 MB message limit. */
     public static final int DEFAULT_MAX_CONFIG_BYTES = 4 << 20;
 
+    /**
+     * Versions each voter keeps (the latest included): enough to roll back through weeks of daily changes and to
+     * diff any recent pair, while a voter's memory and its snapshots stay bounded. Older versions are pruned on
+     * apply, the same way on every voter; their numbers are never reused.
+     */
+    public static final int DEFAULT_HISTORY_LIMIT = 100;
+    /**
+     * The most bytes of config text the kept versions may hold together; the oldest go first, the latest is always
+     * kept. With {@link #DEFAULT_MAX_CONFIG_BYTES} configs a count alone would allow 400 MiB; 64 MiB keeps a voter's
+     * heap and snapshot small while holding 100 versions of any config under 640 KiB.
+     */
+    public static final long DEFAULT_HISTORY_MAX_BYTES = 64L << 20;
+
     private static final int MIN_LOG_SEGMENT_SIZE = 8 << 10;
 
     private final String nodeId;
@@ -72,6 +85,8 @@ public final class ControlOptions {
     private final long snapshotThreshold;
     private final long logSegmentSize;
     private final int maxConfigBytes;
+    private final int historyLimit;
+    private final long historyMaxBytes;
 
     private ControlOptions(Builder b) {
         nodeId = b.nodeId;
@@ -84,6 +99,8 @@ public final class ControlOptions {
         snapshotThreshold = b.snapshotThreshold;
         logSegmentSize = b.logSegmentSize;
         maxConfigBytes = b.maxConfigBytes;
+        historyLimit = b.historyLimit;
+        historyMaxBytes = b.historyMaxBytes;
     }
 
     /** A builder with every default. */
@@ -116,6 +133,10 @@ public final class ControlOptions {
     public long logSegmentSize() { return logSegmentSize; }
     /** The largest mesh config text accepted, in UTF-8 bytes. */
     public int maxConfigBytes() { return maxConfigBytes; }
+    /** How many versions a voter keeps, the latest included. */
+    public int historyLimit() { return historyLimit; }
+    /** How many bytes of config text the kept versions may hold together (the latest is always kept). */
+    public long historyMaxBytes() { return historyMaxBytes; }
 
     /** The voter this node runs as, if {@link #nodeId()} is one of {@link #voters()}. */
     public java.util.Optional<Voter> self() {
@@ -146,6 +167,8 @@ public final class ControlOptions {
         private long snapshotThreshold = DEFAULT_SNAPSHOT_THRESHOLD;
         private long logSegmentSize = DEFAULT_LOG_SEGMENT_SIZE;
         private int maxConfigBytes = DEFAULT_MAX_CONFIG_BYTES;
+        private int historyLimit = DEFAULT_HISTORY_LIMIT;
+        private long historyMaxBytes = DEFAULT_HISTORY_MAX_BYTES;
 
         private Builder() {
         }
@@ -161,6 +184,8 @@ public final class ControlOptions {
             snapshotThreshold = o.snapshotThreshold;
             logSegmentSize = o.logSegmentSize;
             maxConfigBytes = o.maxConfigBytes;
+            historyLimit = o.historyLimit;
+            historyMaxBytes = o.historyMaxBytes;
         }
 
         public Builder nodeId(String v) { nodeId = v; return this; }
@@ -174,6 +199,8 @@ public final class ControlOptions {
         public Builder snapshotThreshold(long v) { snapshotThreshold = v; return this; }
         public Builder logSegmentSize(long v) { logSegmentSize = v; return this; }
         public Builder maxConfigBytes(int v) { maxConfigBytes = v; return this; }
+        public Builder historyLimit(int v) { historyLimit = v; return this; }
+        public Builder historyMaxBytes(long v) { historyMaxBytes = v; return this; }
 
         /**
          * Every rule these values break, as values keyed by the {@code control:} YAML name; empty when
@@ -214,6 +241,9 @@ public final class ControlOptions {
             r.atLeast("snapshot_threshold", snapshotThreshold, 1);
             r.atLeast("log_segment_size", logSegmentSize, MIN_LOG_SEGMENT_SIZE);
             r.atLeast("max_config_bytes", maxConfigBytes, 1);
+            // two: a rollback to the previous version must always be possible
+            r.atLeast("history_limit", historyLimit, 2);
+            r.atLeast("history_max_bytes", historyMaxBytes, 1);
             return r.problems();
         }
 

@@ -51,7 +51,12 @@ import org.slf4j.LoggerFactory;
  *       {@link WriteResult.Conflict} value.</li>
  * </ol>
  *
- * <p>Snapshots hold the whole history in one file ({@code snapshot.<term>_<index>} plus Ratis's MD5 file),
+ * <p>Retention: a voter keeps the latest {@code historyLimit} versions, and drops the oldest while the kept texts
+ * hold more than {@code historyMaxBytes} (the latest is always kept). Pruning happens in {@link #applyTransaction},
+ * so voters with the same options keep the same window; numbers of pruned versions are never reused, and a
+ * rollback to one is refused with the window that is kept.
+ *
+ * <p>Snapshots hold the kept history in one file ({@code snapshot.<term>_<index>} plus Ratis's MD5 file),
  * written through a temporary file and renamed, so a crash leaves the old snapshot or the new one, never half.
  *
  * <p>Threading: Ratis applies entries and takes snapshots on one thread per group; queries and
@@ -65,16 +70,27 @@ final class MeshConfigStateMachine extends BaseStateMachine {
     private final MeshValidator validator;
     private final WallClock clock;
     private final int maxConfigBytes;
+    private final int historyLimit;
+    private final long historyMaxBytes;
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final List<Consumer<ConfigVersion>> listeners = new CopyOnWriteArrayList<>();
 
-    // guarded by this
+    // guarded by this: consecutive versions, oldest first, and the UTF-8 bytes of their texts
     private final List<ConfigVersion> history = new ArrayList<>();
+    private long historyBytes;
 
-    MeshConfigStateMachine(MeshValidator validator, WallClock clock, int maxConfigBytes) {
+    MeshConfigStateMachine(MeshValidator validator, WallClock clock, int maxConfigBytes, int historyLimit,
+                           long historyMaxBytes) {
         this.validator = Objects.requireNonNull(validator, "validator");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.maxConfigBytes = maxConfigBytes;
+        this.historyLimit = historyLimit;
+        this.historyMaxBytes = historyMaxBytes;
+    }
+
+    /** A state machine with {@code options}' size and retention limits. */
+    MeshConfigStateMachine(MeshValidator validator, WallClock clock, ControlOptions options) {
+        this(validator, clock, options.maxConfigBytes(), options.historyLimit(), options.historyMaxBytes());
     }
 
     void addListener(Consumer<ConfigVersion> listener) {
@@ -90,9 +106,13 @@ final class MeshConfigStateMachine extends BaseStateMachine {
         return history.isEmpty() ? null : history.get(history.size() - 1);
     }
 
-    /** Version {@code n} as applied on this voter, or null. */
+    /** Version {@code n} as applied on this voter, or null if it was never committed or is no longer kept. */
     synchronized ConfigVersion get(long n) {
-        return n >= 1 && n <= history.size() ? history.get((int) (n - 1)) : null;
+        if (history.isEmpty()) {
+            return null;
+        }
+        long i = n - history.get(0).version();
+        return i >= 0 && i < history.size() ? history.get((int) i) : null;
     }
 
     /** Every version applied on this voter, oldest first (a copy). */
@@ -144,9 +164,8 @@ final class MeshConfigStateMachine extends BaseStateMachine {
         if (r.op() == Codec.OP_ROLLBACK) {
             ConfigVersion target = get(r.rollbackVersion());
             if (target == null) {
-                ConfigVersion latest = latest();
                 return refuse(request, List.of("rollback: version " + r.rollbackVersion() + " (expected: "
-                        + (latest == null ? "none committed yet" : "1.." + latest.version()) + ")"));
+                        + keptWindow() + ")"));
             }
             yaml = target.yaml();
             sourceName = "version " + target.version();
@@ -173,6 +192,15 @@ final class MeshConfigStateMachine extends BaseStateMachine {
                 .setClientRequest(request)
                 .setLogData(ByteString.copyFrom(Codec.entry(entry)))
                 .build();
+    }
+
+    private synchronized String keptWindow() {
+        if (history.isEmpty()) {
+            return "none committed yet";
+        }
+        long first = history.get(0).version();
+        long last = history.get(history.size() - 1).version();
+        return first + ".." + last + (first > 1 ? "; older versions are no longer kept" : "");
     }
 
     private TransactionContext refuse(RaftClientRequest request, List<String> problems) {
@@ -212,6 +240,8 @@ final class MeshConfigStateMachine extends BaseStateMachine {
                     created = new ConfigVersion(current + 1, e.yaml(), digest, e.committedAt(), e.source(),
                             e.author());
                     history.add(created);
+                    historyBytes += utf8Length(created.yaml());
+                    prune();
                     result = new WriteResult.Committed(created.version(), digest, true);
                 }
             }
@@ -221,6 +251,17 @@ final class MeshConfigStateMachine extends BaseStateMachine {
             notifyListeners(created);
         }
         return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(Codec.reply(result))));
+    }
+
+    /** Drops the oldest versions past the count or the byte budget; the latest always stays. Caller holds this. */
+    private void prune() {
+        while (history.size() > 1 && (history.size() > historyLimit || historyBytes > historyMaxBytes)) {
+            historyBytes -= utf8Length(history.remove(0).yaml());
+        }
+    }
+
+    private static long utf8Length(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
     @Override
@@ -280,11 +321,13 @@ final class MeshConfigStateMachine extends BaseStateMachine {
         TermIndex last = SimpleStateMachineStorage.getTermIndexFromSnapshotFile(file);
         List<ConfigVersion> fresh;
         synchronized (this) {
-            long before = history.size();
+            long before = history.isEmpty() ? 0 : history.get(history.size() - 1).version();
             history.clear();
             history.addAll(loaded);
+            historyBytes = loaded.stream().mapToLong(v -> utf8Length(v.yaml())).sum();
+            prune(); // a snapshot from a voter with wider limits, or from before a limit was lowered
             setLastAppliedTermIndex(last);
-            fresh = loaded.subList((int) Math.min(before, loaded.size()), loaded.size());
+            fresh = history.stream().filter(v -> v.version() > before).toList();
         }
         LOG.info("loaded snapshot {}: {} versions", last, loaded.size());
         fresh.forEach(this::notifyListeners);

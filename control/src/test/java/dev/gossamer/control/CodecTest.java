@@ -42,16 +42,22 @@ class CodecTest {
     @Test
     void snapshotsRoundTripAndRefuseForeignOrGappedFiles() throws IOException {
         List<ConfigVersion> h = List.of(new ConfigVersion(1, "a", Codec.digest("a"), 1, "s", "x"),
-                new ConfigVersion(2, "b", Codec.digest("b"), 2, "s", ""));
+                new ConfigVersion(2, "b", Codec.digest("b"), 2, "s", ""),
+                new ConfigVersion(3, "c", Codec.digest("c"), 3, "s", ""));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Codec.writeSnapshot(out, h);
         assertThat(Codec.readSnapshot(in(out.toByteArray()))).isEqualTo(h);
 
+        // a pruned history starts past 1: still consecutive
+        ByteArrayOutputStream pruned = new ByteArrayOutputStream();
+        Codec.writeSnapshot(pruned, h.subList(1, 3));
+        assertThat(Codec.readSnapshot(in(pruned.toByteArray()))).isEqualTo(h.subList(1, 3));
+
         assertThatThrownBy(() -> Codec.readSnapshot(in(new byte[16]))).hasMessageStartingWith("snapshot: magic");
         ByteArrayOutputStream gapped = new ByteArrayOutputStream();
-        Codec.writeSnapshot(gapped, List.of(h.get(1)));
+        Codec.writeSnapshot(gapped, List.of(h.get(0), h.get(2)));
         assertThatThrownBy(() -> Codec.readSnapshot(in(gapped.toByteArray())))
-                .hasMessage("snapshot: version 2 at position 0 (expected: 1)");
+                .hasMessage("snapshot: version 3 at position 1 (expected: 2)");
         assertThatThrownBy(() -> Codec.readSnapshot(in(java.util.Arrays.copyOf(out.toByteArray(), 30))))
                 .isInstanceOf(IOException.class);
     }

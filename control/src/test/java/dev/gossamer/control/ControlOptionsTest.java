@@ -40,14 +40,18 @@ class ControlOptionsTest {
                 .electionTimeoutMax(Duration.ofSeconds(1))
                 .requestTimeout(Duration.ZERO)
                 .snapshotThreshold(0)
-                .logSegmentSize(100);
+                .logSegmentSize(100)
+                .historyLimit(1)
+                .historyMaxBytes(0);
         assertThat(b.problems()).containsExactly(
                 new OptionProblem("voters", "a twice (expected: unique ids)"),
                 new OptionProblem("voters", "bad (expected: id@host:port)"),
                 new OptionProblem("election_timeout_max", "1s (expected: > election_timeout_min 2s)"),
                 new OptionProblem("request_timeout", "0 (expected: > 0)"),
                 new OptionProblem("snapshot_threshold", "0 (expected: >= 1)"),
-                new OptionProblem("log_segment_size", "100 (expected: >= 8192)"));
+                new OptionProblem("log_segment_size", "100 (expected: >= 8192)"),
+                new OptionProblem("history_limit", "1 (expected: >= 2)"),
+                new OptionProblem("history_max_bytes", "0 (expected: >= 1)"));
         assertThatThrownBy(b::build).isInstanceOf(InvalidOptionsException.class);
     }
 
@@ -57,6 +61,8 @@ class ControlOptionsTest {
         assertThat(o.electionTimeoutMin()).isEqualTo(Duration.ofMillis(300));
         assertThat(o.electionTimeoutMax()).isEqualTo(Duration.ofMillis(600));
         assertThat(o.self()).contains(new Voter("n1", "h", 1));
+        assertThat(o.historyLimit()).isEqualTo(100);
+        assertThat(o.historyMaxBytes()).isEqualTo(64L << 20);
         assertThat(o.toBuilder().build().voters()).isEqualTo(o.voters());
     }
 }

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 /** Applying log entries, without Ratis's server: the rules every voter runs alike. */
 class MeshConfigStateMachineTest {
 
-    private final MeshConfigStateMachine sm =
-            new MeshConfigStateMachine(MeshValidator.acceptAll(), () -> 42L, 1 << 20);
+    private MeshConfigStateMachine sm =
+            new MeshConfigStateMachine(MeshValidator.acceptAll(), () -> 42L, 1 << 20,
+                    ControlOptions.DEFAULT_HISTORY_LIMIT, ControlOptions.DEFAULT_HISTORY_MAX_BYTES);
     private long index;
 
     private WriteResult apply(byte[] logData) throws IOException {
@@ -84,5 +85,52 @@ class MeshConfigStateMachineTest {
         apply("b", 7, 1);
         apply("b", 1, 1);
         assertThat(heard).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void theOldestVersionsArePrunedPastTheCountAndNumbersAreNeverReused() throws IOException {
+        sm = new MeshConfigStateMachine(MeshValidator.acceptAll(), () -> 42L, 1 << 20, 3, Long.MAX_VALUE);
+        for (String text : List.of("a", "b", "c", "d", "e")) {
+            apply(text, Codec.NO_VERSION, 1);
+        }
+        assertThat(sm.history()).extracting(ConfigVersion::version).containsExactly(3L, 4L, 5L);
+        assertThat(sm.get(2)).as("pruned").isNull();
+        assertThat(sm.get(3).yaml()).isEqualTo("c");
+        assertThat(sm.latest().version()).isEqualTo(5);
+        // "a" again is a new version 6, not a revival of version 1
+        assertThat(apply("a", 5, 1)).isEqualTo(new WriteResult.Committed(6, Codec.digest("a"), true));
+        assertThat(sm.history()).extracting(ConfigVersion::version).containsExactly(4L, 5L, 6L);
+    }
+
+    @Test
+    void theOldestVersionsArePrunedPastTheByteBudgetButTheLatestAlwaysStays() throws IOException {
+        sm = new MeshConfigStateMachine(MeshValidator.acceptAll(), () -> 42L, 1 << 20, 100, 10);
+        apply("aaaa", Codec.NO_VERSION, 1);
+        apply("bbbb", Codec.NO_VERSION, 1);
+        assertThat(sm.history()).hasSize(2); // 8 bytes
+        apply("cccc", Codec.NO_VERSION, 1);
+        assertThat(sm.history()).extracting(ConfigVersion::yaml).containsExactly("bbbb", "cccc");
+        apply("a text longer than the whole budget", Codec.NO_VERSION, 1);
+        assertThat(sm.history()).extracting(ConfigVersion::version).containsExactly(4L);
+    }
+
+    @Test
+    void aRollbackToAPrunedVersionIsRefusedWithTheKeptWindow() throws IOException {
+        sm = new MeshConfigStateMachine(MeshValidator.acceptAll(), () -> 42L, 1 << 20, 2, Long.MAX_VALUE);
+        apply("a", Codec.NO_VERSION, 1);
+        apply("b", Codec.NO_VERSION, 1);
+        apply("c", Codec.NO_VERSION, 1);
+        org.apache.ratis.protocol.RaftClientRequest request = org.apache.ratis.protocol.RaftClientRequest.newBuilder()
+                .setClientId(org.apache.ratis.protocol.ClientId.randomId())
+                .setServerId(org.apache.ratis.protocol.RaftPeerId.valueOf("s"))
+                .setGroupId(org.apache.ratis.protocol.RaftGroupId.randomId())
+                .setCallId(1)
+                .setMessage(Message.valueOf(ByteString.copyFrom(Codec.rollback(1, "cli", "me"))))
+                .setType(org.apache.ratis.protocol.RaftClientRequest.writeRequestType())
+                .build();
+        TransactionContext trx = sm.startTransaction(request);
+        assertThat(trx.getException()).isInstanceOf(ConfigRejectedException.class);
+        assertThat(((ConfigRejectedException) trx.getException()).problems())
+                .containsExactly("rollback: version 1 (expected: 2..3; older versions are no longer kept)");
     }
 }
