@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             ControlCommand.class,
             KeygenCommand.class,
             VersionCommand.class,
+            TrainCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

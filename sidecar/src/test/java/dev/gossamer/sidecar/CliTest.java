@@ -64,6 +64,12 @@ class CliTest {
     }
 
     @Test
+    void theLaunchersTrainingRunServesOverBothProtocolsAndExitsZero() {
+        // exit 0 only if every proxied request (HTTP/1.1 and h2c) and every admin read answered 200
+        assertThat(Main.execute("train", "--requests", "20")).isZero();
+    }
+
+    @Test
     void keygenPrintsABase64AesKeyTheLoaderAccepts() {
         KeygenCommand k = new KeygenCommand();
         ByteArrayOutputStream buf = new ByteArrayOutputStream();

@@ -9,13 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's first command on a fresh clone: {@code ./gossamer} finds no jar, builds it with Maven, and runs it.
  * The tree is copied from this checkout's files as git lists them (tracked or new, never ignored ones such as
- * {@code target/}), so nothing built here can help. It failed when the launcher skipped compiling tests
+ * {@code target/}), so nothing built here can help. The first run also trains the class-data archive the
+ * launcher starts the JVM with; the second finds both up to date. It failed when the launcher skipped compiling tests
  * ({@code -Dmaven.test.skip}): the modules share fixtures as test-jars, which then did not exist.
  */
 class LauncherIT {
@@ -38,12 +40,20 @@ class LauncherIT {
 
         Result first = launch(clone, "version");
         assertThat(first.exit).as(first.output).isZero();
-        assertThat(first.output).contains("building sidecar/target/gossamer.jar").contains("gossamer ");
+        assertThat(first.output).contains("building sidecar/target/gossamer.jar")
+                .contains("training the JVM's class-data archive").contains("gossamer 0.");
+        assertThat(first.output).as("the training run succeeded").doesNotContain("training run failed");
         assertThat(clone.resolve("sidecar/target/gossamer.jar")).exists();
+        try (Stream<Path> target = Files.list(clone.resolve("sidecar/target"))) {
+            assertThat(target.map(p -> p.getFileName().toString()))
+                    .as("a class-data archive (AOT cache on Java 25+, CDS on 17-24)")
+                    .anyMatch(n -> n.matches("gossamer\\.jdk\\d+\\.(aot|jsa)"));
+        }
 
         Result second = launch(clone, "version");
         assertThat(second.exit).as(second.output).isZero();
-        assertThat(second.output).as("an up-to-date jar is not rebuilt").doesNotContain("building");
+        assertThat(second.output).as("an up-to-date jar is not rebuilt, its archive not retrained")
+                .doesNotContain("building").doesNotContain("training").contains("gossamer 0.");
     }
 
     private record Result(int exit, String output) {
