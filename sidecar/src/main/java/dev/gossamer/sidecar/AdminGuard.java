@@ -24,7 +24,8 @@ import java.util.Set;
  *       refused when its {@code Origin} is not this admin server itself, or when the browser marks it
  *       {@code Sec-Fetch-Site: cross-site}/{@code same-site}. Tools like curl send no Origin and pass.</li>
  *   <li><b>Token</b>: when the admin address is not a loopback one and a token is configured
- *       ({@code control.token_file}), every request but the kubelet's {@code /ready} and {@code /live} must carry
+ *       ({@code control.token_file}), every request but the kubelet's {@code /ready} and {@code /live} and the dashboard's static page and
+ *       assets ({@code /}, {@code /dashboard.js}, {@code /dashboard.css}) must carry
  *       {@code Authorization: Bearer <token>}. The token is compared in constant time and never logged.</li>
  * </ul>
  * Refusals answer 403 (401 for a missing or wrong token) with a JSON body naming the reason.
@@ -35,6 +36,11 @@ final class AdminGuard implements Handler<RoutingContext> {
 
     /** The kubelet probes these with the pod's IP as Host and no token. */
     private static final Set<String> PROBES = Set.of("/ready", "/live");
+    /**
+     * The dashboard page and its assets hold no state (the page reads everything through the guarded API), and
+     * must load without the token so that the page can ask for it.
+     */
+    private static final Set<String> STATIC = Set.of("/", "/dashboard.js", "/dashboard.css");
 
     private final String adminHost;
     private final byte[] token; // null: no token required
@@ -68,13 +74,18 @@ final class AdminGuard implements Handler<RoutingContext> {
             refuse(ctx, 403, "cross-origin request refused (expected: no Origin, or this admin server's own)");
             return;
         }
-        if (token != null && !PROBES.contains(req.path()) && !tokenMatches(req.getHeader("authorization"))) {
+        if (token != null && !PROBES.contains(req.path()) && !(STATIC.contains(req.path()) && isRead(req))
+                && !tokenMatches(req.getHeader("authorization"))) {
             ctx.response().putHeader("www-authenticate", "Bearer");
             refuse(ctx, 401, "missing or wrong bearer token (expected: Authorization: Bearer <the token in "
                     + "control.token_file>)");
             return;
         }
         ctx.next();
+    }
+
+    private static boolean isRead(HttpServerRequest req) {
+        return req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD;
     }
 
     private boolean hostAllowed(String host) {
