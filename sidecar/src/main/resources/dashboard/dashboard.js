@@ -1,5 +1,5 @@
 // Gossamer dashboard: reads GET /admin/events/stream (server-sent events: "state" once a second, "event" as they
-// happen) and draws it with DOM calls only (no innerHTML with data, no inline style: the page runs under a strict
+// happen) and draws it with DOM calls only (never markup built from data, no inline style: the page runs under a strict
 // Content-Security-Policy). fetch() rather than EventSource, so that a bearer token can be sent when one is needed.
 'use strict';
 (function () {

@@ -270,9 +270,6 @@ final class DashboardState {
                 + o.lastEjectionReason().map(r -> " (" + r + ")").orElse("")
                 : active == HealthState.UNHEALTHY ? "health check failing"
                 : active == HealthState.UNKNOWN ? "health check not passed yet" : "fails the health filter";
-        if (e.down()) {
-            return new String[] {"down", "connect refused; skipped for " + e.downForMillis() + " ms more"};
-        }
         if (!e.eligible()) {
             if (c.panic()) {
                 return new String[] {"panic", why + ", but used: too few endpoints pass (panic mode)"};
@@ -281,6 +278,9 @@ final class DashboardState {
                 return new String[] {"ejected", why};
             }
             return new String[] {"down", why};
+        }
+        if (e.down()) {
+            return new String[] {"down", "connect refused; skipped for " + e.downForMillis() + " ms more"};
         }
         if (ramping.contains(e.id())) {
             return new String[] {"slow-starting", "weight ramping up after it became usable"};
