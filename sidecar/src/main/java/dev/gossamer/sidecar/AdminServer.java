@@ -48,7 +48,7 @@ final class AdminServer {
 
     Future<Void> listen(String host, int port) {
         Router router = Router.router(vertx);
-        router.route().handler(new AdminGuard(host, sidecar.adminToken()));
+        router.route().handler(new AdminGuard(host, sidecar.adminToken(), sidecar.registry()));
         router.get("/ready").handler(this::ready);
         router.get("/live").handler(ctx -> ctx.response().end("live\n"));
         router.get("/metrics").handler(ctx -> ctx.response()

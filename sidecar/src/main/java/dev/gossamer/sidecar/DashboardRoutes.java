@@ -49,6 +49,7 @@ final class DashboardRoutes {
     private final List<Stream> streams = new CopyOnWriteArrayList<>();
     private Context context; // the admin server's, set on the first request
     private boolean ticking; // on the context
+    private boolean pushPending; // on the context
     private int ticks; // on the context
 
     /** One open server-sent-event stream. */
@@ -69,6 +70,7 @@ final class DashboardRoutes {
         router.get("/").handler(ctx -> asset(ctx, "text/html; charset=utf-8", html));
         router.get("/dashboard.js").handler(ctx -> asset(ctx, "text/javascript; charset=utf-8", js));
         router.get("/dashboard.css").handler(ctx -> asset(ctx, "text/css; charset=utf-8", css));
+        router.get("/favicon.ico").handler(ctx -> ctx.response().setStatusCode(204).end()); // browsers ask for it
         router.get("/admin/dashboard").handler(ctx -> {
             remember(ctx);
             if (!ticking) {
@@ -145,6 +147,7 @@ final class DashboardRoutes {
         AutoCloseable sub = sidecar.events().subscribe(e -> c.runOnContext(v -> {
             if (!resp.closed() && !resp.ended()) {
                 write(resp, "event", e.seq(), e.toJson());
+                pushSoon();
             }
         }));
         Stream s = new Stream(resp, sub);
@@ -191,6 +194,26 @@ final class DashboardRoutes {
             }
         }
         scheduleTick();
+    }
+
+    /**
+     * An event changes the state (a member turned suspect): every stream gets the new state at once rather than at
+     * the next tick, so a short-lived state is seen. Events that arrive together share one push.
+     */
+    private void pushSoon() {
+        if (pushPending) {
+            return;
+        }
+        pushPending = true;
+        context.runOnContext(v -> {
+            pushPending = false;
+            JsonObject json = state.json();
+            for (Stream s : streams) {
+                if (!s.response().closed() && !s.response().writeQueueFull()) {
+                    write(s.response(), "state", null, json);
+                }
+            }
+        });
     }
 
     /** A plain sidecar asks the control plane who leads (a voter knows from its own Raft status). */
