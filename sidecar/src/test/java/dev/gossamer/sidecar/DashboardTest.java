@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -182,6 +183,43 @@ class DashboardTest {
         } finally {
             resp.body().close();
         }
+    }
+
+    @Test
+    void aNodeThatJoinedNoSeedSaysSoInMembersTheMetricTheStateAndOnceInTheEvents() throws Exception {
+        int seed = closedPort();
+        Files.writeString(dir.resolve("mesh.yaml"), mesh(closedPort()));
+        Files.writeString(dir.resolve("sidecar.yaml"), """
+                node: {id: lonely}
+                admin: {address: 127.0.0.1:0}
+                listeners:
+                  - {name: outbound, address: 127.0.0.1:0}
+                mesh_config: ./mesh.yaml
+                membership:
+                  address: 127.0.0.1:0
+                  seeds: [127.0.0.1:%d]
+                  keys: [%s]
+                """.formatted(seed, java.util.Base64.getEncoder().encodeToString(new byte[32])));
+        dev.gossamer.config.ConfigResult<dev.gossamer.config.SidecarConfig> cfg =
+                dev.gossamer.config.ConfigLoader.withSystemEnvironment().loadSidecar(dir.resolve("sidecar.yaml"));
+        sidecar = Futures.await(Sidecar.start(vertx, cfg.value(), cfg.sourceMap(), Sidecar.Runtime.system(1)));
+
+        assertThat(new JsonObject(get("/admin/members").body()).getBoolean("joined")).isFalse();
+        assertThat(get("/metrics").body()).contains("gossamer_membership_joined 0.0");
+        assertThat(new JsonObject(get("/admin/dashboard").body()).getJsonObject("node").getBoolean("joined")).isFalse();
+        Await.until("the node says once that it is alone", Duration.ofSeconds(30), () -> {
+            try {
+                return get("/admin/events").body().contains("join-failed");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        JsonArray events = new JsonObject(get("/admin/events").body()).getJsonArray("events");
+        List<String> alone = events.stream().map(o -> (JsonObject) o)
+                .filter(e -> e.getString("kind").equals("join-failed")).map(e -> e.getString("message")).toList();
+        assertThat(alone).hasSize(1);
+        assertThat(alone.get(0)).contains("has not joined any seed").contains("127.0.0.1:" + seed)
+                .contains("membership.keys");
     }
 
     private static String waitForLine(BlockingQueue<String> lines, String needle) throws InterruptedException {
