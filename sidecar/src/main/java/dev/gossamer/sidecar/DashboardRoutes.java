@@ -75,6 +75,7 @@ final class DashboardRoutes {
             remember(ctx);
             if (!ticking) {
                 state.sample();
+                askLeader(); // a plain sidecar's answer shows from the next read on
             }
             json(ctx, state.json());
         });

@@ -280,7 +280,11 @@ final class DashboardState {
             return new String[] {"down", why};
         }
         if (e.down()) {
-            return new String[] {"down", "connect refused; skipped for " + e.downForMillis() + " ms more"};
+            // The picker skips marked endpoints unless every usable one is marked: then it tries them all anyway.
+            boolean allMarked = c.endpoints().stream().filter(ClusterStatus.EndpointStatus::eligible)
+                    .allMatch(ClusterStatus.EndpointStatus::down);
+            return new String[] {"down", allMarked ? "connect refused, but tried anyway: every usable endpoint is "
+                    + "marked" : "connect refused; skipped for " + e.downForMillis() + " ms more"};
         }
         if (ramping.contains(e.id())) {
             return new String[] {"slow-starting", "weight ramping up after it became usable"};

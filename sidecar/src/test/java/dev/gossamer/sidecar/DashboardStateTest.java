@@ -25,7 +25,14 @@ class DashboardStateTest {
     void eachFactMapsToTheStateThePickerActsOn() {
         assertThat(state(false, ep(true, false), Set.of())).isEqualTo("healthy | in the picker");
         assertThat(state(false, ep(true, false), Set.of("10.0.0.1:80"))).startsWith("slow-starting | ");
-        assertThat(state(false, ep(true, true), Set.of())).isEqualTo("down | connect refused; skipped for 900 ms more");
+        assertThat(state(false, ep(true, true), Set.of()))
+                .isEqualTo("down | connect refused, but tried anyway: every usable endpoint is marked");
+        ClusterStatus.EndpointStatus marked = ep(true, true);
+        ClusterStatus two = new ClusterStatus("app", "round_robin", Protocol.HTTP1, 0, false,
+                List.of(marked, new ClusterStatus.EndpointStatus("10.0.0.2:80", "10.0.0.2:80", 1, true, false, 0, 0, 0,
+                        0, 0, 0, 0, 0)));
+        assertThat(DashboardState.endpointState(two, marked, null, Set.of()))
+                .containsExactly("down", "connect refused; skipped for 900 ms more");
         assertThat(state(false, ep(false, false), Set.of())).isEqualTo("down | fails the health filter");
         assertThat(state(true, ep(false, false), Set.of()))
                 .isEqualTo("panic | fails the health filter, but used: too few endpoints pass (panic mode)");
