@@ -7,7 +7,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Micrometer meters of a {@link Membership}, all named {@code gossamer_membership_*}: members by state, probes,
- * failed probes, suspicions, refutations, bytes and packets sent and received, dropped inputs by reason, and the
+ * failed probes, suspicions, refutations, whether this node joined, bytes and packets sent and received, dropped inputs by reason, and the
  * local health multiplier. Values are read on scrape from thread-safe counters and the member snapshot.
  */
 final class MembershipMetrics {
@@ -24,6 +24,9 @@ final class MembershipMetrics {
                     .description("Members this node sees in each state")
                     .register(r);
         }
+        Gauge.builder("gossamer_membership_joined", m, mm -> mm.joined() ? 1 : 0)
+                .description("1 once a join through a seed succeeded (or no seeds are configured), 0 while this node "
+                        + "is alone").register(r);
         Gauge.builder("gossamer_membership_local_health", m, Membership::localHealth)
                 .description("Lifeguard local health multiplier (0 = healthy)").register(r);
         counter(r, "gossamer_membership_probes", s, MembershipStats::probes, "Probes started");

@@ -347,6 +347,11 @@ final class ClusterState implements ActiveRequests {
         rebuild();
     }
 
+    /** Ids of endpoints ramping up under slow start right now (empty without {@code slow_start}). */
+    synchronized java.util.Set<String> slowStarting() {
+        return spec.slowStart() == null ? java.util.Set.of() : java.util.Set.copyOf(usableSince.keySet());
+    }
+
     synchronized boolean panic() {
         return panic;
     }

@@ -412,6 +412,15 @@ public final class DataPlane {
         return list;
     }
 
+    /**
+     * Ids of the endpoints of {@code cluster} that slow start is ramping up right now (their picker weight is still
+     * reduced); empty for an unknown cluster or one without {@code slow_start}.
+     */
+    public java.util.Set<String> slowStarting(String cluster) {
+        ClusterState c = snapshot.clusters.get(cluster);
+        return c == null ? java.util.Set.of() : c.slowStarting();
+    }
+
     /** Downstream requests in flight right now. */
     public long activeRequests() {
         return active.get();

@@ -1,6 +1,9 @@
 package dev.gossamer.sidecar;
 
 import io.netty.util.NetUtil;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -24,7 +27,8 @@ import java.util.Set;
  *       refused when its {@code Origin} is not this admin server itself, or when the browser marks it
  *       {@code Sec-Fetch-Site: cross-site}/{@code same-site}. Tools like curl send no Origin and pass.</li>
  *   <li><b>Token</b>: when the admin address is not a loopback one and a token is configured
- *       ({@code control.token_file}), every request but the kubelet's {@code /ready} and {@code /live} must carry
+ *       ({@code control.token_file}), every request but the kubelet's {@code /ready} and {@code /live} and the dashboard's static page and
+ *       assets ({@code /}, {@code /dashboard.js}, {@code /dashboard.css}) must carry
  *       {@code Authorization: Bearer <token>}. The token is compared in constant time and never logged.</li>
  * </ul>
  * Refusals answer 403 (401 for a missing or wrong token) with a JSON body naming the reason.
@@ -35,18 +39,40 @@ final class AdminGuard implements Handler<RoutingContext> {
 
     /** The kubelet probes these with the pod's IP as Host and no token. */
     private static final Set<String> PROBES = Set.of("/ready", "/live");
+    /**
+     * The dashboard page and its assets hold no state (the page reads everything through the guarded API), and
+     * must load without the token so that the page can ask for it.
+     */
+    private static final Set<String> STATIC = Set.of("/", "/dashboard.js", "/dashboard.css", "/favicon.ico");
 
     private final String adminHost;
     private final byte[] token; // null: no token required
+    private final Counter refusedHost;
+    private final Counter refusedOrigin;
+    private final Counter refusedToken;
 
     /**
      * @param adminHost the host of the configured admin address ({@code 127.0.0.1}, {@code 0.0.0.0}, a name)
      * @param token     the bearer token, required when the admin address is not loopback; empty: none
      */
     AdminGuard(String adminHost, Optional<String> token) {
+        this(adminHost, token, new SimpleMeterRegistry());
+    }
+
+    /** Like {@link #AdminGuard(String, Optional)}, counting refusals in {@code gossamer_admin_refused_total}. */
+    AdminGuard(String adminHost, Optional<String> token, MeterRegistry registry) {
+        this.refusedHost = refusals(registry, "host");
+        this.refusedOrigin = refusals(registry, "origin");
+        this.refusedToken = refusals(registry, "token");
         this.adminHost = adminHost.toLowerCase(Locale.ROOT);
         this.token = token.filter(t -> !loopback(adminHost)).map(t -> t.getBytes(StandardCharsets.UTF_8))
                 .orElse(null);
+    }
+
+    private static Counter refusals(MeterRegistry registry, String reason) {
+        return Counter.builder("gossamer.admin.refused").tag("reason", reason)
+                .description("Admin API requests refused: a Host that does not name this server (DNS rebinding), "
+                        + "a cross-origin write, a missing or wrong bearer token").register(registry);
     }
 
     /** Whether the admin address only accepts connections from this machine. */
@@ -60,21 +86,29 @@ final class AdminGuard implements Handler<RoutingContext> {
         HttpServerRequest req = ctx.request();
         HostAndPort authority = req.authority();
         if (authority != null && !hostAllowed(authority.host())) {
+            refusedHost.increment();
             refuse(ctx, 403, "Host '" + authority.host() + "' does not name this admin server (expected: localhost, "
                     + "an IP address, or " + adminHost + "): refused, as a DNS-rebinding page would be");
             return;
         }
         if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD && crossSite(req, authority)) {
+            refusedOrigin.increment();
             refuse(ctx, 403, "cross-origin request refused (expected: no Origin, or this admin server's own)");
             return;
         }
-        if (token != null && !PROBES.contains(req.path()) && !tokenMatches(req.getHeader("authorization"))) {
+        if (token != null && !PROBES.contains(req.path()) && !(STATIC.contains(req.path()) && isRead(req))
+                && !tokenMatches(req.getHeader("authorization"))) {
+            refusedToken.increment();
             ctx.response().putHeader("www-authenticate", "Bearer");
             refuse(ctx, 401, "missing or wrong bearer token (expected: Authorization: Bearer <the token in "
                     + "control.token_file>)");
             return;
         }
         ctx.next();
+    }
+
+    private static boolean isRead(HttpServerRequest req) {
+        return req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD;
     }
 
     private boolean hostAllowed(String host) {

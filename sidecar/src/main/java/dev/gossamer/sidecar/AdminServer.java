@@ -27,7 +27,8 @@ import java.util.Optional;
 
 /**
  * The per-sidecar admin API (bound to 127.0.0.1 by default): Kubernetes probes, Prometheus metrics, cluster and
- * config state, reload, drain and exit. JSON shapes are documented in {@code docs/admin-api.md}.
+ * config state, reload, drain and exit; the dashboard and the event feed are {@link DashboardRoutes}. JSON shapes are
+ * documented in {@code docs/admin-api.md}.
  *
  * <p>Threading: handlers run on the admin server's event loop and only read immutable snapshots.
  */
@@ -38,6 +39,7 @@ final class AdminServer {
     private final Vertx vertx;
     private final Sidecar sidecar;
     private HttpServer server;
+    private DashboardRoutes dashboard;
 
     AdminServer(Vertx vertx, Sidecar sidecar) {
         this.vertx = vertx;
@@ -46,7 +48,7 @@ final class AdminServer {
 
     Future<Void> listen(String host, int port) {
         Router router = Router.router(vertx);
-        router.route().handler(new AdminGuard(host, sidecar.adminToken()));
+        router.route().handler(new AdminGuard(host, sidecar.adminToken(), sidecar.registry()));
         router.get("/ready").handler(this::ready);
         router.get("/live").handler(ctx -> ctx.response().end("live\n"));
         router.get("/metrics").handler(ctx -> ctx.response()
@@ -70,9 +72,8 @@ final class AdminServer {
             // of the shutdown, and an HTTP/2 caller must see the answer before the GOAWAY.
             json(ctx, 202, new JsonObject().put("exiting", true)).onComplete(v -> sidecar.shutdown());
         });
-        router.get("/").handler(ctx -> ctx.response()
-                .putHeader("content-type", "text/html; charset=utf-8")
-                .end(Dashboard.html()));
+        dashboard = new DashboardRoutes(sidecar, sidecar.scheduler(), sidecar.ticker());
+        dashboard.mount(router);
         server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
                 .requestHandler(router);
         return server.listen().mapEmpty();
@@ -185,12 +186,15 @@ final class AdminServer {
                         .put("zone", m.zone())
                         .put("local", m.local())
                         .put("local_health", m.local() ? m.localHealth() : null)
+                        .put("config_version", m.metadata().fields().get(MeshMembership.CONFIG_VERSION))
                         .put("services", services)
                         .put("fields", new JsonObject(new java.util.TreeMap<>(m.metadata().fields()))));
             }
         }
         return new JsonObject()
                 .put("enabled", mm.isPresent())
+                // false: this node has not joined through any seed yet and sees only itself (see the log)
+                .put("joined", mm.map(m -> (Object) m.joined()).orElse(null))
                 .put("self", sidecar.config().node().id())
                 .put("members", members);
     }

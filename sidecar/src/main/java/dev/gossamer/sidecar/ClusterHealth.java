@@ -38,17 +38,23 @@ final class ClusterHealth implements AutoCloseable {
     private final HealthCheckGroup checks;
     private final VertxProber prober;
     private volatile Map<String, HealthTarget> targets = Map.of();
+    private final Events events;
+    private Set<String> lastEjected = Set.of(); // guarded by this
 
     private ClusterHealth(Plans.ClusterPlan plan, DataPlane dataPlane, Vertx vertx, Scheduler scheduler,
-                          RandomSource random, MeterRegistry registry) {
+                          RandomSource random, MeterRegistry registry, Events events) {
         this.cluster = plan.config().name();
+        this.events = events;
         this.plan = plan;
         this.dataPlane = dataPlane;
         this.detector = plan.outlier()
                 .map(options -> OutlierDetector.builder(cluster, options, scheduler)
                         .random(random)
                         .meterRegistry(registry)
-                        .listener(ejected -> publish())
+                        .listener(ejected -> {
+                            ejections(ejected);
+                            publish();
+                        })
                         .build())
                 .orElse(null);
         if (plan.checks().isPresent()) {
@@ -57,7 +63,10 @@ final class ClusterHealth implements AutoCloseable {
             this.checks = HealthCheckGroup.builder(cluster, options, prober, scheduler)
                     .random(random)
                     .meterRegistry(registry)
-                    .listener((target, from, to, reason) -> publish())
+                    .listener((target, from, to, reason) -> {
+                        checkChanged(target, from, to, reason);
+                        publish();
+                    })
                     .build();
         } else {
             this.prober = null;
@@ -70,8 +79,9 @@ final class ClusterHealth implements AutoCloseable {
      * neither active checks nor outlier detection.
      */
     static Optional<ClusterHealth> of(Plans.ClusterPlan plan, DataPlane dataPlane, Vertx vertx, Scheduler scheduler,
-                                      RandomSource random, MeterRegistry registry) {
-        return plan.any() ? Optional.of(new ClusterHealth(plan, dataPlane, vertx, scheduler, random, registry))
+                                      RandomSource random, MeterRegistry registry, Events events) {
+        return plan.any() ? Optional.of(new ClusterHealth(plan, dataPlane, vertx, scheduler, random, registry,
+                events))
                 : Optional.empty();
     }
 
@@ -130,6 +140,40 @@ final class ClusterHealth implements AutoCloseable {
     /** Outlier state of endpoint {@code id}, or null without outlier detection. */
     OutlierSnapshot outlier(String id) {
         return detector == null ? null : detector.snapshot().get(id);
+    }
+
+    /** Events for endpoints that entered or left the ejected set. */
+    private void ejections(Set<String> ejected) {
+        Set<String> before;
+        synchronized (this) {
+            before = lastEjected;
+            lastEjected = Set.copyOf(ejected);
+        }
+        for (String id : ejected) {
+            if (!before.contains(id)) {
+                OutlierSnapshot o = outlier(id);
+                events.publishLogged(Events.Kind.ENDPOINT_EJECTED, cluster + "/" + id, "endpoint " + id
+                        + " of cluster " + cluster + " ejected by outlier detection"
+                        + (o == null ? "" : o.lastEjectionReason().map(r -> ": " + r).orElse("")));
+            }
+        }
+        for (String id : before) {
+            if (!ejected.contains(id)) {
+                events.publishLogged(Events.Kind.ENDPOINT_RETURNED, cluster + "/" + id, "endpoint " + id
+                        + " of cluster " + cluster + " returned from ejection");
+            }
+        }
+    }
+
+    private void checkChanged(HealthTarget target, HealthState from, HealthState to, String reason) {
+        if (to != HealthState.UNHEALTHY && from != HealthState.UNHEALTHY) {
+            return; // unknown -> healthy at start is not news
+        }
+        String id = target.host() + ":" + target.port();
+        boolean down = to == HealthState.UNHEALTHY;
+        events.publishLogged(down ? Events.Kind.CHECK_DOWN : Events.Kind.CHECK_UP, cluster + "/" + id,
+                "endpoint " + id + " of cluster " + cluster + " health check " + (down ? "down: " + reason
+                        : "up again"));
     }
 
     private void publish() {

@@ -128,6 +128,18 @@ final class ControlLink {
         return voter != null;
     }
 
+    /** The leader this voter last saw and its term, from its Raft status (empty on a plain sidecar or before any). */
+    Optional<String> knownLeader() {
+        ControlNode.Status st = lastStatus;
+        return st == null ? Optional.empty() : st.leader();
+    }
+
+    /** This voter's Raft term as last observed, 0 on a plain sidecar. */
+    long knownTerm() {
+        ControlNode.Status st = lastStatus;
+        return st == null ? 0 : st.term();
+    }
+
     /** The highest version this node knows was committed (0 before any). */
     long committedVersion() {
         return committed;
@@ -153,6 +165,9 @@ final class ControlLink {
             ControlNode.Status st = voter.status();
             lastStatus = st;
             if (st.leader().isPresent() && !st.leader().equals(lastLeader)) {
+                sidecar.events().publish(Events.Kind.LEADER_CHANGED, st.leader().get(), lastLeader
+                        .map(l -> "control plane leader changed: " + l + " -> " + st.leader().get())
+                        .orElse("control plane leader: " + st.leader().get()) + " (term " + st.term() + ")");
                 if (lastLeader.isPresent()) {
                     leaderChanges.increment();
                     log.info("control plane leader changed: {} -> {} (term {})", lastLeader.get(),

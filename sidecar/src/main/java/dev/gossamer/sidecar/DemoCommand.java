@@ -157,12 +157,17 @@ final class DemoCommand implements Callable<Integer> {
             String base = "http://127.0.0.1:" + front.listenerPort("outbound");
             String adminUrl = "http://" + front.adminAddress();
             out.println("node-1 listens on " + base + ", admin on " + adminUrl + "/  (config in " + dir + ")");
+            out.println("Open the dashboard now to watch each step live: " + adminUrl + "/");
             out.println();
-            ok = new Traffic(base, backends, nodes, nodeVertx, controlNodes, dir).run();
+            Traffic traffic = new Traffic(base, backends, nodes, nodeVertx, controlNodes, dir);
+            ok = traffic.run();
+            out.println();
+            traffic.printSummary();
             out.println();
             out.println(ok ? "All checks passed." : "SOME CHECKS FAILED (see above).");
-            out.println("Try:  curl " + base + "/maglev/ -H 'x-user-id: 42'    dashboard: " + adminUrl
-                    + "/    members: ./gossamer members --admin " + front.adminAddress());
+            out.println("Dashboard: " + adminUrl + "/");
+            out.println("Try:  curl " + base + "/maglev/ -H 'x-user-id: 42'    members: ./gossamer members --admin "
+                    + front.adminAddress());
             if (stopAfter == null) {
                 out.println("Serving until Ctrl-C.");
                 Signals.on("INT", front::shutdown);
@@ -297,6 +302,40 @@ final class DemoCommand implements Callable<Integer> {
 
         private final List<Sidecar> controlNodes;
         private final Path dir;
+        /** One row per step for the summary table: step, result, whether its checks passed. */
+        private final List<String[]> summary = new ArrayList<>();
+        private int step;
+        private boolean stepOk;
+
+        /** Starts step n of {@link #STEPS}: a progress line and the step's one sentence. */
+        private void step(String sentence) {
+            if (step > 0) {
+                summary.get(summary.size() - 1)[2] = stepOk ? "ok" : "FAILED";
+            }
+            step++;
+            stepOk = true;
+            summary.add(new String[] {"", "", ""});
+            out.println("[" + step + "/" + STEPS + "] " + sentence);
+        }
+
+        /** What the current step found, for the summary table. */
+        private void result(String name, String result) {
+            String[] row = summary.get(summary.size() - 1);
+            row[0] = name;
+            row[1] = result;
+        }
+
+        void printSummary() {
+            if (!summary.isEmpty()) {
+                summary.get(summary.size() - 1)[2] = stepOk ? "ok" : "FAILED";
+            }
+            out.println("Summary");
+            int w = summary.stream().mapToInt(r -> r[0].length()).max().orElse(4);
+            out.println(String.format("  %-" + w + "s  %-6s  %s", "step", "checks", "what happened"));
+            for (String[] r : summary) {
+                out.println(String.format("  %-" + w + "s  %-6s  %s", r[0], r[2], r[1]));
+            }
+        }
 
         Traffic(String base, DemoBackends backends, List<Sidecar> nodes, List<Vertx> nodeVertx,
                 List<Sidecar> controlNodes, Path dir) {
@@ -307,6 +346,8 @@ final class DemoCommand implements Callable<Integer> {
             this.controlNodes = controlNodes;
             this.dir = dir;
         }
+
+        static final int STEPS = 6;
 
         boolean run() throws Exception {
             try {
@@ -329,8 +370,11 @@ final class DemoCommand implements Callable<Integer> {
         private void gossip() throws Exception {
             long start = CLOCK.nanoTime();
             boolean found = waitFor(() -> membership(0).endpoints("orders").size() == NODES, Duration.ofSeconds(20));
-            out.printf("0. The three nodes found each other by encrypted gossip; node-1 has %d 'orders' endpoints "
-                    + "after %d ms:%n", membership(0).endpoints("orders").size(), millisSince(start));
+            long foundMs = millisSince(start);
+            step("The three nodes found each other by encrypted gossip: node-1 has "
+                    + membership(0).endpoints("orders").size() + " 'orders' endpoints after " + foundMs + " ms.");
+            result("gossip", "3 nodes, " + membership(0).endpoints("orders").size() + " 'orders' endpoints on node-1 "
+                    + "after " + foundMs + " ms");
             check(found, "gossip: node-1 sees every node's orders endpoint");
             java.io.ByteArrayOutputStream table = new java.io.ByteArrayOutputStream();
             MembersCommand.print(AdminServer.members(nodes.get(0)),
@@ -341,7 +385,8 @@ final class DemoCommand implements Callable<Integer> {
         private void spread() throws Exception {
             List<String> routes = new ArrayList<>(POLICIES.keySet());
             routes.add("orders");
-            out.println("1. " + requests + " requests through each route (orders: endpoints from gossip):");
+            step(requests + " requests through each route show how each policy spreads traffic (orders: endpoints "
+                    + "from gossip).");
             Map<String, Map<String, Integer>> table = new LinkedHashMap<>();
             for (String route : routes) {
                 Map<String, Integer> counts = new TreeMap<>();
@@ -367,6 +412,8 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 table.put(route, counts);
             }
+            List<String> spreads = new ArrayList<>();
+            int failedSpread = 0;
             StringBuilder header = new StringBuilder(String.format("   %-14s", "route"));
             backends.ids().forEach(id -> header.append(String.format("%8s", id)));
             header.append(String.format("%8s", "failed"));
@@ -378,11 +425,15 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 line.append(String.format("%8d", row.getValue().getOrDefault("FAILED", 0)));
                 out.println(line);
+                spreads.add(row.getKey() + " " + String.join("/", backends.ids().stream()
+                        .map(id -> String.valueOf(row.getValue().getOrDefault(id, 0))).toList()));
+                failedSpread += row.getValue().getOrDefault("FAILED", 0);
                 check(row.getValue().getOrDefault("FAILED", 0) == 0, row.getKey() + ": no request failed");
                 for (String id : backends.ids()) {
                     check(row.getValue().getOrDefault(id, 0) > 0, row.getKey() + ": " + id + " got traffic");
                 }
             }
+            result("spread per policy", String.join(" · ", spreads) + " (b1/b2/b3); " + failedSpread + " failed");
             if (requests % NODES == 0) {
                 for (String rr : List.of("round-robin", "orders")) {
                     check(backends.ids().stream().allMatch(id -> table.get(rr).get(id) == requests / NODES),
@@ -392,7 +443,8 @@ final class DemoCommand implements Callable<Integer> {
         }
 
         private void stickiness() throws Exception {
-            out.println("2. Consistent hashing: 50 user ids, 6 requests each:");
+            step("Consistent hashing keeps a user on one backend: 50 user ids, 6 requests each.");
+            List<String> hashing = new ArrayList<>();
             for (String route : List.of("ring-hash", "maglev")) {
                 Map<String, String> owner = new TreeMap<>();
                 boolean sticky = true;
@@ -409,6 +461,8 @@ final class DemoCommand implements Callable<Integer> {
                 long distinct = owner.values().stream().distinct().count();
                 out.println("   " + route + ": every id always reached the same backend: " + sticky
                         + " (ids spread over " + distinct + " backends)");
+                hashing.add(route + (sticky ? " sticky" : " NOT sticky") + " over " + distinct + " backends");
+                result("consistent hashing", String.join(" · ", hashing));
                 check(sticky, route + ": one key, one backend");
                 check(distinct > 1, route + ": keys spread over more than one backend");
             }
@@ -453,22 +507,33 @@ final class DemoCommand implements Callable<Integer> {
         }
 
         private void failover() throws Exception {
-            out.println("3. Kill backend b2 while 4 clients send to round-robin, maglev and orders:");
+            step("Backend b2 is killed while 4 clients send to round-robin, maglev and orders: retries hide it, "
+                    + "the pickers drop it, gossip spreads its failed check.");
             Load load = new Load(List.of("round-robin", "maglev", "orders", "round-robin"));
             waitFor(() -> load.sent.get() >= 400, Duration.ofSeconds(20));
             long before = load.sent.get();
-            long killedAt = CLOCK.nanoTime();
+            String b2 = "127.0.0.1:" + backends.port(1);
+            Sidecar front = nodes.get(0);
+            FirstTimes times = new FirstTimes();
+            times.watch("left", () -> !"healthy".equals(endpointState(front, "round-robin", b2)));
+            times.watch("ejected", () -> front.health("round-robin")
+                    .map(h -> h.outlier(b2) != null && h.outlier(b2).ejected()).orElse(false));
+            times.watch("gossip", () -> membership(0).endpoints("orders").size() == NODES - 1);
             await(backends.kill(1));
             load.gone = "b2";
-            boolean dropped = waitFor(() -> membership(0).endpoints("orders").size() == NODES - 1,
-                    Duration.ofSeconds(20));
-            long droppedMs = millisSince(killedAt);
+            boolean dropped = waitFor(() -> times.seen("gossip") && times.seen("left"), Duration.ofSeconds(20));
             waitFor(() -> load.sent.get() >= before + 1500, Duration.ofSeconds(30));
             load.stop();
+            times.stop();
             out.println("   " + load.sent.get() + " requests, " + load.failed.get() + " failed, " + load.fromGone.get()
                     + " answered by b2 after it was killed");
-            out.println("   node-2's health check of b2 failed and gossip took b2 out of node-1's 'orders' after "
-                    + droppedMs + " ms");
+            out.println("   node-1's round-robin picker stopped using b2 after " + times.describe("left")
+                    + "; outlier detection ejected it after " + times.describe("ejected")
+                    + "; node-2's failed health check reached node-1's 'orders' by gossip after "
+                    + times.describe("gossip"));
+            result("backend b2 killed", "left the picker " + times.describe("left") + " · ejected "
+                    + times.describe("ejected") + " · out of 'orders' by gossip " + times.describe("gossip") + " · "
+                    + load.failed.get() + " of " + load.sent.get() + " requests failed");
             check(load.failed.get() == 0, "failover: no request failed");
             check(load.fromGone.get() == 0, "failover: nothing answered by the dead backend");
             check(dropped, "failover: node-1 dropped b2 from orders via gossip");
@@ -479,8 +544,8 @@ final class DemoCommand implements Callable<Integer> {
          * voter, and watch it reach every node.
          */
         private void controlPlane() throws Exception {
-            out.println("4. Stop the control plane's leader while clients send, then commit a new mesh.yaml "
-                    + "(a route added) through a surviving voter:");
+            step("The control plane's leader is stopped while clients send; a new mesh.yaml (a route added) is "
+                    + "committed through a surviving voter and reaches every node.");
             Sidecar anyVoter = controlNodes.get(0);
             String leader = await(anyVoter.control().orElseThrow().leader()).leader().orElse("");
             int leaderIndex = Integer.parseInt(leader.substring("cp-".length())) - 1;
@@ -516,6 +581,9 @@ final class DemoCommand implements Callable<Integer> {
                     + committedMs + " ms after the stop and applied by every node " + appliedMs + " ms later");
             out.println("   " + load.sent.get() + " requests meanwhile, " + load.failed.get() + " failed; "
                     + "GET /added/ through node-1 answered by " + added);
+            result("leader stopped", leader + " -> " + newLeader + " · new version committed " + committedMs
+                    + " ms after the stop · applied everywhere " + appliedMs + " ms later · " + load.failed.get()
+                    + " of " + load.sent.get() + " requests failed");
             check(committed, "control: a new version committed after the leader stopped");
             check(everywhere, "control: every node applied it");
             check(!newLeader.equals(leader) && !newLeader.equals("none"), "control: a new leader was elected");
@@ -524,7 +592,8 @@ final class DemoCommand implements Callable<Integer> {
         }
 
         private void crash() throws Exception {
-            out.println("5. Crash node-3 and its backend b3 (sockets closed, no goodbye) while clients send to orders:");
+            step("Node-3 and its backend b3 crash (sockets closed, no goodbye) while clients send to orders: SWIM "
+                    + "declares it dead and its endpoint leaves every picker.");
             Load load = new Load(List.of("orders"));
             waitFor(() -> load.sent.get() >= 200, Duration.ofSeconds(20));
             long crashedAt = CLOCK.nanoTime();
@@ -541,9 +610,68 @@ final class DemoCommand implements Callable<Integer> {
             out.println("   node-1 declared node-3 dead after " + deadMs + " ms (SWIM probe, suspicion, timeout); "
                     + load.sent.get() + " requests, " + load.failed.get() + " failed, orders endpoints now "
                     + membership(0).endpoints("orders").size());
+            result("node-3 crashed", "declared dead after " + deadMs + " ms · " + load.failed.get() + " of "
+                    + load.sent.get() + " requests failed · 'orders' endpoints now "
+                    + membership(0).endpoints("orders").size());
             check(dead, "crash: node-3 declared dead");
             check(load.failed.get() == 0, "crash: no request failed");
             check(membership(0).endpoints("orders").size() == 1, "crash: only b1 is left in orders");
+        }
+
+        /** The state the dashboard shows for {@code endpoint} of {@code cluster} on {@code node}, or "gone". */
+        private String endpointState(Sidecar node, String cluster, String endpoint) {
+            for (dev.gossamer.proxy.ClusterStatus c : node.dataPlane().clusters()) {
+                if (c.name().equals(cluster)) {
+                    for (dev.gossamer.proxy.ClusterStatus.EndpointStatus e : c.endpoints()) {
+                        if (e.id().equals(endpoint)) {
+                            return DashboardState.endpointState(c, e, node.health(cluster).orElse(null),
+                                    node.dataPlane().slowStarting(cluster))[0];
+                        }
+                    }
+                }
+            }
+            return "gone";
+        }
+
+        /** Watches conditions every 10 ms on a pool thread and keeps when each first held. */
+        private final class FirstTimes {
+            private final long start = CLOCK.nanoTime();
+            private final Map<String, BooleanSupplier> conditions = new java.util.concurrent.ConcurrentHashMap<>();
+            private final Map<String, Long> firstMs = new java.util.concurrent.ConcurrentHashMap<>();
+            private final AtomicBoolean stopped = new AtomicBoolean();
+            private final Future<?> poller;
+
+            FirstTimes() {
+                poller = pool.submit(() -> {
+                    while (!stopped.get()) {
+                        conditions.forEach((name, c) -> {
+                            if (!firstMs.containsKey(name) && c.getAsBoolean()) {
+                                firstMs.put(name, millisSince(start));
+                            }
+                        });
+                        TimeUnit.MILLISECONDS.sleep(10);
+                    }
+                    return null;
+                });
+            }
+
+            void watch(String name, BooleanSupplier condition) {
+                conditions.put(name, condition);
+            }
+
+            boolean seen(String name) {
+                return firstMs.containsKey(name);
+            }
+
+            String describe(String name) {
+                Long ms = firstMs.get(name);
+                return ms == null ? "(not within the step)" : ms + " ms";
+            }
+
+            void stop() throws Exception {
+                stopped.set(true);
+                poller.get();
+            }
         }
 
         /** GET url with x-user-id; returns the backend id that answered, or FAILED. */
@@ -564,6 +692,7 @@ final class DemoCommand implements Callable<Integer> {
         private void check(boolean condition, String what) {
             if (!condition) {
                 ok = false;
+                stepOk = false;
                 out.println("   CHECK FAILED: " + what);
             }
         }

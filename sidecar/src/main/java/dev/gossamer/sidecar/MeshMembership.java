@@ -62,7 +62,8 @@ final class MeshMembership {
 
     /** Joins the mesh; {@code onChange} runs after every membership event (and after local health changes). */
     static Future<MeshMembership> start(Vertx vertx, Plans.NodePlan plan, Ticker ticker, Scheduler scheduler,
-                                        RandomSource random, MeterRegistry registry, Runnable onChange) {
+                                        RandomSource random, MeterRegistry registry, Runnable onChange,
+                                        Events events) {
         SidecarConfig config = plan.sidecar();
         MembershipConfig m = config.membership().orElseThrow();
         MembershipOptions options = plan.membership().orElseThrow();
@@ -75,13 +76,13 @@ final class MeshMembership {
                 registry).map(mm -> {
             MeshMembership self = new MeshMembership(mm, metadata);
             mm.addListener(event -> onChange.run());
-            self.startChecks(vertx, plan, scheduler, random, registry, onChange);
+            self.startChecks(vertx, plan, scheduler, random, registry, onChange, events);
             return self;
         });
     }
 
     private void startChecks(Vertx vertx, Plans.NodePlan plan, Scheduler scheduler, RandomSource random,
-                             MeterRegistry registry, Runnable onChange) {
+                             MeterRegistry registry, Runnable onChange, Events events) {
         for (ServiceConfig s : plan.sidecar().services()) {
             HealthCheckOptions options = plan.serviceChecks().get(s.name());
             if (options == null) {
@@ -97,6 +98,14 @@ final class MeshMembership {
                     .random(random)
                     .meterRegistry(registry, s.name())
                     .listener((target, from, to, reason) -> {
+                        if (to == HealthState.UNHEALTHY || from == HealthState.UNHEALTHY) {
+                            boolean down = to == HealthState.UNHEALTHY;
+                            events.publishLogged(down ? Events.Kind.CHECK_DOWN : Events.Kind.CHECK_UP,
+                                    s.name() + "@" + plan.sidecar().node().id(), "local service " + s.name()
+                                    + " (port " + s.port() + ") health check " + (down ? "failing: " + reason
+                                    + "; advertised critical, so every sidecar stops sending to it"
+                                    : "passing again; advertised to the mesh"));
+                        }
                         advertiseHealth(s.name(), to);
                         onChange.run();
                     })
@@ -214,6 +223,24 @@ final class MeshMembership {
 
     List<Member> members() {
         return membership.members();
+    }
+
+    /** Whether a join through a seed succeeded (or there were no seeds). */
+    boolean joined() {
+        return membership.joined();
+    }
+
+    /** The gossip inputs this node dropped, by reason, for a sentence ("nothing dropped here" when none). */
+    String dropSummary() {
+        StringBuilder b = new StringBuilder();
+        for (dev.gossamer.membership.DropReason r : dev.gossamer.membership.DropReason.values()) {
+            long n = membership.stats().dropped(r);
+            if (n > 0) {
+                b.append(b.length() == 0 ? "dropped here: " : ", ").append(r.name().toLowerCase(Locale.ROOT))
+                        .append('=').append(n);
+            }
+        }
+        return b.length() == 0 ? "nothing dropped here" : b.toString();
     }
 
     Membership membership() {

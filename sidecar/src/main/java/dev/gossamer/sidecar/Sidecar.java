@@ -14,6 +14,8 @@ import dev.gossamer.config.SidecarConfig;
 import dev.gossamer.config.SourceMap;
 import dev.gossamer.control.ControlOptions;
 import dev.gossamer.control.MeshValidator;
+import dev.gossamer.membership.Member;
+import dev.gossamer.membership.MembershipEvent;
 import dev.gossamer.proxy.DataPlane;
 import dev.gossamer.proxy.DataPlaneOptions;
 import dev.gossamer.vertx.VertxScheduler;
@@ -84,6 +86,7 @@ public final class Sidecar {
     private final Counter applies;
     private final Counter rejects;
     private volatile Future<Void> shutdown;
+    private final Events events;
 
     /** What the process supplies: clocks, randomness, the environment for {@code ${VAR}}, event loops. */
     public record Runtime(Ticker ticker, WallClock wallClock, RandomSource random, ConfigLoader loader,
@@ -116,6 +119,15 @@ public final class Sidecar {
         this.random = runtime.random();
         this.ticker = runtime.ticker();
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // The observing node leads each line: in the demo (six nodes, one process) it says who saw what.
+        String nodeId = config.node().id();
+        this.events = new Events(wallClock, ticker, Events.DEFAULT_CAPACITY, (warn, line) -> {
+            if (warn) {
+                log.warn("{}: {}", nodeId, line);
+            } else {
+                log.info("{}: {}", nodeId, line);
+            }
+        });
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -165,9 +177,11 @@ public final class Sidecar {
     private Future<Void> startAll() {
         Future<Void> joined = config.membership().isEmpty() ? Future.succeededFuture()
                 : MeshMembership.start(vertx, plan, ticker, scheduler, random, registry,
-                        this::refreshDynamicEndpoints)
+                        this::refreshDynamicEndpoints, events)
                         .map(m -> {
                             membership = m;
+                            m.membership().addListener(this::memberEvent);
+                            watchJoin(m, ticker.nanoTime());
                             refreshDynamicEndpoints();
                             return (Void) null;
                         });
@@ -294,6 +308,8 @@ public final class Sidecar {
             m.announceConfig(meshState.version(), meshState.digest());
         }
         applies.increment();
+        events.publish(Events.Kind.CONFIG_APPLIED, Long.toString(meshState.version()),
+                "mesh config version " + meshState.version() + " applied from " + source);
         if (!ready && admin != null && !dataPlane.draining()) {
             ready = true;
         }
@@ -374,6 +390,9 @@ public final class Sidecar {
             return;
         }
         rejects.increment();
+        events.publish(Events.Kind.CONFIG_REJECTED, Long.toString(meshState.version()), what + " ("
+                + problems.size() + " problem(s), first: " + problems.get(0) + "); version " + meshState.version()
+                + " keeps serving");
         log.warn("{}; version {} keeps serving:\n{}", what, meshState.version(),
                 String.join("\n", problems.stream().map(ConfigProblem::toString).toList()));
     }
@@ -395,7 +414,7 @@ public final class Sidecar {
                     keep.close();
                 }
                 Optional<ClusterHealth> h = ClusterHealth.of(cp, dataPlane, vertx, scheduler, random,
-                        registry);
+                        registry, events);
                 if (h.isPresent()) {
                     next.put(c.name(), h.get());
                 } else {
@@ -454,6 +473,71 @@ public final class Sidecar {
                 }
             }
         }
+    }
+
+    /** The recent events of this node (the dashboard's feed). */
+    Events events() {
+        return events;
+    }
+
+    /** A membership change as an event, logged once (through the events' rate limit). */
+    private void memberEvent(MembershipEvent e) {
+        Member m = e.member();
+        if (m.local()) {
+            return;
+        }
+        String who = m.id() + " (" + m.address() + (m.zone().isEmpty() ? "" : ", zone " + m.zone()) + ")";
+        switch (e.type()) {
+            case JOINED -> events.publishLogged(Events.Kind.MEMBER_JOINED, m.id(), "member " + who + " joined");
+            case SUSPECTED -> events.publishLogged(Events.Kind.MEMBER_SUSPECT, m.id(), "member " + who
+                    + " is suspect: it missed a probe (incarnation " + m.incarnation() + ")");
+            case RECOVERED -> events.publishLogged(Events.Kind.MEMBER_ALIVE, m.id(), "member " + who
+                    + " is alive again: it refuted the suspicion");
+            case FAILED -> events.publishLogged(Events.Kind.MEMBER_DEAD, m.id(), "member " + who
+                    + " is dead: its suspicion timed out; its endpoints leave every picker");
+            case LEFT -> events.publishLogged(Events.Kind.MEMBER_LEFT, m.id(), "member " + who + " left the mesh");
+            case UPDATED, REAPED -> {
+                // metadata and tombstones: shown in /admin/members, not news
+            }
+        }
+    }
+
+    /** How long a node may try its seeds before it says, once, that it is still alone. */
+    static final Duration JOIN_GRACE = Duration.ofSeconds(5);
+
+    /**
+     * Watches the join through the seeds: a node still alone after {@link #JOIN_GRACE} says so once (log, event,
+     * {@code /admin/members}, the {@code gossamer_membership_joined} gauge), and once more when it finally joins.
+     */
+    private void watchJoin(MeshMembership m, long startedNanos) {
+        scheduler.schedule(Duration.ofMillis(500), new Runnable() {
+            private boolean reported;
+
+            @Override
+            public void run() {
+                if (shutdown != null) {
+                    return;
+                }
+                long waited = ticker.nanoTime() - startedNanos;
+                if (m.membership().joined()) {
+                    if (reported) {
+                        events.publishLogged(Events.Kind.JOINED_MESH, config.node().id(), "node "
+                                + config.node().id() + " joined the mesh through its seeds after "
+                                + Duration.ofNanos(waited).toSeconds() + " s");
+                    }
+                    return;
+                }
+                if (!reported && waited >= JOIN_GRACE.toNanos()) {
+                    reported = true;
+                    events.publishLogged(Events.Kind.JOIN_FAILED, config.node().id(), "node " + config.node().id()
+                            + " has not joined any seed after " + Duration.ofNanos(waited).toSeconds() + " s (seeds: "
+                            + String.join(", ", plan.membership().orElseThrow().seeds()) + "; "
+                            + m.dropSummary() + "): check that a seed runs at that address, is reachable, and shares "
+                            + "a key of membership.keys; still trying");
+                }
+                scheduler.schedule(Duration.ofMillis(500), this);
+            }
+        });
     }
 
     /** This node's membership, when {@code membership:} is configured. */
@@ -546,6 +630,14 @@ public final class Sidecar {
 
     public PrometheusMeterRegistry registry() {
         return registry;
+    }
+
+    Scheduler scheduler() {
+        return scheduler;
+    }
+
+    Ticker ticker() {
+        return ticker;
     }
 
     MeshConfigState meshState() {

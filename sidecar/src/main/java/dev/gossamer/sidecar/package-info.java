@@ -17,8 +17,11 @@
  *   <li>{@link dev.gossamer.sidecar.ClusterHealth} (active checks and outlier detection of one cluster, as the
  *       data plane's endpoint filter) and {@link dev.gossamer.sidecar.MeshMembership} (this node in the gossip
  *       mesh: advertised services and their health, endpoints of membership-driven clusters).</li>
- *   <li>{@link dev.gossamer.sidecar.AdminServer} and {@link dev.gossamer.sidecar.Dashboard}: the admin API
- *       ({@code docs/admin-api.md}).</li>
+ *   <li>{@link dev.gossamer.sidecar.AdminServer}: the admin API ({@code docs/admin-api.md}), guarded by
+ *       {@link dev.gossamer.sidecar.AdminGuard}; {@link dev.gossamer.sidecar.DashboardRoutes} mounts the live
+ *       dashboard and the event stream on it, drawing {@link dev.gossamer.sidecar.DashboardState} (the endpoint
+ *       states the pickers use, rates from {@link dev.gossamer.sidecar.RateWindow}) and
+ *       {@link dev.gossamer.sidecar.Events} (the node's recent events, logged once each).</li>
  * </ul>
  *
  * <p>Threading: {@code Sidecar}'s public methods are thread-safe; mesh applies are serialised on the sidecar.

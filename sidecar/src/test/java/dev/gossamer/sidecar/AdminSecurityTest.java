@@ -129,6 +129,18 @@ class AdminSecurityTest {
         assertThat(config).startsWith("HTTP/1.1 200").doesNotContain(TOKEN);
         assertThat(send("GET", "/metrics", host(), "Authorization: Bearer " + TOKEN)).startsWith("HTTP/1.1 200")
                 .doesNotContain(TOKEN);
+
+        // The dashboard page and its assets hold no state: they load without the token, and the page says how to
+        // pass it; what it reads needs the token like every other endpoint.
+        assertThat(send("GET", "/", host())).startsWith("HTTP/1.1 200").contains("Authorization: Bearer")
+                .contains("control.token_file");
+        assertThat(send("GET", "/dashboard.js", host())).startsWith("HTTP/1.1 200");
+        assertThat(send("GET", "/dashboard.css", host())).startsWith("HTTP/1.1 200");
+        assertThat(send("POST", "/", host())).startsWith("HTTP/1.1 401");
+        assertThat(send("GET", "/admin/dashboard", host())).startsWith("HTTP/1.1 401");
+        assertThat(send("GET", "/admin/events/stream", host())).startsWith("HTTP/1.1 401");
+        assertThat(send("GET", "/admin/dashboard", host(), "Authorization: Bearer " + TOKEN))
+                .startsWith("HTTP/1.1 200").contains("\"node\"");
     }
 
     @Test
