@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -31,10 +32,19 @@ public final class AdmissionHandler {
     private static final Logger log = LoggerFactory.getLogger(AdmissionHandler.class);
     static final String API_VERSION = "admission.k8s.io/v1";
 
-    private final PatchBuilder patches;
+    /** Decides for one pod: the PatchBuilder, or in tests anything (a throwing one stands in for a bug). */
+    interface Decider {
+        Decision decide(JsonObject pod, boolean namespaceEnabled);
+    }
+
+    private final Decider patches;
     private final Map<Decision.Outcome, Counter> counters = new EnumMap<>(Decision.Outcome.class);
 
     public AdmissionHandler(PatchBuilder patches, MeterRegistry registry) {
+        this(patches::decide, registry);
+    }
+
+    AdmissionHandler(Decider patches, MeterRegistry registry) {
         this.patches = patches;
         for (Decision.Outcome o : Decision.Outcome.values()) {
             counters.put(o, Counter.builder("gossamer_injector_reviews")
@@ -51,11 +61,14 @@ public final class AdmissionHandler {
      *                         {@code gossamer.io/inject=enabled}
      */
     public JsonObject review(Buffer body, boolean namespaceEnabled) {
-        JsonObject review;
+        Object decoded;
         try {
-            review = new JsonObject(body);
-        } catch (DecodeException | ClassCastException e) {
-            return answer(null, malformed("not a JSON object: " + firstLine(e.getMessage())), null);
+            decoded = Json.decodeValue(body);
+        } catch (DecodeException e) {
+            return answer(null, malformed("not JSON: " + firstLine(e.getMessage())), null);
+        }
+        if (!(decoded instanceof JsonObject review)) {
+            return answer(null, malformed("not a JSON object"), null);
         }
         Object requestValue = review.getValue("request");
         if (!(requestValue instanceof JsonObject request)) {
