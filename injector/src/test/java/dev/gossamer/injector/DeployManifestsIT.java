@@ -1,0 +1,100 @@
+package dev.gossamer.injector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * deploy/'s manifests against a real kube-apiserver 1.20.2: every object of the kustomize base and of the example
+ * app passes {@code kubectl apply --dry-run=server} (the API server's own validation and defaulting), and the
+ * ServiceAccounts have no more rights than they need ({@code kubectl auth can-i --as=...}).
+ *
+ * <p>1.20 serves PodDisruptionBudget as {@code policy/v1beta1} only ({@code policy/v1} came in 1.21 and is the only
+ * one from 1.25): the base ships {@code policy/v1}, and this test sends that object as {@code v1beta1}, the one
+ * rewrite it makes.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DeployManifestsIT {
+
+    private KubeApi kube;
+    private Path root;
+
+    @BeforeAll
+    void start() throws Exception {
+        kube = KubeApi.start(List.of());
+        root = KubeApi.repoRoot();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (kube != null) {
+            kube.close();
+        }
+    }
+
+    /** The rendered objects as 1.20 serves them (the PDB's apiVersion, see the class comment). */
+    static String for120(String yaml) {
+        return yaml.replace("apiVersion: policy/v1\nkind: PodDisruptionBudget",
+                "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget");
+    }
+
+    static long objects(String yaml) {
+        return yaml.lines().filter(l -> l.startsWith("kind: ")).count();
+    }
+
+    /** Applies {@code yaml} with --dry-run=server; every object must be accepted. */
+    private void dryRun(String yaml) {
+        KubeApi.Result r = kube.kubectl(yaml, "apply", "--dry-run=server", "-f", "-");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out().lines().filter(l -> l.endsWith("(server dry run)")).count())
+                .as(r.out()).isEqualTo(objects(yaml));
+    }
+
+    @Test
+    void theKustomizeBaseIsAcceptedByTheApiServer() {
+        String base = kube.kubectl(null, "kustomize", root.resolve("deploy/kubernetes").toString()).ok().out();
+        assertThat(base).contains("kind: StatefulSet", "kind: MutatingWebhookConfiguration", "kind: PodDisruptionBudget",
+                "kind: ServiceAccount", "name: gossamer-mesh");
+        // The namespace must exist for a dry run of what goes in it (a dry run creates nothing).
+        kube.kubectl(null, "apply", "-f", root.resolve("deploy/kubernetes/namespace.yaml").toString()).ok();
+        dryRun(for120(base));
+    }
+
+    @Test
+    void theExampleAppIsAcceptedByTheApiServer() {
+        String app = kube.kubectl(null, "kustomize", root.resolve("deploy/kubernetes/example").toString()).ok().out();
+        assertThat(app).contains("gossamer.io/inject: enabled", "name: orders", "name: frontend");
+        kube.kubectl(null, "create", "namespace", "gossamer-example").ok();
+        dryRun(app);
+    }
+
+    @Test
+    void theServiceAccountsCanDoNothingWithTheApi() throws Exception {
+        kube.kubectl(null, "apply", "-f", root.resolve("deploy/kubernetes/namespace.yaml").toString()).ok();
+        kube.kubectl(null, "apply", "-n", "gossamer-system", "-f", root.resolve("deploy/kubernetes/rbac.yaml").toString()).ok();
+        String rbac = Files.readString(root.resolve("deploy/kubernetes/rbac.yaml"));
+        assertThat(rbac).contains("automountServiceAccountToken: false");
+        List<String[]> checks = List.of(
+                new String[] {"get", "secrets"}, new String[] {"list", "pods"}, new String[] {"create", "pods"},
+                new String[] {"patch", "mutatingwebhookconfigurations"}, new String[] {"get", "configmaps"},
+                new String[] {"update", "statefulsets"});
+        for (String sa : List.of("gossamer-injector", "gossamer-voter")) {
+            for (String[] c : checks) {
+                for (String ns : List.of("gossamer-system", "default")) {
+                    KubeApi.Result r = kube.kubectl(null, "auth", "can-i", c[0], c[1], "-n", ns,
+                            "--as=system:serviceaccount:gossamer-system:" + sa);
+                    assertThat(r.out().trim()).as(sa + " " + String.join(" ", c) + " in " + ns).isEqualTo("no");
+                }
+            }
+        }
+        // The check can say yes: the admin may.
+        assertThat(kube.kubectl(null, "auth", "can-i", "get", "secrets", "-n", "gossamer-system").out().trim())
+                .isEqualTo("yes");
+    }
+}
