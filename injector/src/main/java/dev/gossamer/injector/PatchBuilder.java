@@ -47,6 +47,7 @@ public final class PatchBuilder {
     static final String VOLUME_DATA = InjectorOptions.SIDECAR_NAME + "-data";
     static final String VOLUME_MESH = InjectorOptions.SIDECAR_NAME + "-mesh";
     static final String VOLUME_TOKEN = InjectorOptions.SIDECAR_NAME + "-token";
+    static final String VOLUME_TMP = InjectorOptions.SIDECAR_NAME + "-tmp";
 
     private static final Pattern SERVICE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
@@ -233,6 +234,8 @@ public final class PatchBuilder {
         v.add(new JsonObject().put("name", VOLUME_CONFIG).put("downwardAPI", new JsonObject().put("items",
                 new JsonArray().add(new JsonObject().put("path", "sidecar.yaml").put("fieldRef",
                         new JsonObject().put("fieldPath", "metadata.annotations['" + ANNOTATION_CONFIG + "']"))))));
+        // The root file system is read-only; the JVM and Vert.x write temporary files.
+        v.add(new JsonObject().put("name", VOLUME_TMP).put("emptyDir", new JsonObject()));
         if (options.voters().isEmpty()) {
             v.add(new JsonObject().put("name", VOLUME_MESH)
                     .put("configMap", new JsonObject().put("name", options.meshConfigMap())));
@@ -259,7 +262,8 @@ public final class PatchBuilder {
                 .put("valueFrom", new JsonObject().put("secretKeyRef",
                         new JsonObject().put("name", s).put("key", "key")))));
         JsonArray mounts = new JsonArray()
-                .add(new JsonObject().put("name", VOLUME_CONFIG).put("mountPath", SidecarYaml.CONFIG_DIR).put("readOnly", true));
+                .add(new JsonObject().put("name", VOLUME_CONFIG).put("mountPath", SidecarYaml.CONFIG_DIR).put("readOnly", true))
+                .add(new JsonObject().put("name", VOLUME_TMP).put("mountPath", "/tmp"));
         if (options.voters().isEmpty()) {
             mounts.add(new JsonObject().put("name", VOLUME_MESH).put("mountPath", SidecarYaml.MESH_DIR).put("readOnly", true));
         } else {

@@ -46,7 +46,8 @@ class PatchBuilderTest {
         assertThat(sidecar.getJsonArray("env").encode()).contains("POD_NAME", "POD_NAMESPACE", "POD_IP", "NODE_NAME",
                 "status.podIP", "spec.nodeName");
         assertThat(pod.getJsonObject("spec").getJsonArray("volumes").encode())
-                .contains("gossamer-config", "metadata.annotations['gossamer.io/sidecar-config']", "gossamer-mesh");
+                .contains("gossamer-config", "metadata.annotations['gossamer.io/sidecar-config']", "gossamer-mesh",
+                        "gossamer-tmp");
         assertThat(pod.getJsonObject("spec").containsKey("initContainers")).isFalse();
         assertThat(pod.getJsonObject("metadata").containsKey("labels")).isFalse();
     }
@@ -61,7 +62,7 @@ class PatchBuilderTest {
         assertThat(md.getJsonObject("annotations").getString(PatchBuilder.ANNOTATION_STATUS)).isEqualTo("injected");
         JsonArray volumes = pod.getJsonObject("spec").getJsonArray("volumes");
         assertThat(volumes.getJsonObject(0).getString("name")).isEqualTo("cache");
-        assertThat(volumes.size()).isEqualTo(3);
+        assertThat(volumes.size()).isEqualTo(4);
         assertThat(pod.getJsonObject("spec").getJsonArray("initContainers").size()).isEqualTo(1);
         // The service comes from the app label and the first port.
         assertThat(md.getJsonObject("annotations").getString(PatchBuilder.ANNOTATION_CONFIG))
@@ -180,7 +181,7 @@ class PatchBuilderTest {
         JsonObject out = injected(classic, pod);
         assertThat(out.getJsonObject("metadata").getJsonObject("annotations").getString(PatchBuilder.ANNOTATION_STATUS))
                 .isEqualTo("injected");
-        assertThat(Optional.ofNullable(out.getJsonObject("spec").getJsonArray("volumes")).map(JsonArray::size)).contains(2);
+        assertThat(Optional.ofNullable(out.getJsonObject("spec").getJsonArray("volumes")).map(JsonArray::size)).contains(3);
     }
 
     private static JsonObject annotated(JsonObject pod, String inject) {
