@@ -24,7 +24,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
@@ -39,8 +38,7 @@ class InjectorIT {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
 
-    @TempDir
-    Path dir;
+    private Path dir;
 
     private KubeApi kube;
     private Vertx vertx;
@@ -49,6 +47,7 @@ class InjectorIT {
 
     @BeforeAll
     void start() throws Exception {
+        dir = Files.createTempDirectory("gossamer-injector-it");
         kube = KubeApi.start(List.of());
         vertx = Vertx.vertx();
         Path certs = dir.resolve("certs");
