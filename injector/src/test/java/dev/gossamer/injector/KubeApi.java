@@ -87,10 +87,18 @@ final class KubeApi implements AutoCloseable {
     }
 
     static Result run(List<String> cmd, String stdin) {
+        return run(cmd, stdin, null);
+    }
+
+    /** Runs {@code cmd}; {@code nodePath} (may be null) becomes NODE_PATH, for node scripts. */
+    static Result run(List<String> cmd, String stdin, Path nodePath) {
         try {
             Path out = Files.createTempFile("gossamer-cmd", ".out");
             Path err = Files.createTempFile("gossamer-cmd", ".err");
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+            if (nodePath != null) {
+                pb.environment().put("NODE_PATH", nodePath.toString());
+            }
             if (stdin == null) {
                 pb.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
             }
