@@ -142,6 +142,29 @@ class DeployManifestsIT {
     }
 
     @Test
+    void theDocsCaBundlePatchSetsBothWebhooks() throws Exception {
+        Path work = Files.createTempDirectory("gossamer-docs");
+        Path certs = work.resolve("certs");
+        String ca = Certificates.issue(certs, Certificates.serviceNames("gossamer-injector", "gossamer-system"),
+                List.of(), java.time.Instant.now(), java.time.Duration.ofDays(1)).caBundle();
+        Files.writeString(certs.resolve("ca-bundle"), ca + "\n");
+        kube.kubectl(null, "apply", "-f", root.resolve("deploy/kubernetes/webhook.yaml").toString()).ok();
+        // The command of docs/kubernetes.md, as written there (between its CA= line and the end of the block).
+        String docs = Files.readString(root.resolve("docs/kubernetes.md"));
+        int from = docs.indexOf("CA=$(cat certs/ca-bundle)");
+        String patch = docs.substring(from, docs.indexOf("```", from)).replace("kubectl ",
+                "kubectl --kubeconfig " + kube.kubeconfig() + " ");
+        KubeApi.Result r = KubeApi.run(List.of("sh", "-c", "cd " + work + " && PATH=" + kube.binDir() + ":$PATH && "
+                + patch), null);
+        assertThat(r.exit()).as(r.err()).isZero();
+        String hooks = kube.kubectl(null, "get", "mutatingwebhookconfiguration", "gossamer-injector", "-o", "json").ok().out();
+        assertThat(new io.vertx.core.json.JsonObject(hooks).getJsonArray("webhooks").stream()
+                .map(w -> ((io.vertx.core.json.JsonObject) w).getJsonObject("clientConfig").getString("caBundle")))
+                .containsExactly(ca, ca);
+        kube.kubectl(null, "delete", "mutatingwebhookconfiguration", "gossamer-injector").ok();
+    }
+
+    @Test
     void theServiceAccountsCanDoNothingWithTheApi() throws Exception {
         kube.kubectl(null, "apply", "-f", root.resolve("deploy/kubernetes/namespace.yaml").toString()).ok();
         kube.kubectl(null, "apply", "-n", "gossamer-system", "-f", root.resolve("deploy/kubernetes/rbac.yaml").toString()).ok();
