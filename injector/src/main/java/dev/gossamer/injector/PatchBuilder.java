@@ -277,7 +277,7 @@ public final class PatchBuilder {
         String auth = options.adminTokenSecret().isPresent()
                 ? " -H \"Authorization: Bearer $(cat " + SidecarYaml.TOKEN_DIR + "/token)\"" : "";
         JsonObject lifecycle = new JsonObject().put("preStop", exec(
-                "curl -fsS -X POST" + auth + " " + adminUrl + "/admin/drain >/dev/null; sleep 5"));
+                "curl -fsS -X POST" + auth + " " + adminUrl + "/admin/drain >/dev/null"));
         JsonObject c = new JsonObject()
                 .put("name", InjectorOptions.SIDECAR_NAME)
                 .put("image", options.image())
