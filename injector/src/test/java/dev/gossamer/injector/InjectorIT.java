@@ -44,17 +44,20 @@ class InjectorIT {
     private Vertx vertx;
     private WebhookServer injector;
     private Process controllerManager;
+    private PrometheusMeterRegistry registry;
+    private Path certs;
 
     @BeforeAll
     void start() throws Exception {
         dir = Files.createTempDirectory("gossamer-injector-it");
         kube = KubeApi.start(List.of());
         vertx = Vertx.vertx();
-        Path certs = dir.resolve("certs");
+        certs = dir.resolve("certs");
+        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Certificates.Issued issued = Certificates.issue(certs, List.of("localhost"), List.of("127.0.0.1"),
                 Instant.now(), Duration.ofDays(1));
         injector = WebhookServer.start(vertx, new VertxScheduler(vertx, Ticker.system()), InjectorOptions.defaults(),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), "127.0.0.1", 0, certs.resolve("tls.crt"),
+                registry, "127.0.0.1", 0, certs.resolve("tls.crt"),
                 certs.resolve("tls.key"), CertReloader.DEFAULT_INTERVAL)
                 .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         kube.kubectl(webhooks(issued.caBundle(), injector.port()).encode(), "apply", "-f", "-").ok();
@@ -232,6 +235,16 @@ class InjectorIT {
         assertThat(fail.err()).contains("fail.down.gossamer.io");
         JsonObject ignored = create("down-ignore", pod("passes", Map.of()));
         assertThat(containers(ignored)).containsExactly("app");
+    }
+
+    @Test
+    void theApiServersCallsKeepWorkingAcrossACertificateRotation() throws Exception {
+        // As cert-manager renews: a new serving certificate from the same CA, written over the old files. (The API
+        // server may reuse a connection made before; WebhookServerTest shows new connections get the new one.)
+        Certificates.issue(certs, List.of("localhost"), List.of("127.0.0.1"), Instant.now(), Duration.ofDays(2));
+        Await.until("the injector reloads the rotated certificate", WAIT,
+                () -> registry.get("gossamer_injector_cert_reloads").tag("result", "ok").counter().count() >= 1);
+        assertThat(containers(create("injected", pod("after-rotation", Map.of())))).containsExactly("gossamer", "app");
     }
 
     @Test
