@@ -11,6 +11,9 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -125,6 +128,39 @@ class DeployManifestsIT {
         // On a recent cluster: policy/v1 and native sidecars ("auto").
         String recent = helm("template", "gossamer", chart, "--kube-version", "1.31.0").ok().out();
         assertThat(recent).contains("apiVersion: policy/v1\n", "native_sidecar: true");
+    }
+
+    /** The data of ConfigMap {@code name} in a multi-document render. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> configMapData(String rendered, String name) {
+        for (Object doc : new Load(LoadSettings.builder().build()).loadAllFromString(rendered)) {
+            if (doc instanceof Map<?, ?> m && "ConfigMap".equals(m.get("kind"))
+                    && name.equals(((Map<String, Object>) m.get("metadata")).get("name"))) {
+                return (Map<String, Object>) m.get("data");
+            }
+        }
+        throw new AssertionError("no ConfigMap " + name);
+    }
+
+    private static Object yaml(String text) {
+        return new Load(LoadSettings.builder().build()).loadFromString(text);
+    }
+
+    @Test
+    void theChartAndTheBaseGiveTheVotersAndTheInjectorTheSameConfiguration() throws IOException {
+        String chart = helm("template", "gossamer", root.resolve("deploy/helm/gossamer").toString(), "--namespace",
+                "gossamer-system", "--kube-version", KubeApi.VERSION).ok().out();
+        String voter = (String) configMapData(chart, "gossamer-voter").get("sidecar.yaml");
+        assertThat(yaml(voter)).isEqualTo(yaml(Files.readString(root.resolve("deploy/kubernetes/voter-sidecar.yaml"))));
+        String injector = (String) configMapData(chart, "gossamer-injector").get("injector.yaml");
+        InjectorOptions fromChart = InjectorOptions.from(InjectorConfig.parse(injector, "chart injector.yaml"));
+        InjectorOptions fromBase = InjectorOptions.from(InjectorConfig.load(root.resolve("deploy/kubernetes/injector-config.yaml")));
+        assertThat(fromChart.voters()).isEqualTo(fromBase.voters());
+        assertThat(fromChart.seeds()).isEqualTo(fromBase.seeds());
+        assertThat(fromChart.image()).isEqualTo(fromBase.image());
+        assertThat(fromChart.nativeSidecar()).isEqualTo(fromBase.nativeSidecar());
+        assertThat(yaml((String) configMapData(chart, "gossamer-mesh").get("mesh.yaml")))
+                .isEqualTo(yaml(Files.readString(root.resolve("deploy/kubernetes/mesh.yaml"))));
     }
 
     @Test
