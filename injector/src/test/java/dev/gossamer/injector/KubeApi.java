@@ -31,16 +31,22 @@ final class KubeApi implements AutoCloseable {
     private final KubeAPIServer server;
     private final Path kubeconfig;
     private final Path binDir;
+    private final Path testDir;
 
-    private KubeApi(KubeAPIServer server, Path kubeconfig, Path binDir) {
+    private KubeApi(KubeAPIServer server, Path kubeconfig, Path binDir, Path testDir) {
         this.server = server;
         this.kubeconfig = kubeconfig;
         this.binDir = binDir;
+        this.testDir = testDir;
     }
 
     /** Builds the binaries when missing, starts etcd and the API server, and writes a kubeconfig for kubectl. */
     static KubeApi start(List<String> extraApiServerFlags) throws IOException {
-        Path dir = ensureBinaries();
+        Path cache = ensureBinaries();
+        // kube-api-test writes the API server's and the client's certificates into its folder: one per run, so two
+        // builds on one machine do not overwrite each other's; the binaries are linked from the cache.
+        Path dir = Files.createTempDirectory("gossamer-kube-api");
+        Files.createSymbolicLink(dir.resolve("k8s"), cache.resolve("k8s"));
         KubeAPIServerConfigBuilder config = KubeAPIServerConfigBuilder.anAPIServerConfig()
                 .withTestDir(dir.toString())
                 .withApiServerVersion(VERSION)
@@ -53,7 +59,7 @@ final class KubeApi implements AutoCloseable {
         server.start();
         Path kubeconfig = Files.createTempFile("gossamer-kubeconfig", ".yaml");
         Files.writeString(kubeconfig, server.getKubeConfigYaml());
-        return new KubeApi(server, kubeconfig, dir.resolve("k8s").resolve(VERSION + "-linux-amd64"));
+        return new KubeApi(server, kubeconfig, dir.resolve("k8s").resolve(VERSION + "-linux-amd64"), dir);
     }
 
     /** The kubeconfig file for kubectl and kube-controller-manager. */
@@ -168,5 +174,11 @@ final class KubeApi implements AutoCloseable {
     public void close() throws IOException {
         server.stop();
         Files.deleteIfExists(kubeconfig);
+        // Files.walk does not follow the k8s link: the cached binaries stay.
+        try (var paths = Files.walk(testDir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 }
