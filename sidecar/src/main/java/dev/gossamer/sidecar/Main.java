@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             ConfigCommand.class,
             ControlCommand.class,
             KeygenCommand.class,
+            InjectorCommand.class,
             VersionCommand.class,
             TrainCommand.class,
             CommandLine.HelpCommand.class
