@@ -99,8 +99,8 @@ final class ListenerGuard {
             t.leave();
             return;
         }
-        t.headComplete();
-        req.response().endHandler(v -> t.responseEnded(req.isEnded()));
+        long head = t.headComplete();
+        req.response().endHandler(v -> t.responseEnded(head, req.isEnded()));
     }
 
     /** On the listening channel: every accepted connection, before Vert.x's initializer runs. */
@@ -135,6 +135,7 @@ final class ListenerGuard {
         private ScheduledFuture<?> timer;
         private boolean bytes; // bytes of the current head arrived
         private int seen; // bytes of the connection seen, up to the length of the HTTP/2 preface's start
+        private long heads; // request heads completed on this connection
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
@@ -182,15 +183,19 @@ final class ListenerGuard {
             ctx.fireChannelInactive();
         }
 
-        void headComplete() {
+        /** A request head is complete; returns its number on this connection. */
+        long headComplete() {
             state = State.BODY;
             bytes = false;
             cancel();
+            return ++heads;
         }
 
-        void responseEnded(boolean requestEnded) {
-            // A body still arriving after an early answer is read and dropped under the idle timeout.
-            if (state == State.BODY && requestEnded) {
+        void responseEnded(long head, boolean requestEnded) {
+            // Only the latest request's end makes the connection idle (a late end of an earlier one must not time a
+            // body as a head), and a body still arriving after an early answer is read and dropped under the idle
+            // timeout instead.
+            if (state == State.BODY && head == heads && requestEnded) {
                 state = State.IDLE;
             }
         }
