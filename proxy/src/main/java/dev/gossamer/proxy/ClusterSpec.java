@@ -36,7 +36,10 @@ public record ClusterSpec(String name, List<Endpoint> endpoints, BalancingPolicy
 
     /** Envoy's connect_timeout default: a loaded peer's accept queue or a lost SYN still gets a retransmit. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    /** Envoy's circuit-breaker max_connections default: far above need, low enough to stop a runaway. */
+    /**
+     * Envoy's max_connections figure, per endpoint: far above one endpoint's need, low enough to stop a runaway (the
+     * whole cluster's ceiling is {@link CircuitBreakers#maxConnections()}).
+     */
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ENDPOINT = 1024;
     /** A pool larger than this is a typo, not a plan. */
     public static final int MAX_CONNECTIONS_PER_ENDPOINT = 1_000_000;
