@@ -22,6 +22,7 @@ import java.util.OptionalInt;
  * @param panicThresholdPercent     when fewer than this percent of endpoints are healthy, balance over all of them
  *                                  (Envoy's panic mode); 0 disables; empty: the proxy's default
  * @param slowStart                 ramp-up of new endpoints' weight; empty: disabled
+ * @param circuitBreakers           the cluster's circuit breakers as written; empty: the proxy's defaults
  */
 public record ClusterConfig(
         String name,
@@ -33,7 +34,8 @@ public record ClusterConfig(
         Optional<HealthCheckConfig> healthCheck,
         Optional<OutlierDetectionConfig> outlierDetection,
         OptionalDouble panicThresholdPercent,
-        Optional<SlowStartConfig> slowStart) {
+        Optional<SlowStartConfig> slowStart,
+        Optional<CircuitBreakersConfig> circuitBreakers) {
 
     /** The upstream protocol; YAML spells them {@code http1}, {@code http2}. */
     public enum Protocol { HTTP1, HTTP2 }
@@ -52,5 +54,6 @@ public record ClusterConfig(
         Objects.requireNonNull(healthCheck, "healthCheck");
         Objects.requireNonNull(outlierDetection, "outlierDetection");
         Objects.requireNonNull(slowStart, "slowStart");
+        Objects.requireNonNull(circuitBreakers, "circuitBreakers");
     }
 }

@@ -31,7 +31,7 @@ final class KnownKeys {
                 "metrics"));
         m.put("node", List.of("id", "zone"));
         m.put("admin", List.of("address"));
-        m.put("listeners[]", List.of("name", "address"));
+        m.put("listeners[]", List.of("name", "address", "request_headers_timeout", "max_connections"));
         m.put("services[]", List.of("name", "port", "weight", "tags", "health_check"));
         m.put("services[].health_check", HEALTH_CHECK);
         m.put("membership", List.of("address", "advertise", "seeds", "profile", "cluster_name", "keys",
@@ -54,7 +54,10 @@ final class KnownKeys {
         m.put("routes[].retries", List.of("attempts", "retry_on", "per_try_timeout", "budget_percent",
                 "min_retry_concurrency", "retry_non_idempotent"));
         m.put("clusters[]", List.of("name", "endpoints", "protocol", "balancer", "connect_timeout",
-                "max_connections_per_endpoint", "health_check", "outlier_detection", "panic_threshold", "slow_start"));
+                "max_connections_per_endpoint", "health_check", "outlier_detection", "panic_threshold", "slow_start",
+                "circuit_breakers"));
+        m.put("clusters[].circuit_breakers", List.of("max_connections", "max_pending_requests", "max_requests",
+                "max_retries"));
         m.put("clusters[].endpoints[]", List.of("address", "weight", "zone"));
         m.put("clusters[].balancer", List.of("policy", "algorithm", "table_size", "min_ring_size", "bounded_load",
                 "hash_on", "choice_count"));

@@ -223,8 +223,12 @@ final class MeshParser {
                         + "random or least_request)");
             }
         }
+        Obj cb = c.obj("circuit_breakers", "clusters[].circuit_breakers");
+        Optional<CircuitBreakersConfig> breakers = cb == null ? Optional.empty()
+                : Optional.of(new CircuitBreakersConfig(cb.optInt("max_connections"), cb.optInt("max_pending_requests"),
+                        cb.optInt("max_requests"), cb.optInt("max_retries")));
         return new ClusterConfig(name, endpoints, protocol, balancer, connectTimeout, maxConnections, hc, outlier,
-                panic, slowStart);
+                panic, slowStart, breakers);
     }
 
     private static EndpointConfig endpoint(Doc d, Node el, String path) {

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -53,7 +54,10 @@ final class SidecarParser {
                     l.missing("address", Values.ADDRESS_EXPECTED);
                 }
                 names.add(name, l.value("name"), l.path("name"));
-                return name == null || address == null ? null : new ListenerConfig(name, address);
+                Optional<Duration> headersTimeout = l.optDuration("request_headers_timeout");
+                OptionalInt maxConnections = l.optInt("max_connections");
+                return name == null || address == null ? null
+                        : new ListenerConfig(name, address, headersTimeout, maxConnections);
             }));
         }
 

@@ -70,7 +70,7 @@ class DefaultsTest {
                 Optional.empty(), RetryConfig.UNSET));
         assertThat(m.clusters()).containsExactly(new ClusterConfig("c", Optional.empty(), ClusterConfig.Protocol.HTTP1,
                 new BalancerConfig.RoundRobin(), Optional.empty(), OptionalInt.empty(), Optional.empty(),
-                Optional.empty(), OptionalDouble.empty(), Optional.empty()));
+                Optional.empty(), OptionalDouble.empty(), Optional.empty(), Optional.empty()));
         assertThat(RouteMatchConfig.ANY.path()).isEqualTo("/");
         assertThat(RouteMatchConfig.ANY.pathKind()).isEqualTo(RouteMatchConfig.PathKind.PREFIX);
     }

@@ -26,7 +26,7 @@ class MeshLoaderTest {
                 "mesh.yaml:3:5: clusters[0].outlier_detectoin: unknown key (did you mean 'outlier_detection'?)",
                 "mesh.yaml:4:5: clusters[0].colour: unknown key (expected one of: name, endpoints, protocol, "
                         + "balancer, connect_timeout, max_connections_per_endpoint, health_check, outlier_detection, "
-                        + "panic_threshold, slow_start)");
+                        + "panic_threshold, slow_start, circuit_breakers)");
     }
 
     @Test

@@ -89,7 +89,13 @@ public final class VertxTransport implements Transport {
         Future<VertxTransport> f = udp.listen(bindPort, bindHost).compose(u -> {
             int bound = u.localAddress().port();
             NetServer server = vertx.createNetServer(new NetServerOptions().setHost(bindHost).setPort(bound));
-            NetClient c = vertx.createNetClient(new NetClientOptions().setConnectTimeout(10_000));
+            NetClientOptions co = new NetClientOptions().setConnectTimeout(10_000);
+            if (!wildcard(bindHost)) {
+                // Stream connections leave from the bound address, as the UDP packets do: on a multi-homed host
+                // peers (and firewall rules) see one address per member, whichever protocol it speaks.
+                co.setLocalAddress(bindHost);
+            }
+            NetClient c = vertx.createNetClient(co);
             VertxTransport t = new VertxTransport(ctx, scheduler, udp, server, c,
                     hostPort(advertiseHost, advertisePort == 0 ? bound : advertisePort), hostPort(bindHost, bound),
                     limits);
@@ -106,7 +112,12 @@ public final class VertxTransport implements Transport {
         });
     }
 
-    static String hostPort(String host, int port) {
+    /** Whether {@code host} is the any-address (bind on every interface). */
+    static boolean wildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") || host.equals("0:0:0:0:0:0:0:0");
+    }
+
+        static String hostPort(String host, int port) {
         return (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
     }
 

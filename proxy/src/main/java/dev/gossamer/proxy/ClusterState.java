@@ -55,6 +55,8 @@ final class ClusterState implements ActiveRequests {
     final Counter downstreamAborts;
     final Counter downstreamTimeouts;
     final Counter bodyTimeouts;
+    /** Overflows of each circuit breaker, by {@link CircuitBreakers.Breaker#ordinal()}. */
+    private final Counter[] overflows;
 
     private final MeterRegistry registry;
     private final boolean perEndpointMetrics;
@@ -104,6 +106,12 @@ final class ClusterState implements ActiveRequests {
         this.downstreamAborts = registry.counter("gossamer.downstream.aborts", "cluster", name);
         this.downstreamTimeouts = registry.counter("gossamer.downstream.timeouts", "cluster", name);
         this.bodyTimeouts = registry.counter("gossamer.response.timeouts", "cluster", name);
+        CircuitBreakers.Breaker[] breakers = CircuitBreakers.Breaker.values();
+        this.overflows = new Counter[breakers.length];
+        for (CircuitBreakers.Breaker b : breakers) {
+            overflows[b.ordinal()] = registry.counter("gossamer.breaker.overflows", "cluster", name, "breaker",
+                    b.key());
+        }
         this.panicEntered = registry.counter("gossamer.panic.entered", "cluster", name);
         registry.gauge("gossamer.panic", io.micrometer.core.instrument.Tags.of("cluster", name), panicGauge);
 
@@ -124,11 +132,13 @@ final class ClusterState implements ActiveRequests {
         }
         PoolOptions pool = new PoolOptions()
                 .setHttp1MaxSize(spec.maxConnectionsPerEndpoint())
-                .setHttp2MaxSize(spec.maxConnectionsPerEndpoint());
+                .setHttp2MaxSize(spec.maxConnectionsPerEndpoint())
+                .setMaxWaitQueueSize(spec.breakers().maxPendingRequests());
         this.client = vertx.httpClientBuilder().with(o).with(pool).build();
         this.upstream = upstreams != null ? upstreams.apply(spec) : spec.protocol() == Protocol.HTTP1
                 ? new H1Upstream(vertx, spec.connectTimeout(), spec.maxConnectionsPerEndpoint(),
-                        options.acceptorInstances(), options.upstreamIdleTimeout(), scheduler.ticker())
+                        options.acceptorInstances(), options.upstreamIdleTimeout(), scheduler.ticker(),
+                        spec.breakers())
                 : new VertxUpstream(client);
         if (upstream instanceof H1Upstream h1) {
             registry.gauge("gossamer.upstream.connections", io.micrometer.core.instrument.Tags.of("cluster", name),
@@ -179,11 +189,19 @@ final class ClusterState implements ActiveRequests {
         return active.get();
     }
 
-    /** Takes a retry token if the budget allows: in flight < max(min, percent% of active requests). */
+    /**
+     * Takes a retry token if the budget allows (in flight < max(min, percent% of active requests)) and the cluster's
+     * {@code max_retries} breaker too.
+     */
     boolean tryAcquireRetry(RetrySpec r) {
         int limit = Math.max(r.minRetryConcurrency(), (int) ((long) active.get() * r.budgetPercent() / 100));
+        int ceiling = spec.breakers().maxRetries();
         while (true) {
             int cur = activeRetries.get();
+            if (cur >= ceiling) {
+                overflow(CircuitBreakers.Breaker.MAX_RETRIES);
+                return false;
+            }
             if (cur >= limit) {
                 budgetExhausted.increment();
                 return false;
@@ -193,6 +211,16 @@ final class ClusterState implements ActiveRequests {
                 return true;
             }
         }
+    }
+
+    /** A circuit breaker refused a request or a retry: counted, charged to no endpoint. */
+    void overflow(CircuitBreakers.Breaker b) {
+        overflows[b.ordinal()].increment();
+    }
+
+    /** How often {@code b} overflowed; for tests. */
+    long overflows(CircuitBreakers.Breaker b) {
+        return (long) overflows[b.ordinal()].count();
     }
 
     void releaseRetry() {

@@ -43,8 +43,11 @@ import java.util.function.Predicate;
  * {@link #drain}. Requests arriving before the first {@code apply} answer 404 "no route".
  *
  * <p>Answers of its own, each with an {@code x-gossamer-reason} header: 404 "no route", 503 "no healthy
- * endpoint", 502 "upstream connect failure" / "upstream reset", 504 "upstream timeout", 408 "request body timeout"
- * (a timeout while the proxy was still waiting for the client's request body), and 502 "proxy error" when
+ * endpoint", 503 "circuit breaker max_requests" / "… max_pending_requests" / "… max_connections" (a
+ * {@link CircuitBreakers} limit; with {@code x-gossamer-overloaded: true}), 502 "upstream connect failure" /
+ * "upstream reset", 504 "upstream timeout", 408 "request body timeout" (a timeout while the proxy was still waiting
+ * for the client's request body), 408 "request headers timeout" (the head did not arrive within the listener's
+ * {@code request_headers_timeout}; {@link ListenerSpec}), and 502 "proxy error" when
  * the proxy itself failed unexpectedly (logged; the request is never left waiting). Vert.x itself answers
  * 400 (malformed), 414 (request line too long) and 431 (headers over {@link DataPlaneOptions#maxHeaderSize()}).
  *
@@ -55,7 +58,9 @@ import java.util.function.Predicate;
  * {@code gossamer.upstream.resets}, {@code gossamer.upstream.timeouts}, {@code gossamer.downstream.aborts} (the client
  * reset or closed before the end of the exchange), {@code gossamer.downstream.timeouts} (a timeout while waiting for
  * the client's request body), {@code gossamer.response.timeouts} (the route timeout fired during the response body:
- * the downstream was reset) (counters; cluster); none of these three is reported to {@link OutcomeListener}s. Only with
+ * the downstream was reset) (counters; cluster); {@code gossamer.breaker.overflows} (counter; cluster, breaker);
+ * {@code gossamer.downstream.connections} (gauge; listener), {@code gossamer.downstream.connections.refused} and
+ * {@code gossamer.downstream.header.timeouts} (counters; listener); none of the downstream ones is reported to {@link OutcomeListener}s. Only with
  * {@link DataPlaneOptions#perEndpointMetrics()}: {@code gossamer.upstream.requests} (cluster, endpoint, outcome).
  *
  * <p>Threading: every public method is thread-safe. {@code apply}, {@code setEndpoints} and
@@ -80,6 +85,7 @@ public final class DataPlane {
     private final Map<String, List<Endpoint>> dynamicEndpoints = new ConcurrentHashMap<>();
     private final Map<String, Predicate<Endpoint>> filters = new ConcurrentHashMap<>();
     private final Map<String, Integer> boundPorts = new ConcurrentHashMap<>();
+    private final Map<String, ListenerGuard> guards = new ConcurrentHashMap<>();
     private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
     private final List<String> deployments = new CopyOnWriteArrayList<>();
 
@@ -186,6 +192,7 @@ public final class DataPlane {
         // shares a random port among servers listening on the same negative port, so each port-0 listener gets
         // its own negative key.
         int port = l.port() == 0 ? RANDOM_PORT_KEYS.decrementAndGet() : l.port();
+        guards.put(l.name(), new ListenerGuard(l, registry));
         return deploy(l, port, options.acceptorInstances());
     }
 
@@ -235,7 +242,9 @@ public final class DataPlane {
             String name = spec.name();
             Context ctx = context;
             server.requestHandler(req -> handle(name, req, ctx));
+            ListenerGuard guard = guards.get(name);
             return server.listen(port, spec.host()).onSuccess(s -> {
+                guard.install(s);
                 servers.add(s);
                 boundPorts.putIfAbsent(name, s.actualPort());
             });
@@ -243,7 +252,14 @@ public final class DataPlane {
     }
 
     private void handle(String listener, HttpServerRequest req, Context ctx) {
+        ListenerGuard.headComplete(req);
         new Exchange(this, snapshot, listener, req, ctx).start();
+    }
+
+    /** Client connections open now on listener {@code listenerName}; -1 when it is not started. */
+    public int downstreamConnections(String listenerName) {
+        ListenerGuard g = guards.get(listenerName);
+        return g == null ? -1 : g.openConnections();
     }
 
     /** The port {@code listenerName} is bound to (useful with port 0); -1 when it is not bound. */

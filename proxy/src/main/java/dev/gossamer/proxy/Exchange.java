@@ -46,6 +46,8 @@ final class Exchange {
     private static final CharSequence X_FORWARDED_FOR = HttpHeaders.createOptimized("x-forwarded-for");
     private static final CharSequence X_FORWARDED_PROTO = HttpHeaders.createOptimized("x-forwarded-proto");
     private static final CharSequence X_FORWARDED_HOST = HttpHeaders.createOptimized("x-forwarded-host");
+    /** Envoy's x-envoy-overloaded: this 503 came from a circuit breaker of the sidecar, not from the application. */
+    static final CharSequence OVERLOADED = HttpHeaders.createOptimized("x-gossamer-overloaded");
 
     private final DataPlane dp;
     private final DataPlane.Snapshot snap;
@@ -93,8 +95,13 @@ final class Exchange {
 
     private static final Step<Void, Void> BEGIN = (ex, a, b) -> ex.begin();
     private static final Step<Attempt, Upstream.Call> OPENED = (ex, a, call) -> ex.onConnected(a, call);
-    private static final Step<Attempt, Void> CONNECT_FAILED = (ex, a, b) -> ex.onAttemptFailure(a,
-            TryOutcome.CONNECT_FAILURE);
+    private static final Step<Attempt, Throwable> CONNECT_FAILED = (ex, a, cause) -> {
+        if (cause instanceof BreakerOverflow o) {
+            ex.onOverflow(a, o.breaker);
+        } else {
+            ex.onAttemptFailure(a, TryOutcome.CONNECT_FAILURE);
+        }
+    };
     private static final Step<Attempt, ResponseHead> RESPONSE = (ex, a, head) -> ex.onResponse(a, head);
     private static final Step<Attempt, Buffer> DATA = (ex, a, chunk) -> ex.onResponseData(a, chunk);
     private static final Step<Attempt, MultiMap> END = (ex, a, trailers) -> ex.onResponseEnd(a, trailers);
@@ -161,7 +168,7 @@ final class Exchange {
 
         @Override
         public void onConnectFailure(Throwable cause) {
-            guarded(CONNECT_FAILED, this, null);
+            guarded(CONNECT_FAILED, this, cause);
         }
 
         @Override
@@ -219,8 +226,11 @@ final class Exchange {
         }
         metrics = snap.routeMetrics.get(route.name());
         cluster = snap.clusters.get(route.cluster());
-        cluster.active.incrementAndGet();
         retry = new RetryState(route.retries(), in.method());
+        if (cluster.active.incrementAndGet() > cluster.spec().breakers().maxRequests()) {
+            overflow(CircuitBreakers.Breaker.MAX_REQUESTS);
+            return;
+        }
 
         if (!in.headers().contains(X_REQUEST_ID)) {
             requestId = requestId();
@@ -664,6 +674,24 @@ final class Exchange {
             case TIMEOUT -> respondError(504, "upstream timeout");
             default -> respondError(502, "upstream reset");
         }
+    }
+
+    /** The upstream refused try {@code a} at a circuit breaker: nothing reached an endpoint, so none is charged. */
+    private void onOverflow(Attempt a, CircuitBreakers.Breaker b) {
+        if (a.finished || done) {
+            return;
+        }
+        endAttempt(a);
+        overflow(b);
+    }
+
+    /** A circuit breaker refused the request ({@link CircuitBreakers}): counted, answered 503. */
+    private void overflow(CircuitBreakers.Breaker b) {
+        cluster.overflow(b);
+        if (!responded) {
+            out.headers().set(OVERLOADED, "true");
+        }
+        respondError(503, "circuit breaker " + b.key());
     }
 
     /** Whether this failure may be retried now ({@link RetryState}); takes a retry-budget token when it must. */

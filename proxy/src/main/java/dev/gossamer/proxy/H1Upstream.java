@@ -46,6 +46,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@link Upstream} for HTTP/1.1 endpoints, straight on Netty's HTTP codec, on the Vert.x event loops.
@@ -64,6 +65,11 @@ import java.util.concurrent.TimeUnit;
  * resets its request. A connection is reused only after both its request and its response were complete and the
  * response allowed keep-alive. A connection that finishes connecting for a request abandoned meanwhile (its client
  * went away) goes to a waiter if there is one, else it is closed: Envoy's {@code CancelPolicy::CloseExcess}.
+ *
+ * <p>Circuit breakers ({@link CircuitBreakers}), over every loop and endpoint: {@code max_connections} bounds the
+ * connections open or opening (a pool that may not open one lets the request wait for one of its own, or fails it
+ * when it has none), {@code max_pending_requests} bounds the requests waiting. A request refused by either hears
+ * {@link Listener#onConnectFailure} with a {@link BreakerOverflow}.
  */
 final class H1Upstream implements Upstream {
 
@@ -87,6 +93,10 @@ final class H1Upstream implements Upstream {
     private final Ticker ticker;
     private final int maxPerLoop;
     private final long idleNanos;
+    private final int maxConnections;
+    private final int maxPending;
+    private final AtomicInteger connections = new AtomicInteger(); // open or opening, over every loop
+    private final AtomicInteger pending = new AtomicInteger(); // waiting for a connection, over every loop
     private final Map<EventLoop, Loop> loops = new ConcurrentHashMap<>();
     // Every open connection; Netty's group drops a channel when it closes and closes them all at once.
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -97,10 +107,13 @@ final class H1Upstream implements Upstream {
      * @param loops          the event loops that serve requests (the listeners' instances)
      * @param idleTimeout    a connection without traffic this long is closed; ZERO = never
      * @param ticker         the clock connections' ages are read from (the sweep itself runs on the event loop)
+     * @param breakers       the cluster's {@code max_connections} and {@code max_pending_requests}
      */
     H1Upstream(Vertx vertx, Duration connectTimeout, int maxPerEndpoint, int loops, Duration idleTimeout,
-               Ticker ticker) {
+               Ticker ticker, CircuitBreakers breakers) {
         this.ticker = ticker;
+        this.maxConnections = breakers.maxConnections();
+        this.maxPending = breakers.maxPendingRequests();
         this.maxPerLoop = Math.max(1, (maxPerEndpoint + loops - 1) / Math.max(1, loops));
         this.idleNanos = idleTimeout.toNanos();
         this.bootstrap = VertxInternals.useTransportOf(vertx, new Bootstrap())
@@ -146,6 +159,24 @@ final class H1Upstream implements Upstream {
     /** Connections open now, over every loop and endpoint (the gauge {@code gossamer_upstream_connections}). */
     int openConnections() {
         return channels.size();
+    }
+
+    /** Requests waiting for a connection now, over every loop and endpoint. */
+    int pendingRequests() {
+        return pending.get();
+    }
+
+    /** Takes one of the cluster's {@code max_connections}; false when none is left. */
+    private boolean reserveConnection() {
+        while (true) {
+            int n = connections.get();
+            if (n >= maxConnections) {
+                return false;
+            }
+            if (connections.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
     }
 
     /** Pools that exist now, over every loop (an endpoint with neither connections nor waiters has none). */
@@ -244,13 +275,29 @@ final class H1Upstream implements Upstream {
                     return;
                 }
             }
-            if (open < maxPerLoop) {
+            if (open < maxPerLoop && reserveConnection()) {
                 connect(call);
+            } else if (open == 0) {
+                // The cluster's max_connections is used up by other loops or endpoints, and this pool has no
+                // connection that could come free for the request: waiting would have no end.
+                call.l.onConnectFailure(BreakerOverflow.MAX_CONNECTIONS);
+            } else if (pending.incrementAndGet() > maxPending) {
+                pending.decrementAndGet();
+                call.l.onConnectFailure(BreakerOverflow.MAX_PENDING_REQUESTS);
             } else {
                 waiters.addLast(call);
             }
         }
 
+        private H1Call pollWaiter() {
+            H1Call w = waiters.pollFirst();
+            if (w != null) {
+                pending.decrementAndGet();
+            }
+            return w;
+        }
+
+        /** Opens a connection for {@code call}; one of the cluster's max_connections was reserved for it. */
         private void connect(H1Call call) {
             open++;
             Conn conn = new Conn(this);
@@ -283,6 +330,7 @@ final class H1Upstream implements Upstream {
                     conn.assign(call);
                 } else {
                     open--; // never connected, so never in all and never closed()
+                    connections.decrementAndGet();
                     call.l.onConnectFailure(f.cause());
                     next();
                     evictIfEmpty();
@@ -296,7 +344,7 @@ final class H1Upstream implements Upstream {
                 c.ch.close();
                 return;
             }
-            H1Call w = waiters.pollFirst();
+            H1Call w = pollWaiter();
             if (w != null) {
                 c.assign(w);
                 return;
@@ -309,6 +357,7 @@ final class H1Upstream implements Upstream {
         void closed(Conn c) {
             if (all.remove(c)) {
                 open--;
+                connections.decrementAndGet();
                 idle.remove(c);
                 next();
                 evictIfEmpty();
@@ -329,14 +378,21 @@ final class H1Upstream implements Upstream {
 
         private void next() {
             if (!waiters.isEmpty() && open < maxPerLoop) {
+                H1Call w;
                 if (closing) {
-                    H1Call w;
-                    while ((w = waiters.pollFirst()) != null) {
+                    while ((w = pollWaiter()) != null) {
                         w.l.onConnectFailure(new IllegalStateException("upstream pool is closed"));
                     }
                     return;
                 }
-                connect(waiters.pollFirst());
+                if (reserveConnection()) {
+                    connect(pollWaiter());
+                } else if (open == 0) {
+                    // Nothing of this pool's can come free any more, and the cluster has no connection to spare.
+                    while ((w = pollWaiter()) != null) {
+                        w.l.onConnectFailure(BreakerOverflow.MAX_CONNECTIONS);
+                    }
+                }
             }
         }
     }

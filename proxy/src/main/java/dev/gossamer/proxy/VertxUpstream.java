@@ -2,6 +2,7 @@ package dev.gossamer.proxy;
 
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -31,6 +32,9 @@ final class VertxUpstream implements Upstream {
         client.request(new RequestOptions().setServer(server).setMethod(method).setURI(uri)).onComplete(ar -> {
             if (ar.succeeded()) {
                 l.onOpen(new VertxCall(ar.result(), l));
+            } else if (ar.cause() instanceof ConnectionPoolTooBusyException) {
+                // The endpoint's wait queue (PoolOptions.maxWaitQueueSize, the cluster's max_pending_requests) is full.
+                l.onConnectFailure(BreakerOverflow.MAX_PENDING_REQUESTS);
             } else {
                 l.onConnectFailure(ar.cause());
             }

@@ -33,5 +33,11 @@
  * <p>HTTP/1.x request targets and {@code Host} follow RFC 9112 §3.2 ({@code RequestTarget}, a pure function):
  * 400 for a missing or repeated {@code Host}; an absolute-form target is routed by its authority and sent upstream
  * in origin-form.
+ *
+ * <p>Limits (issue 14; all of them, with reasons, in docs/limits.md): a listener's {@code request_headers_timeout}
+ * and {@code max_connections} ({@link dev.gossamer.proxy.ListenerSpec}, enforced by {@code ListenerGuard} on Netty's
+ * pipelines), and a cluster's circuit breakers ({@link dev.gossamer.proxy.CircuitBreakers}: {@code max_requests} in
+ * {@code Exchange}, {@code max_connections} and {@code max_pending_requests} in the {@code Upstream}s,
+ * {@code max_retries} with the retry budget); an overflow is a 503 that no endpoint is charged for.
  */
 package dev.gossamer.proxy;

@@ -377,7 +377,7 @@ class H1UpstreamTest extends ProxyTestBase {
         ConnCount count = new ConnCount();
         Backend b = backend("b", new HttpServerOptions(), count.hook());
         H1Upstream up = new H1Upstream(vertx, Duration.ofSeconds(5), 8, 1, Duration.ofMinutes(1),
-                dev.gossamer.common.Ticker.system());
+                dev.gossamer.common.Ticker.system(), CircuitBreakers.DEFAULT);
         io.vertx.core.Context ctx = vertx.getOrCreateContext();
         try {
             await(open(up, ctx, b.endpoint(), true));
@@ -395,7 +395,7 @@ class H1UpstreamTest extends ProxyTestBase {
         ConnCount count = new ConnCount();
         Backend b = backend("b", new HttpServerOptions(), count.hook());
         H1Upstream up = new H1Upstream(vertx, Duration.ofSeconds(5), 8, 1, Duration.ofMinutes(1),
-                dev.gossamer.common.Ticker.system());
+                dev.gossamer.common.Ticker.system(), CircuitBreakers.DEFAULT);
         io.vertx.core.Context ctx = vertx.getOrCreateContext();
         try {
             assertThat(await(open(up, ctx, b.endpoint(), false))).isEqualTo(200);

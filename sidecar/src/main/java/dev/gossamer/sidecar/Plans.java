@@ -10,6 +10,7 @@ import dev.gossamer.common.InvalidOptionsException;
 import dev.gossamer.common.OptionProblem;
 import dev.gossamer.common.RandomSource;
 import dev.gossamer.config.BalancerConfig;
+import dev.gossamer.config.CircuitBreakersConfig;
 import dev.gossamer.config.ClusterConfig;
 import dev.gossamer.config.ConfigProblem;
 import dev.gossamer.config.ConfigResult;
@@ -35,6 +36,7 @@ import dev.gossamer.health.OutlierDetectionOptions;
 import dev.gossamer.health.StatusRange;
 import dev.gossamer.membership.Keyring;
 import dev.gossamer.membership.MembershipOptions;
+import dev.gossamer.proxy.CircuitBreakers;
 import dev.gossamer.proxy.ClusterSpec;
 import dev.gossamer.proxy.HashOn;
 import dev.gossamer.proxy.HeaderMatch;
@@ -203,7 +205,8 @@ final class Plans {
         return p.build(path, () -> new ClusterSpec(c.name(), c.endpoints().map(Plans::endpoints).orElse(null),
                 policy, hashOn, protocol, c.connectTimeout().orElse(ClusterSpec.DEFAULT_CONNECT_TIMEOUT),
                 c.maxConnectionsPerEndpoint().orElse(ClusterSpec.DEFAULT_MAX_CONNECTIONS_PER_ENDPOINT),
-                percent(c.panicThresholdPercent(), ClusterSpec.DEFAULT_PANIC_THRESHOLD_PERCENT), slowStart));
+                percent(c.panicThresholdPercent(), ClusterSpec.DEFAULT_PANIC_THRESHOLD_PERCENT), slowStart,
+                breakers(c.circuitBreakers())));
     }
 
     private static ClusterPlan clusterHealth(ClusterConfig c, String path, Problems p) {
@@ -355,9 +358,23 @@ final class Plans {
     // ---- node ----
 
     static List<ListenerSpec> listeners(List<ListenerConfig> listeners) {
-        return listeners.stream()
-                .map(l -> new ListenerSpec(l.name(), l.address().host(), l.address().port()))
-                .toList();
+        return listeners.stream().map(Plans::listener).toList();
+    }
+
+    /** A listener as written, with the proxy's defaults ({@link ListenerSpec}) for what was not. */
+    static ListenerSpec listener(ListenerConfig l) {
+        return new ListenerSpec(l.name(), l.address().host(), l.address().port(),
+                l.requestHeadersTimeout().orElse(ListenerSpec.DEFAULT_REQUEST_HEADERS_TIMEOUT),
+                l.maxConnections().orElse(ListenerSpec.DEFAULT_MAX_CONNECTIONS));
+    }
+
+    /** A cluster's circuit breakers as written, with the proxy's defaults ({@link CircuitBreakers}) for the rest. */
+    static CircuitBreakers breakers(Optional<CircuitBreakersConfig> written) {
+        CircuitBreakersConfig c = written.orElse(CircuitBreakersConfig.NONE);
+        return new CircuitBreakers(c.maxConnections().orElse(CircuitBreakers.DEFAULT_MAX_CONNECTIONS),
+                c.maxPendingRequests().orElse(CircuitBreakers.DEFAULT_MAX_PENDING_REQUESTS),
+                c.maxRequests().orElse(CircuitBreakers.DEFAULT_MAX_REQUESTS),
+                c.maxRetries().orElse(CircuitBreakers.DEFAULT_MAX_RETRIES));
     }
 
     /** Builds the module options of a sidecar document; {@code at} is its source map. */
@@ -378,7 +395,7 @@ final class Plans {
         }
         for (int i = 0; i < sidecar.listeners().size(); i++) {
             ListenerConfig l = sidecar.listeners().get(i);
-            p.build("listeners[" + i + "]", () -> new ListenerSpec(l.name(), l.address().host(), l.address().port()));
+            p.build("listeners[" + i + "]", () -> listener(l));
         }
         Optional<String> token = sidecar.control().flatMap(c -> c.tokenFile()).map(file -> p.build(
                 "control.token_file", () -> token(file))).filter(t -> t != null);

@@ -55,6 +55,8 @@ class BuiltDefaultsTest {
         assertThat(c.maxConnectionsPerEndpoint()).isEqualTo(1024);
         assertThat(c.panicThresholdPercent()).isEqualTo(50);
         assertThat(c.slowStart()).isNull();
+        assertThat(c.breakers()).as("Envoy's circuit breakers, but max_retries above the budget")
+                .isEqualTo(new dev.gossamer.proxy.CircuitBreakers(1024, 1024, 1024, 1024));
         assertThat(c.policy().name()).isEqualTo("round_robin");
         assertThat(p.clusters().get("c").any()).as("no health checks, no outlier detection").isFalse();
     }
@@ -99,5 +101,19 @@ class BuiltDefaultsTest {
         assertThat(m.pushPullInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(m.awarenessMaxMultiplier()).isEqualTo(8);
         assertThat(m.deadNodeReclaimTime()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void circuitBreakersAndListenerLimitsAreWhatWasWrittenOverTheProxysDefaults() {
+        Plans.MeshPlan p = mesh("clusters: [{name: c, endpoints: [127.0.0.1:80], circuit_breakers: "
+                + "{max_requests: 7, max_retries: 0}}]\n");
+        assertThat(p.table().clusters().get("c").breakers())
+                .isEqualTo(new dev.gossamer.proxy.CircuitBreakers(1024, 1024, 7, 0));
+        ConfigResult<SidecarConfig> s = LOADER.loadSidecar("sidecar.yaml", "node: {id: n}\nlisteners: "
+                + "[{name: a, address: 127.0.0.1:0}, {name: b, address: 127.0.0.1:0, request_headers_timeout: 0, "
+                + "max_connections: 5}]\n");
+        assertThat(Plans.listeners(s.value().listeners())).containsExactly(
+                new dev.gossamer.proxy.ListenerSpec("a", "127.0.0.1", 0, Duration.ofSeconds(10), 10_000),
+                new dev.gossamer.proxy.ListenerSpec("b", "127.0.0.1", 0, Duration.ZERO, 5));
     }
 }

@@ -49,6 +49,26 @@ class RulesTest {
     }
 
     @Test
+    void circuitBreakersAndListenerLimitsAreReportedAtTheValueTheUserWrote() {
+        assertThat(meshProblems("""
+                clusters:
+                  - name: a
+                    circuit_breakers:
+                      max_requests: 0
+                      max_retries: 2000000
+                """)).containsExactly(
+                "mesh.yaml:4:21: clusters[0].circuit_breakers.max_requests: 0 (expected: 1..1000000)",
+                "mesh.yaml:5:20: clusters[0].circuit_breakers.max_retries: 2000000 (expected: 0..1000000)");
+        assertThat(sidecarProblems("""
+                node: {id: n}
+                listeners:
+                  - {name: a, address: 127.0.0.1:1, request_headers_timeout: 11m, max_connections: 0}
+                """)).containsExactly(
+                "sidecar.yaml:3:62: listeners[0].request_headers_timeout: 11m (expected: <= 10m, or 0 for none)",
+                "sidecar.yaml:3:84: listeners[0].max_connections: 0 (expected: 1..1000000)");
+    }
+
+    @Test
     void collectsEveryProblemAtOnce() {
         String yaml = """
                 routes:

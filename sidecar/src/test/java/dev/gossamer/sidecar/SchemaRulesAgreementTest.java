@@ -47,6 +47,12 @@ class SchemaRulesAgreementTest {
                 new Object[] {DocumentKind.MESH, c + "    panic_threshold: 50 percent\n"},
                 new Object[] {DocumentKind.MESH, c + "    slow_start: {min_weight_percent: 5}\n"},
                 new Object[] {DocumentKind.MESH, c + "    max_connections_per_endpoint: 0\n"},
+                new Object[] {DocumentKind.MESH, c + "    circuit_breakers: {max_requests: 0}\n"},
+                new Object[] {DocumentKind.MESH, c + "    circuit_breakers: {max_request: 5}\n"},
+                new Object[] {DocumentKind.SIDECAR, "node: {id: n}\nlisteners: [{name: a, address: 127.0.0.1:1, "
+                        + "request_headers_timeout: 10}]\n"},
+                new Object[] {DocumentKind.SIDECAR, "node: {id: n}\nlisteners: [{name: a, address: 127.0.0.1:1, "
+                        + "max_connections: 0}]\n"},
                 new Object[] {DocumentKind.MESH, "clusters:\n  - name: bad name\n"},
                 new Object[] {DocumentKind.MESH, "clusters:\n  - endpoints: [a:1]\n"},
                 new Object[] {DocumentKind.MESH, c + "routes: [{name: r}]\n"},
@@ -121,6 +127,12 @@ class SchemaRulesAgreementTest {
                 "failure_percentage_minimum_hosts", "failure_percentage_request_volume")) {
             rows.add(new Object[] {DocumentKind.MESH, od + k, c + "    outlier_detection: {" + k + ": %s}\n"});
         }
+        for (String k : List.of("max_connections", "max_pending_requests", "max_requests", "max_retries")) {
+            rows.add(new Object[] {DocumentKind.MESH, props + "/circuit_breakers/properties/" + k,
+                    c + "    circuit_breakers: {" + k + ": %s}\n"});
+        }
+        rows.add(new Object[] {DocumentKind.SIDECAR, "/properties/listeners/items/properties/max_connections",
+                "node: {id: n}\nlisteners: [{name: a, address: 127.0.0.1:1, max_connections: %s}]\n"});
         for (String k : List.of("indirect_checks", "suspicion_mult", "suspicion_max_timeout_mult", "gossip_nodes",
                 "retransmit_mult", "awareness_max_multiplier")) {
             rows.add(new Object[] {DocumentKind.SIDECAR, m + k, node.formatted(k)});

@@ -2,17 +2,22 @@ package dev.gossamer.vertx;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.impl.headers.HeadersMultiMap;
 import io.vertx.core.impl.buffer.VertxByteBufAllocator;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.net.impl.ConnectionBase;
+import java.lang.reflect.Field;
 
 /**
  * Every Vert.x internal type the project touches, behind plain static functions. Forwarding HTTP/1.1 on Netty's
@@ -83,5 +88,51 @@ public final class VertxInternals {
     /** A map made by {@link #httpHeaders()} as Netty's {@link HttpHeaders}, without a copy. */
     public static HttpHeaders asNetty(MultiMap headers) {
         return (HeadersMultiMap) headers;
+    }
+
+    /**
+     * The Netty channel of an HTTP connection (HTTP/1.x, or the connection an HTTP/2 stream runs on).
+     */
+    public static Channel channel(HttpConnection connection) {
+        return ((ConnectionBase) connection).channel();
+    }
+
+    /**
+     * The listening Netty channel behind a bound {@link HttpServer}: the one socket every server instance sharing the
+     * port accepts on. Its pipeline sees each accepted connection (a {@code Channel} read) before Vert.x sets it up,
+     * which is the only place to act on a connection at accept time: Vert.x's own connection handler runs only once
+     * a first request byte told HTTP/1.1 from h2c. Vert.x has no public accessor, so this reads the private fields of
+     * {@code HttpServerImpl} ({@code tcpServer}) and {@code NetServerImpl} ({@code actualServer}, {@code bindFuture})
+     * of Vert.x 5.0; a Vert.x upgrade that renames them fails here, at listener start, with this message.
+     *
+     * @throws IllegalStateException when the server is not bound or Vert.x's internals changed
+     */
+    public static Channel serverChannel(HttpServer server) {
+        try {
+            Object tcp = field(server, "tcpServer");
+            Object actual = field(tcp, "actualServer");
+            Object bind = field(actual != null ? actual : tcp, "bindFuture");
+            Channel ch = bind instanceof io.vertx.core.Future<?> f && f.succeeded() ? (Channel) f.result() : null;
+            if (ch == null) {
+                throw new IllegalStateException("serverChannel: the server is not bound");
+            }
+            return ch;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("serverChannel: cannot reach Vert.x's listening channel (Vert.x "
+                    + "internals changed?): " + e, e);
+        }
+    }
+
+    private static Object field(Object o, String name) throws ReflectiveOperationException {
+        for (Class<?> c = o.getClass(); c != null; c = c.getSuperclass()) {
+            try {
+                Field f = c.getDeclaredField(name);
+                f.setAccessible(true);
+                return f.get(o);
+            } catch (NoSuchFieldException e) {
+                // look in the superclass
+            }
+        }
+        throw new NoSuchFieldException(o.getClass().getName() + "." + name);
     }
 }

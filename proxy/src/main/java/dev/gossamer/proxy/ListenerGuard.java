@@ -1,0 +1,238 @@
+package dev.gossamer.proxy;
+
+import dev.gossamer.vertx.VertxInternals;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The limits one listener keeps on its clients ({@link ListenerSpec}): at most {@code max_connections} open at once,
+ * and a request head complete within {@code request_headers_timeout}.
+ *
+ * <p>Both act below Vert.x's HTTP server, on Netty's channels: the cap on the listening channel's pipeline, which
+ * sees every accepted connection before Vert.x sets it up (one over the cap is closed there, before a byte is read);
+ * the timer as the first handler of each connection's pipeline, where it sees the raw bytes arrive. The request
+ * handler tells it when a head is complete ({@link #headComplete}), and the response's end when the connection waits
+ * for the next request. States of one connection:
+ *
+ * <pre>
+ *   accept ──▶ HEAD (timer from the accept) ──head complete──▶ BODY ──response ended, request ended──▶ IDLE
+ *   IDLE ──first byte──▶ HEAD (timer from that byte)
+ *   HEAD ──timer──▶ 408 + close (bytes came) / close (nothing came)
+ * </pre>
+ *
+ * Between requests a keep-alive connection is bounded by the listener's idle timeout, not by this timer. An HTTP/2
+ * connection (prior-knowledge preface, or a request that arrives as HTTP/2) leaves the timer: HTTP/2 has its own
+ * defences (Netty's flood and reset limits). A response still being written when bytes of the next request arrive
+ * (pipelining) leaves that head untimed, so a 408 is never written into the middle of another response.
+ *
+ * <p>Threading: the accept handler runs on the acceptor's event loop, the per-connection handler on the
+ * connection's; {@link #headComplete} is called on the connection's loop (the request handler's).
+ */
+final class ListenerGuard {
+
+    private static final String ACCEPT_HANDLER = "gossamer-accept";
+    private static final String HEAD_HANDLER = "gossamer-head-timer";
+    private static final AttributeKey<HeadTimer> TIMER = AttributeKey.valueOf(HEAD_HANDLER);
+    private static final byte[] TIMEOUT_408 = ("HTTP/1.1 408 Request Timeout\r\n"
+            + Exchange.REASON + ": request headers timeout\r\n"
+            + "connection: close\r\ncontent-length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] PRI = "PRI ".getBytes(StandardCharsets.ISO_8859_1);
+
+    private final ListenerSpec spec;
+    private final long timeoutNanos;
+    private final AtomicInteger open = new AtomicInteger();
+    private final Counter refused;
+    private final Counter headerTimeouts;
+
+    ListenerGuard(ListenerSpec spec, MeterRegistry registry) {
+        this.spec = spec;
+        this.timeoutNanos = spec.requestHeadersTimeout().toNanos();
+        Tags tags = Tags.of("listener", spec.name());
+        registry.gauge("gossamer.downstream.connections", tags, open);
+        this.refused = registry.counter("gossamer.downstream.connections.refused", tags);
+        this.headerTimeouts = registry.counter("gossamer.downstream.header.timeouts", tags);
+    }
+
+    /** Client connections open now on this listener. */
+    int openConnections() {
+        return open.get();
+    }
+
+    /**
+     * Installs the accept handler on {@code server}'s listening channel; once per listener (the instances that share
+     * the port share the channel, so later calls find it installed).
+     */
+    void install(HttpServer server) {
+        Channel listening = VertxInternals.serverChannel(server);
+        synchronized (listening) {
+            if (listening.pipeline().get(ACCEPT_HANDLER) == null) {
+                listening.pipeline().addFirst(ACCEPT_HANDLER, new Accept());
+            }
+        }
+    }
+
+    /** The request handler heard a complete head on {@code req}'s connection: its timer stops. */
+    static void headComplete(HttpServerRequest req) {
+        Channel ch = VertxInternals.channel(req.connection());
+        HeadTimer t = ch.attr(TIMER).get();
+        if (t == null) {
+            return;
+        }
+        if (req.version() == HttpVersion.HTTP_2) {
+            t.leave();
+            return;
+        }
+        long head = t.headComplete();
+        req.response().endHandler(v -> t.responseEnded(head, req.isEnded()));
+    }
+
+    /** On the listening channel: every accepted connection, before Vert.x's initializer runs. */
+    @ChannelHandler.Sharable
+    private final class Accept extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Channel child) {
+                if (open.incrementAndGet() > spec.maxConnections()) {
+                    open.decrementAndGet();
+                    refused.increment();
+                    child.unsafe().closeForcibly(); // never registered: nothing else holds it
+                    return;
+                }
+                child.closeFuture().addListener(f -> open.decrementAndGet());
+                if (timeoutNanos > 0) {
+                    HeadTimer t = new HeadTimer();
+                    child.attr(TIMER).set(t);
+                    child.pipeline().addFirst(HEAD_HANDLER, t);
+                }
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    private enum State { HEAD, BODY, IDLE }
+
+    /** One connection's request-head timer; confined to its event loop. */
+    private final class HeadTimer extends ChannelDuplexHandler {
+        private ChannelHandlerContext ctx;
+        private State state = State.HEAD;
+        private ScheduledFuture<?> timer;
+        private boolean bytes; // bytes of the current head arrived
+        private int seen; // bytes of the connection seen, up to the length of the HTTP/2 preface's start
+        private long heads; // request heads completed on this connection
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            arm();
+            ctx.fireChannelActive();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof ByteBuf b && b.isReadable()) {
+                if (seen < PRI.length && http2Preface(b)) {
+                    leave();
+                } else if (state == State.IDLE) {
+                    state = State.HEAD;
+                    bytes = true;
+                    arm();
+                } else if (state == State.HEAD) {
+                    bytes = true;
+                }
+            }
+            ctx.fireChannelRead(msg);
+        }
+
+        /** Whether the connection starts with HTTP/2's preface ("PRI * HTTP/2.0"), as far as seen. */
+        private boolean http2Preface(ByteBuf b) {
+            int n = Math.min(PRI.length - seen, b.readableBytes());
+            for (int i = 0; i < n; i++) {
+                if (b.getByte(b.readerIndex() + i) != PRI[seen + i]) {
+                    seen = PRI.length; // an HTTP/1.x request: stop looking
+                    return false;
+                }
+            }
+            seen += n;
+            return seen == PRI.length;
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            cancel();
+            ctx.fireChannelInactive();
+        }
+
+        /** A request head is complete; returns its number on this connection. */
+        long headComplete() {
+            state = State.BODY;
+            bytes = false;
+            cancel();
+            return ++heads;
+        }
+
+        void responseEnded(long head, boolean requestEnded) {
+            // Only the latest request's end makes the connection idle (a late end of an earlier one must not time a
+            // body as a head), and a body still arriving after an early answer is read and dropped under the idle
+            // timeout instead.
+            if (state == State.BODY && head == heads && requestEnded) {
+                state = State.IDLE;
+            }
+        }
+
+        /** HTTP/2: this connection is not timed any more. */
+        void leave() {
+            cancel();
+            ctx.channel().attr(TIMER).set(null);
+            if (ctx.pipeline().context(this) != null) {
+                ctx.pipeline().remove(this);
+            }
+        }
+
+        private void arm() {
+            cancel();
+            timer = ctx.executor().schedule(this::fire, timeoutNanos, TimeUnit.NANOSECONDS);
+        }
+
+        private void cancel() {
+            if (timer != null) {
+                timer.cancel(false);
+                timer = null;
+            }
+        }
+
+        private void fire() {
+            timer = null;
+            if (state != State.HEAD || !ctx.channel().isActive()) {
+                return;
+            }
+            headerTimeouts.increment();
+            if (bytes) {
+                // Written from the head of the pipeline, past Vert.x's encoder, which is idle: no response is open.
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(TIMEOUT_408)).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ctx.close();
+            }
+        }
+    }
+}
