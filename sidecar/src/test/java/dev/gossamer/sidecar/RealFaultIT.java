@@ -163,13 +163,17 @@ class RealFaultIT {
         System.out.println(Seeds.describe(seed, "RealFaultIT"));
         installChain();
 
+        Path backendScript = dir.resolve("backend.py");
+        try (java.io.InputStream in = RealFaultIT.class.getResourceAsStream("/realfault/backend.py")) {
+            Files.copy(java.util.Objects.requireNonNull(in, "realfault/backend.py on the test classpath"),
+                    backendScript);
+        }
         List<Integer> backendPorts = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             int port = freePort();
-            Path root = Files.createDirectories(dir.resolve("www" + i));
-            Files.writeString(root.resolve("index.html"), "b" + i + "\n");
-            backends.add(new ProcessBuilder(python.toString(), "-m", "http.server", "--bind", "127.0.0.1",
-                    "--directory", root.toString(), String.valueOf(port)).redirectErrorStream(true)
+            // head and body in one write, so a kill never splits a response (see the script)
+            backends.add(new ProcessBuilder(python.toString(), backendScript.toString(), "127.0.0.1",
+                    String.valueOf(port), "b" + i).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("b" + i + ".log").toFile()).start());
             backendPorts.add(port);
         }
