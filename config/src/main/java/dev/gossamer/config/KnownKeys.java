@@ -11,7 +11,7 @@ import java.util.Map;
  */
 final class KnownKeys {
 
-    static final List<String> HEALTH_CHECK = List.of("http", "tcp", "expected_statuses", "interval", "timeout",
+    static final List<String> HEALTH_CHECK = List.of("http", "tcp", "grpc", "expected_statuses", "interval", "timeout",
             "jitter", "unhealthy_threshold", "healthy_threshold");
 
     static final Map<String, List<String>> SIDECAR = sidecar();

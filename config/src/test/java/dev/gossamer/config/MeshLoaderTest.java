@@ -178,6 +178,24 @@ class MeshLoaderTest {
     }
 
     @Test
+    void retryOnTakesEnvoysGrpcStatusNames() {
+        MeshConfig m = mesh("""
+                routes:
+                  - {name: r, cluster: c, retries: {retry_on: [unavailable, cancelled, deadline_exceeded,
+                                                               resource_exhausted, reset]}}
+                clusters:
+                  - {name: c, endpoints: ["127.0.0.1:50051"], protocol: http2}
+                """);
+        assertThat(m.routes().get(0).retries().retryOn()).contains(Set.of(RetryConfig.RetryOn.UNAVAILABLE,
+                RetryConfig.RetryOn.CANCELLED, RetryConfig.RetryOn.DEADLINE_EXCEEDED,
+                RetryConfig.RetryOn.RESOURCE_EXHAUSTED, RetryConfig.RetryOn.RESET));
+        assertThat(meshProblems("""
+                routes: [{name: r, cluster: c, retries: {retry_on: [unavailible]}}]
+                clusters: [{name: c, endpoints: ["127.0.0.1:50051"]}]
+                """)).singleElement().asString().contains("unavailable");
+    }
+
+    @Test
     void loadsTheFullModel() {
         String yaml = """
                 routes:

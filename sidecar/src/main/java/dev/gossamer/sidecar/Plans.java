@@ -303,6 +303,10 @@ final class Plans {
                     case RESET -> RetryOn.RESET;
                     case GATEWAY_ERROR -> RetryOn.GATEWAY_ERROR;
                     case _5XX -> RetryOn.SERVER_ERROR_5XX;
+                    case CANCELLED -> RetryOn.GRPC_CANCELLED;
+                    case DEADLINE_EXCEEDED -> RetryOn.GRPC_DEADLINE_EXCEEDED;
+                    case RESOURCE_EXHAUSTED -> RetryOn.GRPC_RESOURCE_EXHAUSTED;
+                    case UNAVAILABLE -> RetryOn.GRPC_UNAVAILABLE;
                 });
             }
         }
@@ -340,8 +344,11 @@ final class Plans {
     }
 
     static HealthCheckOptions checkOptions(HealthCheckConfig c) {
-        HealthCheckOptions.Builder b = c.protocol() == HealthCheckConfig.Protocol.TCP
-                ? HealthCheckOptions.tcp() : HealthCheckOptions.http(c.path());
+        HealthCheckOptions.Builder b = switch (c.protocol()) {
+            case TCP -> HealthCheckOptions.tcp();
+            case GRPC -> HealthCheckOptions.grpc(c.path());
+            case HTTP -> HealthCheckOptions.http(c.path());
+        };
         c.expectedStatuses().ifPresent(s -> b.expectedStatuses(s.stream()
                 .map(r -> new StatusRange(r.from(), r.to())).toList()));
         c.interval().ifPresent(b::interval);
