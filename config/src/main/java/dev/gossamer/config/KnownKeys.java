@@ -48,7 +48,7 @@ final class KnownKeys {
     private static Map<String, List<String>> mesh() {
         Map<String, List<String>> m = new LinkedHashMap<>();
         m.put("", List.of("routes", "clusters"));
-        m.put("routes[]", List.of("name", "listener", "match", "cluster", "timeout", "retries"));
+        m.put("routes[]", List.of("name", "listener", "match", "cluster", "timeout", "retries", "idle_timeout"));
         m.put("routes[].match", List.of("authority", "path_prefix", "path", "path_regex", "headers", "methods"));
         m.put("routes[].match.headers[]", List.of("name", "exact", "regex", "present"));
         m.put("routes[].retries", List.of("attempts", "retry_on", "per_try_timeout", "budget_percent",

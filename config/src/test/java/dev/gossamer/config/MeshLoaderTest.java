@@ -181,14 +181,15 @@ class MeshLoaderTest {
     void retryOnTakesEnvoysGrpcStatusNames() {
         MeshConfig m = mesh("""
                 routes:
-                  - {name: r, cluster: c, retries: {retry_on: [unavailable, cancelled, deadline_exceeded,
-                                                               resource_exhausted, reset]}}
+                  - {name: r, cluster: c, timeout: 0s, idle_timeout: 10m,
+                     retries: {retry_on: [unavailable, cancelled, deadline_exceeded, resource_exhausted, reset]}}
                 clusters:
                   - {name: c, endpoints: ["127.0.0.1:50051"], protocol: http2}
                 """);
         assertThat(m.routes().get(0).retries().retryOn()).contains(Set.of(RetryConfig.RetryOn.UNAVAILABLE,
                 RetryConfig.RetryOn.CANCELLED, RetryConfig.RetryOn.DEADLINE_EXCEEDED,
                 RetryConfig.RetryOn.RESOURCE_EXHAUSTED, RetryConfig.RetryOn.RESET));
+        assertThat(m.routes().get(0).idleTimeout()).contains(Duration.ofMinutes(10));
         assertThat(meshProblems("""
                 routes: [{name: r, cluster: c, retries: {retry_on: [unavailible]}}]
                 clusters: [{name: c, endpoints: ["127.0.0.1:50051"]}]

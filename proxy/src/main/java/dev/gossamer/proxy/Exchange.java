@@ -82,6 +82,8 @@ final class Exchange {
     private boolean outEnded; // the downstream response was ended with its last body chunk
     private boolean done;
     private Scheduler.Cancellable routeTimer;
+    private Scheduler.Cancellable idleTimer; // the route's idle_timeout, armed only when it can fire first
+    private long lastActivity; // ticker time of the last body bytes either way (idle_timeout)
     private boolean nextHoldsToken; // the next try holds a retry-budget token
     private boolean awaitingDrain; // the client's body is held back because the endpoint is not taking it
     private WebSocketTunnel tunnel; // a WebSocket upgrade in progress
@@ -111,6 +113,7 @@ final class Exchange {
     private static final Step<Attempt, Void> DRAINED = (ex, a, b) -> ex.resumeAfterDrain(a);
     private static final Step<Attempt, Void> TRY_TIMEOUT = (ex, a, b) -> ex.onTryTimeout(a);
     private static final Step<Void, Void> ROUTE_TIMEOUT = (ex, a, b) -> ex.onRouteTimeout();
+    private static final Step<Void, Void> IDLE_CHECK = (ex, a, b) -> ex.onIdleCheck();
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static final Step<Handler, Object> HANDLER = (ex, h, x) -> h.handle(x);
 
@@ -264,6 +267,12 @@ final class Exchange {
         }
         if (timeout.compareTo(Duration.ZERO) > 0) {
             routeTimer = dp.scheduleOn(ctx, timeout, () -> guarded(ROUTE_TIMEOUT, null, null));
+        }
+        Duration idle = route.idleTimeout();
+        if (idle.compareTo(Duration.ZERO) > 0 && (timeout.isZero() || idle.compareTo(timeout) < 0)) {
+            // Only a stream that may outlive its idle timeout pays for this timer (not the common 15 s route).
+            lastActivity = startNanos;
+            idleTimer = dp.scheduleOn(ctx, idle, () -> guarded(IDLE_CHECK, null, null));
         }
         startAttempt();
     }
@@ -436,6 +445,9 @@ final class Exchange {
         if (b.length() == 0) {
             return; // an h2c upgrade hands over the upgrade request's empty body; writing it would commit the head
         }
+        if (idleTimer != null) {
+            lastActivity = dp.ticker.nanoTime();
+        }
         Attempt a = current;
         if (!chunkedUpstream && in.version() == HttpVersion.HTTP_2
                 && !in.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
@@ -535,6 +547,9 @@ final class Exchange {
         if (done || outEnded || a != current) {
             return;
         }
+        if (idleTimer != null) {
+            lastActivity = dp.ticker.nanoTime();
+        }
         if (a.bodyLeft >= 0) {
             a.bodyLeft -= buf.length();
             if (a.bodyLeft == 0) {
@@ -622,6 +637,27 @@ final class Exchange {
      * downstream is reset; the endpoint answered in time, so it is not charged.
      */
     private void onRouteTimeout() {
+        onTimeout("upstream timeout", "response timeout");
+    }
+
+    /**
+     * The idle timer fired: when bytes moved since it was armed it is armed again for the rest of the idle time (one
+     * timer per stream, not one per chunk); otherwise the exchange times out as for the route timeout.
+     */
+    private void onIdleCheck() {
+        if (done) {
+            return;
+        }
+        long idle = route.idleTimeout().toNanos();
+        long quiet = dp.ticker.nanoTime() - lastActivity;
+        if (quiet < idle) {
+            idleTimer = dp.scheduleOn(ctx, Duration.ofNanos(idle - quiet), () -> guarded(IDLE_CHECK, null, null));
+            return;
+        }
+        onTimeout("stream idle timeout", "stream idle timeout");
+    }
+
+    private void onTimeout(String beforeResponse, String duringResponse) {
         if (done) {
             return;
         }
@@ -637,7 +673,7 @@ final class Exchange {
                     a.req.reset();
                 }
             }
-            abortResponse(504, "response timeout");
+            abortResponse(504, duringResponse);
             finish(504);
             return;
         }
@@ -659,7 +695,7 @@ final class Exchange {
         if (clientStalled) {
             requestTimeout();
         } else {
-            respondError(504, "upstream timeout");
+            respondError(504, beforeResponse);
         }
     }
 
@@ -864,6 +900,7 @@ final class Exchange {
         }
         done = true;
         cancel(routeTimer);
+        cancel(idleTimer);
         dp.active.decrementAndGet();
         if (cluster != null) {
             cluster.active.decrementAndGet();

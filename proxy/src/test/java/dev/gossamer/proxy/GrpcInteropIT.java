@@ -381,6 +381,23 @@ class GrpcInteropIT extends ProxyTestBase {
     }
 
     @Test
+    void aSilentStreamEndsWithDeadlineExceededAtTheRoutesIdleTimeout() throws Exception {
+        InteropService.Backend a = server("a");
+        ClusterSpec c = cluster("c", a.endpoint()).withProtocol(Protocol.HTTP2);
+        DataPlane p = startPlane(List.of(route("grpc", RouteMatch.ANY, "c").withTimeout(Duration.ZERO)
+                .withRetries(RetrySpec.NONE).withIdleTimeout(Duration.ofMillis(500))), List.of(c));
+        Recorder live = new Recorder();
+        // The first response at once, the second a minute later: silent far beyond the idle timeout.
+        ClientCalls.asyncServerStreamingCall(channel(p).newCall(STREAMING_OUTPUT_CALL, opts()),
+                InteropService.outputRequest(new int[] {10, 10}, new int[] {0, 60_000_000}), live);
+        Status s = live.status();
+        assertThat(s.getCode()).as("%s", s).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+        assertThat(s.getDescription()).isEqualTo("stream idle timeout");
+        assertThat(live.sizes()).containsExactly(10);
+        assertThat(p.cluster("c").bodyTimeouts.count()).isEqualTo(1.0);
+    }
+
+    @Test
     void retriesUnavailableOnAnotherEndpoint() throws Exception {
         InteropService.Backend a = server("a");
         InteropService.Backend b = server("b");

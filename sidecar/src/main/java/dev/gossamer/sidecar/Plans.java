@@ -165,7 +165,8 @@ final class Plans {
             }
             for (String listener : r.listener().map(List::of).orElseGet(() -> List.copyOf(sorted))) {
                 RouteSpec spec = p.build(path, () -> new RouteSpec(r.name(), listener, match, r.cluster(),
-                        r.timeout().orElse(RouteSpec.DEFAULT_TIMEOUT), retries));
+                        r.timeout().orElse(RouteSpec.DEFAULT_TIMEOUT), retries,
+                        r.idleTimeout().orElse(RouteSpec.DEFAULT_IDLE_TIMEOUT)));
                 if (spec != null) {
                     routes.add(spec);
                 }
