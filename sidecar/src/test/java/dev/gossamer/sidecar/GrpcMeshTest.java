@@ -57,6 +57,8 @@ class GrpcMeshTest {
         final HealthStatusManager health = new HealthStatusManager();
         final Server server;
         volatile Status failWith;
+        /** When set, every call sends its reply and then fails with this status (in the trailers). */
+        volatile Status failAfterReply;
 
         Greeter(String id) throws Exception {
             this.id = id;
@@ -74,6 +76,11 @@ class GrpcMeshTest {
                 return;
             }
             out.onNext(SimpleResponse.newBuilder().setResponseMessage(id + ":" + req.getRequestMessage()).build());
+            Status late = failAfterReply;
+            if (late != null) {
+                out.onError(late.asRuntimeException());
+                return;
+            }
             out.onCompleted();
         }
     }
@@ -99,6 +106,7 @@ class GrpcMeshTest {
                     balancer: {policy: round_robin}
                     health_check: {grpc: %s, interval: 500ms, timeout: 500ms, unhealthy_threshold: 2,
                                    healthy_threshold: 1}
+                    outlier_detection: {consecutive_5xx: 3, max_ejection_percent: 50, base_ejection_time: 1m}
                 """.formatted(eps, SERVICE));
         channel = NettyChannelBuilder.forAddress("127.0.0.1", sidecar.listenerPort("outbound")).usePlaintext()
                 .disableRetry().build();
@@ -141,6 +149,31 @@ class GrpcMeshTest {
         assertThat(a.calls.get()).as("calls that reached the ejected endpoint").isEqualTo(before);
         a.health.setStatus(SERVICE, ServingStatus.SERVING);
         Await.until("a is back", WAIT, () -> answerers(4).contains("a"));
+    }
+
+    /** Who answered the next {@code n} calls, or the status code of those that failed. */
+    private Set<String> outcomes(int n) {
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            try {
+                ids.add(call("x").split(":")[0]);
+            } catch (io.grpc.StatusRuntimeException e) {
+                ids.add(e.getStatus().getCode().name());
+            }
+        }
+        return ids;
+    }
+
+    @Test
+    void grpcFailuresInTheTrailersEjectTheEndpoint() {
+        Greeter a = greeters.get(0);
+        // HTTP 200 and a reply for every call, then grpc-status 13 in the trailers: an outlier all the same.
+        a.failAfterReply = Status.INTERNAL.withDescription("corrupt state");
+        Await.until("a is ejected", WAIT, () -> outcomes(4).equals(Set.of("b")));
+        int before = a.calls.get();
+        assertThat(outcomes(10)).containsExactly("b");
+        assertThat(a.calls.get()).as("calls that reached the ejected endpoint").isEqualTo(before);
+        assertThat(before).as("ejected after consecutive_5xx failures, not before").isGreaterThanOrEqualTo(3);
     }
 
     @Test
