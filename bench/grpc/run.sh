@@ -61,7 +61,7 @@ wait_listen() {  # PORT SECONDS
   return 1
 }
 load() {  # MODE TARGET_PORT SECONDS N
-  timeout $(($3 + 60)) taskset -c "$LOADGEN_CPU" java -Xms64m -Xmx256m -cp "$BENCH_JAR" \
+  timeout $(($3 + 90)) taskset -c "$LOADGEN_CPU" java -Xms64m -Xmx256m -cp "$BENCH_JAR" \
     dev.gossamer.bench.grpc.GrpcLoad "$1" "127.0.0.1:$2" "$3" "$4"
 }
 
@@ -119,7 +119,7 @@ TARGETS=(haproxy gossamer)
 
 # Sanity: every target answers unary calls without errors.
 for t in "${TARGETS[@]}"; do
-  line="$(load unary "${PORT[$t]}" 1 1)"
+  line="$(load unary "${PORT[$t]}" 1 1)"   # (after the client's own 3 s warm-up)
   [[ "$line" == *"errors=0 "* && "$line" != calls=0* ]] || die "$t: a 1 s unary check gave: $line"
   log "$t (pids ${PIDS[$t]}): $line"
 done
