@@ -197,6 +197,30 @@ class MeshLoaderTest {
     }
 
     @Test
+    void aGrpcHealthCheckNamesAServiceOrTheWholeServer() {
+        MeshConfig m = mesh("""
+                routes: [{name: r, cluster: c}]
+                clusters:
+                  - {name: c, endpoints: ["127.0.0.1:50051"], protocol: http2, health_check: {grpc: orders.Orders}}
+                  - {name: d, endpoints: ["127.0.0.1:50052"], protocol: http2, health_check: {grpc: "", interval: 2s}}
+                """);
+        assertThat(m.cluster("c").orElseThrow().healthCheck()).contains(HealthCheckConfig.grpc("orders.Orders"));
+        assertThat(m.cluster("d").orElseThrow().healthCheck().orElseThrow().protocol())
+                .isEqualTo(HealthCheckConfig.Protocol.GRPC);
+        assertThat(m.cluster("d").orElseThrow().healthCheck().orElseThrow().path()).isEmpty();
+        assertThat(meshProblems("""
+                routes: [{name: r, cluster: c}]
+                clusters:
+                  - {name: c, endpoints: ["127.0.0.1:1"], health_check: {grpc: x, expected_statuses: [200]}}
+                  - {name: d, endpoints: ["127.0.0.1:2"], health_check: {http: /h, grpc: x}}
+                """)).containsExactly(
+                "mesh.yaml:3:62: clusters[0].health_check.expected_statuses: not valid for a grpc check (expected: "
+                        + "only with 'http')",
+                "mesh.yaml:4:68: clusters[1].health_check.grpc: both 'http' and 'grpc' given (expected: exactly one "
+                        + "of 'http: /path', 'tcp: true' or 'grpc: SERVICE')");
+    }
+
+    @Test
     void loadsTheFullModel() {
         String yaml = """
                 routes:

@@ -213,6 +213,7 @@ final class Exchange {
         in.endHandler(guard(v -> onInboundEnd()));
         in.exceptionHandler(guard(t -> abortByClient()));
         out.closeHandler(guard(v -> abortByClient()));
+        grpc = Grpc.isGrpc(in.getHeader(HttpHeaders.CONTENT_TYPE));
 
         if (!readTarget()) {
             return;
@@ -233,7 +234,6 @@ final class Exchange {
             requestId = requestId();
         }
         pickContext = pickContext(cluster.spec().hashOn());
-        grpc = Grpc.isGrpc(in.getHeader(HttpHeaders.CONTENT_TYPE));
 
         String contentLength = in.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (contentLength != null) {
@@ -258,8 +258,9 @@ final class Exchange {
         Duration timeout = route.timeout();
         long grpcTimeout = grpc ? Grpc.parseTimeoutNanos(in.getHeader(Grpc.TIMEOUT)) : -1;
         if (grpcTimeout >= 0) {
-            // The client's deadline caps the route timeout; it is sent on, decremented, with every try.
-            Duration d = Duration.ofNanos(grpcTimeout);
+            // The client's deadline caps the route timeout; it is sent on, decremented, with every try. A deadline of
+            // 0 has passed already: it must not read as "no timeout".
+            Duration d = Duration.ofNanos(Math.max(1, grpcTimeout));
             if (timeout.isZero() || d.compareTo(timeout) < 0) {
                 timeout = d;
             }

@@ -459,6 +459,25 @@ class GrpcInteropIT extends ProxyTestBase {
     }
 
     @Test
+    void aDeadlineAlreadyPastIsNotNoDeadline() {
+        // grpc-timeout: 0m on a route without a timeout must still time out, not wait forever.
+        Backend silent = backend("silent", new io.vertx.core.http.HttpServerOptions());
+        silent.behaviour = req -> { };
+        ClusterSpec c = cluster("c", silent.endpoint()).withProtocol(Protocol.HTTP2);
+        DataPlane p = startPlane(List.of(route("grpc", RouteMatch.ANY, "c").withTimeout(Duration.ZERO)
+                .withRetries(RetrySpec.NONE).withIdleTimeout(Duration.ZERO)), List.of(c));
+        HttpClientAgent h2 = client(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false));
+        Resp r = await(h2.request(new RequestOptions().setHost(HOST).setPort(p.boundPort("in"))
+                .setMethod(HttpMethod.POST).setURI("/grpc.testing.TestService/EmptyCall")
+                .addHeader("content-type", "application/grpc").addHeader("grpc-timeout", "0m"))
+                .compose(req -> req.send(io.vertx.core.buffer.Buffer.buffer(new byte[5])))
+                .compose(resp -> resp.body().map(b -> new Resp(resp.statusCode(), resp.headers(), b.toString(),
+                        resp.version()))));
+        assertThat(r.headers().get("grpc-status")).isEqualTo("4");
+    }
+
+    @Test
     void proxyDeadlineAnswersDeadlineExceededTrailersOnly() {
         // An endpoint that never answers; a raw HTTP/2 client whose grpc-timeout (200 ms) the proxy must enforce.
         Backend silent = backend("silent", new io.vertx.core.http.HttpServerOptions());

@@ -189,7 +189,8 @@ class TimeoutsTest extends ProxyTestBase {
         Resp r = await(answer);
         assertThat(r.status()).isEqualTo(504);
         assertThat(upstream.opened).containsExactly("a", "b");
-        assertThat(clock.pending()).as("no timer left behind").isZero();
+        // The exchange finishes (and cancels its idle timer) just after writing the answer the client already has.
+        eventually("no timer left behind", () -> clock.pending() == 0);
     }
 
     @Test
