@@ -214,9 +214,9 @@ class MeshLoaderTest {
                   - {name: c, endpoints: ["127.0.0.1:1"], health_check: {grpc: x, expected_statuses: [200]}}
                   - {name: d, endpoints: ["127.0.0.1:2"], health_check: {http: /h, grpc: x}}
                 """)).containsExactly(
-                "mesh.yaml:3:62: clusters[0].health_check.expected_statuses: not valid for a grpc check (expected: "
+                "mesh.yaml:3:86: clusters[0].health_check.expected_statuses: not valid for a grpc check (expected: "
                         + "only with 'http')",
-                "mesh.yaml:4:68: clusters[1].health_check.grpc: both 'http' and 'grpc' given (expected: exactly one "
+                "mesh.yaml:4:74: clusters[1].health_check.grpc: both 'http' and 'grpc' given (expected: exactly one "
                         + "of 'http: /path', 'tcp: true' or 'grpc: SERVICE')");
     }
 
