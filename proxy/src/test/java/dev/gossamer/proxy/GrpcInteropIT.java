@@ -307,7 +307,8 @@ class GrpcInteropIT extends ProxyTestBase {
         Status s = statusOf(() -> ClientCalls.blockingUnaryCall(ch, UNIMPLEMENTED_CALL, opts(),
                 InteropService.empty()));
         assertThat(s.getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
-        assertThat(a.calls.get()).as("the endpoint answered it").isEqualTo(0); // no handler: grpc-java refuses early
+        // grpc-java's server answers an unknown method itself, before any service (or its interceptor) sees it.
+        assertThat(a.calls.get()).isZero();
     }
 
     @Test
