@@ -9,12 +9,14 @@ import java.util.OptionalInt;
 
 /**
  * An active health check ({@code health_check:} of a service in sidecar.yaml or of a cluster in mesh.yaml) as the
- * user wrote it: either an HTTP GET of {@code path} whose status must fall in the expected statuses, or a TCP
- * connect. The tuning fields are optional: an empty one takes the health module's default
+ * user wrote it: an HTTP GET of {@code path} whose status must fall in the expected statuses, a TCP connect, or
+ * grpc's health checking protocol ({@code grpc.health.v1.Health/Check}) for a service name. The tuning fields are optional: an empty one takes the health module's default
  * ({@code HealthCheckOptions} owns every default, range and its reason).
  *
- * @param protocol           HTTP or TCP ({@code http: PATH} or {@code tcp: true}; exactly one)
- * @param path               the HTTP path as written; {@code ""} for TCP
+ * @param protocol           HTTP, TCP or GRPC ({@code http: PATH}, {@code tcp: true} or {@code grpc: SERVICE};
+ *                           exactly one)
+ * @param path               the HTTP path as written; for GRPC the service name as written ({@code ""}: the whole
+ *                           server); {@code ""} for TCP
  * @param expectedStatuses   inclusive status ranges that count as healthy (HTTP only); empty: the module's default
  * @param interval           time between probes
  * @param timeout            probe timeout
@@ -33,7 +35,7 @@ public record HealthCheckConfig(
         OptionalInt healthyThreshold) {
 
     /** How the check probes. */
-    public enum Protocol { HTTP, TCP }
+    public enum Protocol { HTTP, TCP, GRPC }
 
     /**
      * An inclusive range of HTTP statuses, written {@code 200} or {@code "200-399"}.
@@ -47,6 +49,12 @@ public record HealthCheckConfig(
     /** An HTTP check of {@code path} with every tuning value unset. */
     public static HealthCheckConfig http(String path) {
         return new HealthCheckConfig(Protocol.HTTP, path, Optional.empty(), Optional.empty(), Optional.empty(),
+                OptionalDouble.empty(), OptionalInt.empty(), OptionalInt.empty());
+    }
+
+    /** A gRPC health check of {@code service} with every tuning value unset. */
+    public static HealthCheckConfig grpc(String service) {
+        return new HealthCheckConfig(Protocol.GRPC, service, Optional.empty(), Optional.empty(), Optional.empty(),
                 OptionalDouble.empty(), OptionalInt.empty(), OptionalInt.empty());
     }
 

@@ -11,7 +11,7 @@ import java.util.Map;
  */
 final class KnownKeys {
 
-    static final List<String> HEALTH_CHECK = List.of("http", "tcp", "expected_statuses", "interval", "timeout",
+    static final List<String> HEALTH_CHECK = List.of("http", "tcp", "grpc", "expected_statuses", "interval", "timeout",
             "jitter", "unhealthy_threshold", "healthy_threshold");
 
     static final Map<String, List<String>> SIDECAR = sidecar();
@@ -48,7 +48,7 @@ final class KnownKeys {
     private static Map<String, List<String>> mesh() {
         Map<String, List<String>> m = new LinkedHashMap<>();
         m.put("", List.of("routes", "clusters"));
-        m.put("routes[]", List.of("name", "listener", "match", "cluster", "timeout", "retries"));
+        m.put("routes[]", List.of("name", "listener", "match", "cluster", "timeout", "retries", "idle_timeout"));
         m.put("routes[].match", List.of("authority", "path_prefix", "path", "path_regex", "headers", "methods"));
         m.put("routes[].match.headers[]", List.of("name", "exact", "regex", "present"));
         m.put("routes[].retries", List.of("attempts", "retry_on", "per_try_timeout", "budget_percent",

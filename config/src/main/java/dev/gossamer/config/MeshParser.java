@@ -79,7 +79,7 @@ final class MeshParser {
             Obj rt = r.obj("retries", "routes[].retries");
             RetryConfig retries = rt == null ? RetryConfig.UNSET : retries(rt);
             return new RouteConfig(SidecarParser.orEmpty(name), listener, match, SidecarParser.orEmpty(cluster),
-                    timeout, retries);
+                    timeout, retries, r.optDuration("idle_timeout"));
         }));
         return new MeshConfig(routes, clusters);
     }

@@ -35,7 +35,15 @@ public record RetryConfig(OptionalInt attempts, Optional<Set<RetryOn>> retryOn, 
         /** 502, 503 or 504 from upstream. */
         GATEWAY_ERROR,
         /** Any 5xx from upstream, and timeouts of a try. */
-        _5XX;
+        _5XX,
+        /** gRPC: a trailers-only response with grpc-status CANCELLED (1). */
+        CANCELLED,
+        /** gRPC: a trailers-only response with grpc-status DEADLINE_EXCEEDED (4). */
+        DEADLINE_EXCEEDED,
+        /** gRPC: a trailers-only response with grpc-status RESOURCE_EXHAUSTED (8). */
+        RESOURCE_EXHAUSTED,
+        /** gRPC: a trailers-only response with grpc-status UNAVAILABLE (14). */
+        UNAVAILABLE;
 
         /** The YAML spelling. */
         public String yamlName() {

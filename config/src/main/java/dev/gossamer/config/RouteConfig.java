@@ -15,9 +15,11 @@ import java.util.Optional;
  * @param timeout  whole-request timeout including retries as written; 0 disables; empty: the proxy's default
  *                 ({@code RouteSpec})
  * @param retries  the retry policy as written ({@link RetryConfig#UNSET} when absent)
+ * @param idleTimeout time without bytes either way that ends a stream, as written; 0 disables; empty: the proxy's
+ *                 default ({@code RouteSpec})
  */
 public record RouteConfig(String name, Optional<String> listener, RouteMatchConfig match, String cluster, Optional<Duration> timeout,
-                          RetryConfig retries) {
+                          RetryConfig retries, Optional<Duration> idleTimeout) {
 
     public RouteConfig {
         Objects.requireNonNull(name, "name");
@@ -26,5 +28,6 @@ public record RouteConfig(String name, Optional<String> listener, RouteMatchConf
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(retries, "retries");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
     }
 }

@@ -208,19 +208,27 @@ final class SidecarParser {
         Doc d = h.doc;
         boolean http = h.has("http");
         boolean tcp = h.has("tcp");
-        if (http && tcp) {
-            h.problem("tcp", "both 'http' and 'tcp' given (expected: exactly one of 'http: /path' or 'tcp: true')");
-        } else if (!http && !tcp) {
-            h.missing("http", "exactly one of 'http: /path' or 'tcp: true'");
+        boolean grpc = h.has("grpc");
+        String oneOf = "exactly one of 'http: /path', 'tcp: true' or 'grpc: SERVICE'";
+        if ((http ? 1 : 0) + (tcp ? 1 : 0) + (grpc ? 1 : 0) > 1) {
+            h.problem(grpc ? "grpc" : "tcp", "both " + (http ? "'http'" : "'tcp'") + " and " + (grpc ? "'grpc'"
+                    : "'tcp'") + " given (expected: " + oneOf + ")");
+        } else if (!http && !tcp && !grpc) {
+            h.missing("http", oneOf);
         }
         String path = http ? h.string("http", "/", "an HTTP path like /healthz", Names::httpPath) : "";
         if (tcp) {
             h.requireTrue("tcp");
         }
+        if (grpc && !http) {
+            // grpc.health.v1: any service name; "" asks about the server as a whole.
+            path = h.string("grpc", "", "a gRPC service name, or \"\" for the whole server", v -> null);
+        }
         Optional<List<HealthCheckConfig.StatusRange>> statuses = Optional.empty();
         if (h.has("expected_statuses")) {
             if (!http) {
-                h.problem("expected_statuses", "not valid for a tcp check (expected: only with 'http')");
+                h.problem("expected_statuses", "not valid for a " + (grpc ? "grpc" : "tcp")
+                        + " check (expected: only with 'http')");
             }
             List<HealthCheckConfig.StatusRange> given = h.list("expected_statuses", (el, p) -> status(d, el, p));
             if (given != null && !given.isEmpty()) {
@@ -229,8 +237,10 @@ final class SidecarParser {
                 h.problem("expected_statuses", "[] (expected: at least one status or range, or omit the key)");
             }
         }
-        return new HealthCheckConfig(http || !tcp ? HealthCheckConfig.Protocol.HTTP : HealthCheckConfig.Protocol.TCP,
-                http || !tcp ? path : "", statuses, h.optDuration("interval"), h.optDuration("timeout"),
+        HealthCheckConfig.Protocol protocol = http || (!tcp && !grpc) ? HealthCheckConfig.Protocol.HTTP
+                : grpc ? HealthCheckConfig.Protocol.GRPC : HealthCheckConfig.Protocol.TCP;
+        return new HealthCheckConfig(protocol, protocol == HealthCheckConfig.Protocol.TCP ? "" : path, statuses,
+                h.optDuration("interval"), h.optDuration("timeout"),
                 h.optPercent("jitter"), h.optInt("unhealthy_threshold"), h.optInt("healthy_threshold"));
     }
 

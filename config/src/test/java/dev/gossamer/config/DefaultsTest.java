@@ -67,7 +67,7 @@ class DefaultsTest {
     void minimalMesh() {
         MeshConfig m = mesh("routes: [{name: r, cluster: c}]\nclusters: [{name: c}]\n");
         assertThat(m.routes()).containsExactly(new RouteConfig("r", Optional.empty(), RouteMatchConfig.ANY, "c",
-                Optional.empty(), RetryConfig.UNSET));
+                Optional.empty(), RetryConfig.UNSET, Optional.empty()));
         assertThat(m.clusters()).containsExactly(new ClusterConfig("c", Optional.empty(), ClusterConfig.Protocol.HTTP1,
                 new BalancerConfig.RoundRobin(), Optional.empty(), OptionalInt.empty(), Optional.empty(),
                 Optional.empty(), OptionalDouble.empty(), Optional.empty(), Optional.empty()));

@@ -178,6 +178,49 @@ class MeshLoaderTest {
     }
 
     @Test
+    void retryOnTakesEnvoysGrpcStatusNames() {
+        MeshConfig m = mesh("""
+                routes:
+                  - {name: r, cluster: c, timeout: 0s, idle_timeout: 10m,
+                     retries: {retry_on: [unavailable, cancelled, deadline_exceeded, resource_exhausted, reset]}}
+                clusters:
+                  - {name: c, endpoints: ["127.0.0.1:50051"], protocol: http2}
+                """);
+        assertThat(m.routes().get(0).retries().retryOn()).contains(Set.of(RetryConfig.RetryOn.UNAVAILABLE,
+                RetryConfig.RetryOn.CANCELLED, RetryConfig.RetryOn.DEADLINE_EXCEEDED,
+                RetryConfig.RetryOn.RESOURCE_EXHAUSTED, RetryConfig.RetryOn.RESET));
+        assertThat(m.routes().get(0).idleTimeout()).contains(Duration.ofMinutes(10));
+        assertThat(meshProblems("""
+                routes: [{name: r, cluster: c, retries: {retry_on: [unavailible]}}]
+                clusters: [{name: c, endpoints: ["127.0.0.1:50051"]}]
+                """)).singleElement().asString().contains("unavailable");
+    }
+
+    @Test
+    void aGrpcHealthCheckNamesAServiceOrTheWholeServer() {
+        MeshConfig m = mesh("""
+                routes: [{name: r, cluster: c}]
+                clusters:
+                  - {name: c, endpoints: ["127.0.0.1:50051"], protocol: http2, health_check: {grpc: orders.Orders}}
+                  - {name: d, endpoints: ["127.0.0.1:50052"], protocol: http2, health_check: {grpc: "", interval: 2s}}
+                """);
+        assertThat(m.cluster("c").orElseThrow().healthCheck()).contains(HealthCheckConfig.grpc("orders.Orders"));
+        assertThat(m.cluster("d").orElseThrow().healthCheck().orElseThrow().protocol())
+                .isEqualTo(HealthCheckConfig.Protocol.GRPC);
+        assertThat(m.cluster("d").orElseThrow().healthCheck().orElseThrow().path()).isEmpty();
+        assertThat(meshProblems("""
+                routes: [{name: r, cluster: c}]
+                clusters:
+                  - {name: c, endpoints: ["127.0.0.1:1"], health_check: {grpc: x, expected_statuses: [200]}}
+                  - {name: d, endpoints: ["127.0.0.1:2"], health_check: {http: /h, grpc: x}}
+                """)).containsExactly(
+                "mesh.yaml:3:86: clusters[0].health_check.expected_statuses: not valid for a grpc check (expected: "
+                        + "only with 'http')",
+                "mesh.yaml:4:74: clusters[1].health_check.grpc: both 'http' and 'grpc' given (expected: exactly one "
+                        + "of 'http: /path', 'tcp: true' or 'grpc: SERVICE')");
+    }
+
+    @Test
     void loadsTheFullModel() {
         String yaml = """
                 routes:

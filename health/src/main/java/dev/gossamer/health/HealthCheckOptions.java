@@ -20,11 +20,15 @@ import java.util.Objects;
  * ({@code http}, {@code jitter}, {@code timeout}, ...). These options own every default and range of
  * {@code health_check}; the config loader only reads the values. Immutable and thread-safe.
  *
- * @param protocol           HTTP or TCP
- * @param path               HTTP path starting with {@code /}; {@code null} for TCP (Envoy: {@code http_health_check.path})
- * @param hostHeader         Host header for HTTP probes, or {@code null} for the target's {@code host:port}
+ * @param protocol           HTTP, TCP or GRPC (grpc's {@code grpc.health.v1.Health/Check} over HTTP/2 cleartext)
+ * @param path               HTTP path starting with {@code /}; for GRPC the service name asked about ({@code ""}: the
+ *                           server as a whole; Envoy: {@code grpc_health_check.service_name}); {@code null} for TCP
+ *                           (Envoy: {@code http_health_check.path})
+ * @param hostHeader         Host header (:authority) for HTTP and GRPC probes, or {@code null} for the target's
+ *                           {@code host:port}
  *                           (Envoy: {@code http_health_check.host})
- * @param expectedStatuses   accepted statuses (Envoy: {@code expected_statuses}); ignored for TCP
+ * @param expectedStatuses   accepted statuses (Envoy: {@code expected_statuses}); ignored for TCP and GRPC (a GRPC
+ *                           probe passes on grpc-status 0 with SERVING)
  * @param interval           time between probes (Envoy: {@code interval})
  * @param timeout            time a probe may take (Envoy: {@code timeout})
  * @param jitterPercent      0..100, random extra wait per interval (Envoy: {@code interval_jitter_percent})
@@ -43,7 +47,7 @@ public record HealthCheckOptions(
         int healthyThreshold) {
 
     /** What a probe does. */
-    public enum Protocol { HTTP, TCP }
+    public enum Protocol { HTTP, TCP, GRPC }
 
     /** Envoy's default: only 200 proves the check endpoint is healthy (a redirect may be a login page). */
     public static final List<StatusRange> DEFAULT_EXPECTED_STATUSES = List.of(new StatusRange(200, 200));
@@ -63,9 +67,12 @@ public record HealthCheckOptions(
     public HealthCheckOptions {
         OptionRules r = new OptionRules();
         if (protocol == null) {
-            r.add("protocol", "null (expected: HTTP or TCP)");
+            r.add("protocol", "null (expected: HTTP, TCP or GRPC)");
         } else if (protocol == Protocol.HTTP) {
             r.check(path != null && path.startsWith("/"), "http", quote(path) + " (expected: a path starting with /)");
+        } else if (protocol == Protocol.GRPC) {
+            // grpc.health.v1: a service name is any string; "" asks about the server as a whole.
+            r.check(path != null, "grpc", "null (expected: a service name, or \"\" for the whole server)");
         } else {
             r.check(path == null, "http", quote(path) + " (expected: absent for tcp checks)");
             r.check(hostHeader == null, "host", quote(hostHeader) + " (expected: absent for tcp checks)");
@@ -94,6 +101,14 @@ public record HealthCheckOptions(
     /** An HTTP check of {@code path} with every other field at its default. */
     public static Builder http(String path) {
         return new Builder(Protocol.HTTP, path);
+    }
+
+    /**
+     * A gRPC health check ({@code grpc.health.v1.Health/Check} with {@code service}; {@code ""} for the whole server)
+     * with every other field at its default.
+     */
+    public static Builder grpc(String service) {
+        return new Builder(Protocol.GRPC, service);
     }
 
     /** A TCP connect check with every other field at its default. */

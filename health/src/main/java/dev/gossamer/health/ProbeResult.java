@@ -14,7 +14,10 @@ public record ProbeResult(Failure failure, String detail) {
         TIMEOUT,
         /** The connection could not be made or broke (refused, reset, closed, unresolvable host). */
         CONNECT,
-        /** An HTTP response arrived with a status outside {@code expected_statuses}. */
+        /**
+         * An HTTP response arrived with a status outside {@code expected_statuses}, or a gRPC check's answer was not
+         * {@code grpc-status} 0 with SERVING.
+         */
         STATUS;
 
         /** The metric tag value: {@code timeout}, {@code connect}, {@code status}. */

@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.ConnectOptions;
@@ -21,7 +22,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The real {@link Prober}: an HTTP GET with Vert.x {@link HttpClient} (keep-alive, a small pool per target so
- * probes reuse one connection) or a TCP connect with {@link NetClient} (connected = healthy, then closed;
+ * probes reuse one connection), a gRPC {@code grpc.health.v1.Health/Check} over HTTP/2 cleartext (passes on
+ * {@code grpc-status} 0 and {@code SERVING}; Envoy's {@code grpc_health_check}), or a TCP connect with {@link NetClient} (connected = healthy, then closed;
  * Envoy's TCP check with an empty payload).
  *
  * <p>HTTP probes pass when the response status is in {@code expected_statuses}; the body is read and dropped
@@ -49,6 +51,12 @@ public final class VertxProber implements Prober, AutoCloseable {
             this.httpClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
                     new PoolOptions().setHttp1MaxSize(POOL_SIZE_PER_TARGET));
             this.netClient = null;
+        } else if (options.protocol() == HealthCheckOptions.Protocol.GRPC) {
+            // gRPC is HTTP/2; cleartext with prior knowledge, as gRPC's plaintext channels (and Envoy's check).
+            this.httpClient = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
+                            .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false),
+                    new PoolOptions().setHttp2MaxSize(POOL_SIZE_PER_TARGET));
+            this.netClient = null;
         } else {
             this.httpClient = null;
             this.netClient = vertx.createNetClient(new NetClientOptions());
@@ -67,7 +75,11 @@ public final class VertxProber implements Prober, AutoCloseable {
         Context ctx = Vertx.currentContext() != null ? Vertx.currentContext() : vertx.getOrCreateContext();
         Promise<ProbeResult> result = Promise.promise();
         ctx.runOnContext(v -> {
-            Future<ProbeResult> f = httpClient != null ? httpProbe(target, timeout) : tcpProbe(target, timeout);
+            Future<ProbeResult> f = switch (options.protocol()) {
+                case HTTP -> httpProbe(target, timeout);
+                case GRPC -> grpcProbe(target, timeout);
+                case TCP -> tcpProbe(target, timeout);
+            };
             f.recover(e -> Future.succeededFuture(classify(e, timeout))).onComplete(result);
         });
         return result.future();
@@ -100,6 +112,56 @@ public final class VertxProber implements Prober, AutoCloseable {
                             ? ProbeResult.passed("status " + status)
                             : ProbeResult.failed(ProbeResult.Failure.STATUS, "status " + status));
                 });
+    }
+
+    /**
+     * grpc's health checking protocol: {@code grpc.health.v1.Health/Check} for the configured service; passes on
+     * {@code grpc-status} 0 with {@code SERVING}. The timeout goes to the server as {@code grpc-timeout} too.
+     */
+    private Future<ProbeResult> grpcProbe(HealthTarget target, Duration timeout) {
+        long ms = Math.max(1, timeout.toMillis());
+        RequestOptions ro = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setServer(SocketAddress.inetSocketAddress(target.port(), target.host()))
+                .setURI(GrpcHealthCodec.PATH)
+                .setConnectTimeout(ms)
+                .setIdleTimeout(ms)
+                .putHeader("content-type", "application/grpc")
+                .putHeader("te", "trailers")
+                .putHeader("grpc-timeout", ms + "m")
+                .putHeader("user-agent", "gossamer-health-check");
+        ro.setHost(target.host()).setPort(target.port());
+        String hostHeader = options.hostHeader();
+        return httpClient.request(ro)
+                .compose(req -> {
+                    if (hostHeader != null) {
+                        HostAndPort hp = HostAndPort.parseAuthority(hostHeader, -1);
+                        req.authority(hp != null ? hp : HostAndPort.authority(hostHeader));
+                    }
+                    return req.send(GrpcHealthCodec.request(options.path()));
+                })
+                .compose(resp -> resp.body().map(body -> {
+                    if (resp.statusCode() != 200) {
+                        return ProbeResult.failed(ProbeResult.Failure.STATUS, "status " + resp.statusCode());
+                    }
+                    // A trailers-only answer carries grpc-status in the headers.
+                    String gs = resp.getTrailer("grpc-status");
+                    if (gs == null) {
+                        gs = resp.getHeader("grpc-status");
+                    }
+                    if (!"0".equals(gs)) {
+                        String msg = resp.getTrailer("grpc-message");
+                        if (msg == null) {
+                            msg = resp.getHeader("grpc-message");
+                        }
+                        return ProbeResult.failed(ProbeResult.Failure.STATUS, "grpc-status " + gs
+                                + (msg == null ? "" : " " + msg));
+                    }
+                    int serving = GrpcHealthCodec.status(body);
+                    return serving == GrpcHealthCodec.SERVING ? ProbeResult.passed("SERVING")
+                            : ProbeResult.failed(ProbeResult.Failure.STATUS, serving < 0 ? "malformed response"
+                                    : GrpcHealthCodec.statusName(serving));
+                }));
     }
 
     private Future<ProbeResult> tcpProbe(HealthTarget target, Duration timeout) {

@@ -7,7 +7,7 @@
  * <ul>
  *   <li>{@link dev.gossamer.health.HealthCheckGroup} — actively checks a cluster's endpoints and follows set
  *       changes; built from {@link dev.gossamer.health.HealthCheckOptions} and a
- *       {@link dev.gossamer.health.Prober} ({@link dev.gossamer.health.VertxProber} for real HTTP/TCP probes).
+ *       {@link dev.gossamer.health.Prober} ({@link dev.gossamer.health.VertxProber} for real HTTP, TCP and gRPC ({@code grpc.health.v1}) probes).
  *       One target alone: {@link dev.gossamer.health.ActiveHealthChecker}. State changes reach a
  *       {@link dev.gossamer.health.HealthListener} as {@link dev.gossamer.health.HealthState}s.</li>
  *   <li>{@link dev.gossamer.health.OutlierDetector} — ejects endpoints whose real traffic fails; the proxy calls

@@ -70,6 +70,16 @@ class HealthCheckOptionsTest {
     }
 
     @Test
+    void grpcChecksNameAServiceOrTheWholeServer() {
+        HealthCheckOptions o = HealthCheckOptions.grpc("").hostHeader("orders").build();
+        assertThat(o.protocol()).isEqualTo(HealthCheckOptions.Protocol.GRPC);
+        assertThat(o.path()).isEmpty();
+        assertThat(HealthCheckOptions.grpc("orders.Orders").build().path()).isEqualTo("orders.Orders");
+        assertThatThrownBy(() -> HealthCheckOptions.grpc(null).build())
+                .hasMessageContaining("grpc: null (expected: a service name, or \"\" for the whole server)");
+    }
+
+    @Test
     void statusRangesAndTargetsParse() {
         assertThat(StatusRange.parse("200-399")).isEqualTo(new StatusRange(200, 399));
         assertThat(StatusRange.parse("204").toString()).isEqualTo("204");

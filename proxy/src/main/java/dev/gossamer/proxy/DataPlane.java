@@ -48,11 +48,15 @@ import java.util.function.Predicate;
  * "upstream reset", 504 "upstream timeout", 408 "request body timeout" (a timeout while the proxy was still waiting
  * for the client's request body), 408 "request headers timeout" (the head did not arrive within the listener's
  * {@code request_headers_timeout}; {@link ListenerSpec}), and 502 "proxy error" when
- * the proxy itself failed unexpectedly (logged; the request is never left waiting). Vert.x itself answers
+ * the proxy itself failed unexpectedly (logged; the request is never left waiting). Each is made by
+ * {@link LocalReply}: a body naming the reason (text, or JSON when {@code Accept} asks for it), and for a gRPC
+ * request a trailers-only gRPC response ({@code grpc-status} 14, 4, 12, ... and {@code grpc-message}). Vert.x itself answers
  * 400 (malformed), 414 (request line too long) and 431 (headers over {@link DataPlaneOptions#maxHeaderSize()}).
  *
  * <p>Metrics (Micrometer names; Prometheus renders dots as underscores, e.g. {@code gossamer_requests_total}):
- * {@code gossamer.requests} (counter; route, cluster, status_class), {@code gossamer.request.duration} (timer
+ * {@code gossamer.requests} (counter; route, cluster, status_class), {@code gossamer.grpc.requests} (counter of gRPC
+ * calls; route, cluster, grpc_status: the code's name, from the endpoint's trailers or the proxy's own answer),
+ * {@code gossamer.request.duration} (timer
  * with percentile histogram; route, cluster), {@code gossamer.active.requests} (gauge),
  * {@code gossamer.retries}, {@code gossamer.retry.budget.exhausted}, {@code gossamer.upstream.connect.errors},
  * {@code gossamer.upstream.resets}, {@code gossamer.upstream.timeouts}, {@code gossamer.downstream.aborts} (the client
@@ -112,8 +116,17 @@ public final class DataPlane {
     static final class RouteMetrics {
         private final Counter[] byClass = new Counter[6];
         private final Timer latency;
+        // gRPC calls by grpc-status (issue 15): registered on first use, so routes without gRPC add no series.
+        private final MeterRegistry registry;
+        private final String route;
+        private final String cluster;
+        private final java.util.concurrent.atomic.AtomicReferenceArray<Counter> byGrpcStatus =
+                new java.util.concurrent.atomic.AtomicReferenceArray<>(Grpc.NAMES.length + 1);
 
         RouteMetrics(MeterRegistry registry, String route, String cluster) {
+            this.registry = registry;
+            this.route = route;
+            this.cluster = cluster;
             for (int i = 1; i <= 5; i++) {
                 byClass[i] = registry.counter("gossamer.requests", "route", route, "cluster", cluster,
                         "status_class", i + "xx");
@@ -126,6 +139,18 @@ public final class DataPlane {
             int c = status / 100;
             byClass[c < 1 || c > 5 ? 5 : c].increment();
             latency.record(nanos, TimeUnit.NANOSECONDS);
+        }
+
+        /** One gRPC call ended with {@code code} (an undefined code counts as UNKNOWN's neighbour "OTHER"). */
+        void recordGrpc(int code) {
+            int i = code >= 0 && code < Grpc.NAMES.length ? code : Grpc.NAMES.length;
+            Counter c = byGrpcStatus.get(i);
+            if (c == null) {
+                c = registry.counter("gossamer.grpc.requests", "route", route, "cluster", cluster, "grpc_status",
+                        i < Grpc.NAMES.length ? Grpc.NAMES[i] : "OTHER");
+                byGrpcStatus.set(i, c); // a race registers the same meter twice: Micrometer returns the same one
+            }
+            c.increment();
         }
     }
 

@@ -67,6 +67,9 @@ final class Exchange {
     private String requestId; // generated once when the request has none, so retries carry the same id
     private PickContext pickContext;
     private boolean chunkedUpstream;
+    private boolean grpc; // content-type application/grpc*: deadlines, trailers-only errors, grpc-status outcomes
+    private long deadlineNanos; // the ticker time of the client's grpc-timeout deadline; 0 = none
+    private int grpcStatus = -1; // the call's grpc-status once known (the endpoint's or the proxy's own answer)
 
     // Replay buffer (Linkerd-style): the body so far while it fits; null once it no longer does.
     private List<Buffer> replay = List.of();
@@ -81,6 +84,8 @@ final class Exchange {
     private boolean outEnded; // the downstream response was ended with its last body chunk
     private boolean done;
     private Scheduler.Cancellable routeTimer;
+    private Scheduler.Cancellable idleTimer; // the route's idle_timeout, armed only when it can fire first
+    private long lastActivity; // ticker time of the last body bytes either way (idle_timeout)
     private boolean nextHoldsToken; // the next try holds a retry-budget token
     private boolean awaitingDrain; // the client's body is held back because the endpoint is not taking it
     private WebSocketTunnel tunnel; // a WebSocket upgrade in progress
@@ -115,6 +120,7 @@ final class Exchange {
     private static final Step<Attempt, Void> DRAINED = (ex, a, b) -> ex.resumeAfterDrain(a);
     private static final Step<Attempt, Void> TRY_TIMEOUT = (ex, a, b) -> ex.onTryTimeout(a);
     private static final Step<Void, Void> ROUTE_TIMEOUT = (ex, a, b) -> ex.onRouteTimeout();
+    private static final Step<Void, Void> IDLE_CHECK = (ex, a, b) -> ex.onIdleCheck();
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static final Step<Handler, Object> HANDLER = (ex, h, x) -> h.handle(x);
 
@@ -152,6 +158,7 @@ final class Exchange {
         Scheduler.Cancellable tryTimer;
         int status; // the response status, once a response was taken
         long bodyLeft = -1; // an HTTP/1.x response body's bytes still to come, when it declared a length
+        long headLatency = -1; // a gRPC response's time to headers, its outcome reported when its grpc-status comes
 
         Attempt(Endpoint ep, boolean holdsToken) {
             this.ep = ep;
@@ -213,6 +220,7 @@ final class Exchange {
         in.endHandler(guard(v -> onInboundEnd()));
         in.exceptionHandler(guard(t -> abortByClient()));
         out.closeHandler(guard(v -> abortByClient()));
+        grpc = Grpc.isGrpc(in.getHeader(HttpHeaders.CONTENT_TYPE));
 
         if (!readTarget()) {
             return;
@@ -257,8 +265,25 @@ final class Exchange {
             tunnel.open();
             return;
         }
-        if (route.timeout().compareTo(Duration.ZERO) > 0) {
-            routeTimer = dp.scheduleOn(ctx, route.timeout(), () -> guarded(ROUTE_TIMEOUT, null, null));
+        Duration timeout = route.timeout();
+        long grpcTimeout = grpc ? Grpc.parseTimeoutNanos(in.getHeader(Grpc.TIMEOUT)) : -1;
+        if (grpcTimeout >= 0) {
+            // The client's deadline caps the route timeout; it is sent on, decremented, with every try. A deadline of
+            // 0 has passed already: it must not read as "no timeout".
+            Duration d = Duration.ofNanos(Math.max(1, grpcTimeout));
+            if (timeout.isZero() || d.compareTo(timeout) < 0) {
+                timeout = d;
+            }
+            deadlineNanos = startNanos + timeout.toNanos();
+        }
+        if (timeout.compareTo(Duration.ZERO) > 0) {
+            routeTimer = dp.scheduleOn(ctx, timeout, () -> guarded(ROUTE_TIMEOUT, null, null));
+        }
+        Duration idle = route.idleTimeout();
+        if (idle.compareTo(Duration.ZERO) > 0 && (timeout.isZero() || idle.compareTo(timeout) < 0)) {
+            // Only a stream that may outlive its idle timeout pays for this timer (not the common 15 s route).
+            lastActivity = startNanos;
+            idleTimer = dp.scheduleOn(ctx, idle, () -> guarded(IDLE_CHECK, null, null));
         }
         startAttempt();
     }
@@ -303,6 +328,9 @@ final class Exchange {
         }
         if (requestId != null) {
             dst.set(X_REQUEST_ID, requestId);
+        }
+        if (deadlineNanos != 0) {
+            dst.set(Grpc.TIMEOUT, Grpc.formatTimeout(deadlineNanos - dp.ticker.nanoTime()));
         }
     }
 
@@ -428,6 +456,9 @@ final class Exchange {
         if (b.length() == 0) {
             return; // an h2c upgrade hands over the upgrade request's empty body; writing it would commit the head
         }
+        if (idleTimer != null) {
+            lastActivity = dp.ticker.nanoTime();
+        }
         Attempt a = current;
         if (!chunkedUpstream && in.version() == HttpVersion.HTTP_2
                 && !in.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
@@ -475,16 +506,35 @@ final class Exchange {
             return;
         }
         cancel(a.tryTimer);
-        TryOutcome outcome = TryOutcome.ofStatus(status);
-        report(a, outcome);
-        if (status >= 500 && mayRetry(outcome)) {
+        TryOutcome outcome;
+        if (grpc && status == 200) {
+            int code = Grpc.parseStatus(headers.get(Grpc.STATUS));
+            if (code < 0) {
+                // The grpc-status comes in the trailers: the try's outcome is reported then.
+                a.headLatency = dp.ticker.nanoTime() - a.start;
+                outcome = null;
+            } else {
+                // A trailers-only response: its status is known now, and may be retried (Envoy's grpc retry_on).
+                grpcStatus = code;
+                outcome = TryOutcome.ofGrpc(code);
+            }
+        } else {
+            outcome = TryOutcome.ofStatus(status);
+        }
+        if (outcome != null) {
+            report(a, outcome);
+        }
+        if (outcome != null && (outcome.kind() == TryOutcome.Kind.HTTP_5XX || outcome.grpcStatus() > 0)
+                && mayRetry(outcome)) {
             endAttempt(a);
             a.req.discard(); // a complete request keeps its keep-alive connection; the answer is dropped
             pauseInbound();
             startAttempt();
             return;
         }
-        cluster.markUp(a.ep);
+        if (outcome != null) {
+            cluster.markUp(a.ep);
+        }
         // The route timeout goes on running: it bounds the whole exchange, body included (Envoy's route timeout).
         responded = true;
         a.status = status;
@@ -508,6 +558,9 @@ final class Exchange {
         if (done || outEnded || a != current) {
             return;
         }
+        if (idleTimer != null) {
+            lastActivity = dp.ticker.nanoTime();
+        }
         if (a.bodyLeft >= 0) {
             a.bodyLeft -= buf.length();
             if (a.bodyLeft == 0) {
@@ -527,7 +580,16 @@ final class Exchange {
         if (done || a != current) {
             return;
         }
-        if (trailers != null && !trailers.isEmpty() && (in.version() == HttpVersion.HTTP_2 || out.isChunked())) {
+        if (a.headLatency >= 0) {
+            // A gRPC call's outcome is its grpc-status; a response without one failed (grpc's PROTOCOL-HTTP2.md).
+            int code = trailers == null ? -1 : Grpc.parseStatus(trailers.get(Grpc.STATUS));
+            grpcStatus = code < 0 ? Grpc.UNKNOWN : code;
+            reportAfter(a, TryOutcome.ofGrpc(grpcStatus), a.headLatency);
+            cluster.markUp(a.ep);
+        }
+        // HTTP/1.1 trailers only to a client that said it takes them (TE: trailers, RFC 9110 §6.5.1).
+        if (trailers != null && !trailers.isEmpty() && (in.version() == HttpVersion.HTTP_2
+                || (out.isChunked() && acceptsTrailers()))) {
             out.trailers().addAll(trailers);
         }
         endAttempt(a);
@@ -543,10 +605,11 @@ final class Exchange {
             return;
         }
         cluster.resets.increment();
-        endAttempt(a);
-        if (!outEnded) {
-            out.reset();
+        if (a.headLatency >= 0) {
+            reportAfter(a, TryOutcome.RESET, a.headLatency); // a gRPC stream broken before its grpc-status
         }
+        endAttempt(a);
+        abortResponse(502, "upstream reset");
         finish(a.status);
     }
 
@@ -585,6 +648,27 @@ final class Exchange {
      * downstream is reset; the endpoint answered in time, so it is not charged.
      */
     private void onRouteTimeout() {
+        onTimeout("upstream timeout", "response timeout");
+    }
+
+    /**
+     * The idle timer fired: when bytes moved since it was armed it is armed again for the rest of the idle time (one
+     * timer per stream, not one per chunk); otherwise the exchange times out as for the route timeout.
+     */
+    private void onIdleCheck() {
+        if (done) {
+            return;
+        }
+        long idle = route.idleTimeout().toNanos();
+        long quiet = dp.ticker.nanoTime() - lastActivity;
+        if (quiet < idle) {
+            idleTimer = dp.scheduleOn(ctx, Duration.ofNanos(idle - quiet), () -> guarded(IDLE_CHECK, null, null));
+            return;
+        }
+        onTimeout("stream idle timeout", "stream idle timeout");
+    }
+
+    private void onTimeout(String beforeResponse, String duringResponse) {
         if (done) {
             return;
         }
@@ -600,7 +684,7 @@ final class Exchange {
                     a.req.reset();
                 }
             }
-            out.reset();
+            abortResponse(504, duringResponse);
             finish(504);
             return;
         }
@@ -622,7 +706,7 @@ final class Exchange {
         if (clientStalled) {
             requestTimeout();
         } else {
-            respondError(504, "upstream timeout");
+            respondError(504, beforeResponse);
         }
     }
 
@@ -660,7 +744,8 @@ final class Exchange {
             a.req.reset();
         }
         if (responded) {
-            out.reset();
+            abortResponse(outcome.kind() == TryOutcome.Kind.TIMEOUT ? 504 : 502,
+                    outcome.kind() == TryOutcome.Kind.TIMEOUT ? "upstream timeout" : "upstream reset");
             finish(502);
             return;
         }
@@ -715,9 +800,26 @@ final class Exchange {
     }
 
     void report(Attempt a, TryOutcome outcome) {
-        long latency = dp.ticker.nanoTime() - a.start;
+        reportAfter(a, outcome, dp.ticker.nanoTime() - a.start);
+    }
+
+    private void reportAfter(Attempt a, TryOutcome outcome, long latency) {
+        a.headLatency = -1;
         a.stats.record(outcome, latency);
         dp.fireOutcome(cluster.name, a.ep, outcome, latency);
+    }
+
+    private boolean acceptsTrailers() {
+        for (String te : in.headers().getAll("te")) {
+            for (String part : te.split(",")) {
+                String p = part.trim();
+                int semi = p.indexOf(';');
+                if ((semi < 0 ? p : p.substring(0, semi)).trim().equalsIgnoreCase("trailers")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     void endAttempt(Attempt a) {
@@ -771,20 +873,54 @@ final class Exchange {
 
     void respondError(int status, String reason) {
         if (responded) {
-            out.reset();
+            abortResponse(status, reason);
             finish(status);
             return;
         }
         responded = true;
         if (!out.ended() && !out.closed()) {
-            out.setStatusCode(status);
-            out.headers().set(REASON, reason).set(HttpHeaders.CONTENT_LENGTH, "0");
-            markConnectionClose();
-            out.end();
+            localReply(status, reason);
         }
         finish(status);
         // Read and drop the rest of the request body so an HTTP/1.1 connection stays reusable.
         resumeInbound();
+    }
+
+    /**
+     * The response head is out and the exchange cannot complete. A gRPC call ends with trailers naming the reason
+     * ({@code grpc-status} 14 for a broken upstream, 4 for a timeout, as {@link LocalReply}): its client then reads a
+     * status, where a reset stream would read as CANCELLED or INTERNAL. Anything else is reset, so the client cannot
+     * take a cut body for a whole one.
+     */
+    private void abortResponse(int status, String reason) {
+        if (outEnded || out.ended() || out.closed()) {
+            return;
+        }
+        if (grpc && (in.version() == HttpVersion.HTTP_2 || (out.isChunked() && acceptsTrailers()))) {
+            grpcStatus = Grpc.statusOfHttp(status);
+            out.trailers().set(Grpc.STATUS, Integer.toString(grpcStatus)).set(Grpc.MESSAGE,
+                    Grpc.encodeMessage(reason)).set(REASON, reason);
+            outEnded = true;
+            out.end();
+        } else {
+            out.reset();
+        }
+    }
+
+    /** The proxy's own answer ({@link LocalReply}: gRPC trailers-only, JSON or text, with the reason). */
+    private void localReply(int status, String reason) {
+        LocalReply.Reply r = LocalReply.of(in.headers(), status, reason);
+        if (r.grpcStatus() >= 0) {
+            grpcStatus = r.grpcStatus();
+        }
+        out.setStatusCode(r.httpStatus());
+        LocalReply.writeHeaders(r, reason, out.headers());
+        markConnectionClose();
+        if (r.body() == null || in.method() == HttpMethod.HEAD) {
+            out.end();
+        } else {
+            out.end(r.body());
+        }
     }
 
     void finish(int status) {
@@ -793,12 +929,16 @@ final class Exchange {
         }
         done = true;
         cancel(routeTimer);
+        cancel(idleTimer);
         dp.active.decrementAndGet();
         if (cluster != null) {
             cluster.active.decrementAndGet();
         }
         if (metrics != null) { // null only when start itself crashed before routing
             metrics.record(status, dp.ticker.nanoTime() - startNanos);
+            if (grpc) {
+                metrics.recordGrpc(grpcStatus >= 0 ? grpcStatus : Grpc.statusOfHttp(status));
+            }
         }
     }
 
@@ -867,9 +1007,7 @@ final class Exchange {
             if (!done) {
                 if (!responded && !out.headWritten() && !out.ended() && !out.closed()) {
                     responded = true;
-                    out.setStatusCode(502);
-                    out.headers().set(REASON, "proxy error").set(HttpHeaders.CONTENT_LENGTH, "0");
-                    out.end();
+                    localReply(502, "proxy error");
                 } else {
                     out.reset();
                 }

@@ -24,6 +24,10 @@ import java.util.Set;
  * a {@code POST} that got 503 → NO (it reached the application); a {@code POST} refused at connect → REQUEUE only if
  * {@code connect_failure} is listed, else NO; a {@code GET} whose second try got 503 → NO (two tries made).
  *
+ * <p>A gRPC outcome ({@link TryOutcome#grpcStatus()} set: a trailers-only response) is judged on its
+ * {@code grpc-status} alone: {@code retry_on: [unavailable]} retries {@code grpc-status: 14} → RETRY_IF_BUDGET, for
+ * any method; {@code gateway_error} does not apply to it.
+ *
  * <p>Not thread-safe: one per request, on its event loop.
  */
 final class RetryState {
@@ -64,6 +68,16 @@ final class RetryState {
             return Decision.NO;
         }
         Set<RetryOn> on = spec.retryOn();
+        if (outcome.grpcStatus() >= 0) {
+            // A gRPC call's answer is its grpc-status alone (the HTTP 200 carrying it says nothing): retried when
+            // the route names the code, whatever the method (gRPC is always POST), as Envoy's grpc retry_on.
+            for (RetryOn r : on) {
+                if (r.grpcStatus() == outcome.grpcStatus()) {
+                    return Decision.RETRY_IF_BUDGET;
+                }
+            }
+            return Decision.NO;
+        }
         return switch (outcome.kind()) {
             case CONNECT_FAILURE -> on.contains(RetryOn.CONNECT_FAILURE) ? Decision.REQUEUE : Decision.NO;
             case RESET -> on.contains(RetryOn.RESET) ? Decision.RETRY_IF_BUDGET : Decision.NO;

@@ -110,9 +110,9 @@ final class VertxUpstream implements Upstream {
 
         @Override
         public void chunked() {
-            if (req.version() != HttpVersion.HTTP_2) {
-                req.setChunked(true);
-            }
+            // Vert.x 5 asks for chunked (or a Content-Length) before a body is written, on HTTP/2 too (issue 15:
+            // every gRPC call failed with 502); for HTTP/2 it sends DATA frames and no Transfer-Encoding.
+            req.setChunked(true);
         }
 
         @Override

@@ -30,6 +30,12 @@
  * head, where the retry decision is made. A timeout while the proxy waits for the client's own request body is
  * the client's (408), not the endpoint's.
  *
+ * <p>gRPC (issue 15; docs/grpc.md): a request with {@code content-type: application/grpc*} has its
+ * {@code grpc-timeout} as its deadline (capping the route timeout, sent on decremented), its outcome judged by
+ * {@code grpc-status} ({@code Grpc}, pure functions), and the proxy's own answers as trailers-only gRPC responses.
+ * Every answer the proxy makes itself goes through {@code LocalReply} (text, JSON or gRPC, with the reason); a
+ * route's {@code idleTimeout} bounds a silent stream where the route timeout is 0.
+ *
  * <p>HTTP/1.x request targets and {@code Host} follow RFC 9112 §3.2 ({@code RequestTarget}, a pure function):
  * 400 for a missing or repeated {@code Host}; an absolute-form target is routed by its authority and sent upstream
  * in origin-form.

@@ -41,6 +41,16 @@ class RetryStateTest {
             timeout         | GET    | connect_failure,reset           | 2        | 1     | true       | false      | NO
             timeout         | POST   | 5xx                             | 2        | 1     | true       | false      | NO
             200             | GET    | 5xx,gateway_error,reset         | 2        | 1     | true       | false      | NO
+            grpc-14         | POST   | unavailable                     | 2        | 1     | true       | false      | RETRY_IF_BUDGET
+            grpc-14         | POST   | gateway_error,5xx               | 2        | 1     | true       | true       | NO
+            grpc-14         | POST   | unavailable                     | 2        | 2     | true       | false      | NO
+            grpc-14         | POST   | unavailable                     | 2        | 1     | false      | false      | NO
+            grpc-4          | POST   | deadline_exceeded               | 2        | 1     | true       | false      | RETRY_IF_BUDGET
+            grpc-4          | POST   | unavailable                     | 2        | 1     | true       | false      | NO
+            grpc-1          | POST   | cancelled                       | 2        | 1     | true       | false      | RETRY_IF_BUDGET
+            grpc-8          | POST   | resource_exhausted              | 2        | 1     | true       | false      | RETRY_IF_BUDGET
+            grpc-13         | POST   | unavailable,cancelled,5xx       | 2        | 1     | true       | true       | NO
+            grpc-0          | POST   | unavailable                     | 2        | 1     | true       | false      | NO
             """)
     void decides(String outcome, String method, String retryOn, int attempts, int tries, boolean replayable,
                  boolean anyMethod, Decision expected) {
@@ -65,6 +75,10 @@ class RetryStateTest {
             case "reset" -> RetryOn.RESET;
             case "gateway_error" -> RetryOn.GATEWAY_ERROR;
             case "5xx" -> RetryOn.SERVER_ERROR_5XX;
+            case "cancelled" -> RetryOn.GRPC_CANCELLED;
+            case "deadline_exceeded" -> RetryOn.GRPC_DEADLINE_EXCEEDED;
+            case "resource_exhausted" -> RetryOn.GRPC_RESOURCE_EXHAUSTED;
+            case "unavailable" -> RetryOn.GRPC_UNAVAILABLE;
             default -> throw new IllegalArgumentException(n);
         }));
         return set.toArray(new RetryOn[0]);
@@ -75,7 +89,8 @@ class RetryStateTest {
             case "connect_failure" -> TryOutcome.CONNECT_FAILURE;
             case "reset" -> TryOutcome.RESET;
             case "timeout" -> TryOutcome.TIMEOUT;
-            default -> TryOutcome.ofStatus(Integer.parseInt(o));
+            default -> o.startsWith("grpc-") ? TryOutcome.ofGrpc(Integer.parseInt(o.substring(5)))
+                    : TryOutcome.ofStatus(Integer.parseInt(o));
         };
     }
 }

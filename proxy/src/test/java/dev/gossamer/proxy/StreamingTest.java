@@ -60,6 +60,38 @@ class StreamingTest extends ProxyTestBase {
                 .isBetween(0L, TOTAL / 2);
     }
 
+    @Test
+    void http2UploadWithoutContentLengthToAnHttp2ClusterStreamsWithBackPressure() {
+        // How every gRPC client streams (issue 15): HTTP/2 both ways, no Content-Length, the body flow-controlled.
+        Backend a = backend("a");
+        AtomicLong clientSent = new AtomicLong();
+        AtomicLong sentAtFirstByte = new AtomicLong(-1);
+        a.behaviour = req -> {
+            AtomicLong got = new AtomicLong();
+            req.handler(b -> {
+                sentAtFirstByte.compareAndSet(-1, clientSent.get());
+                got.addAndGet(b.length());
+            });
+            req.endHandler(v -> req.response().end(req.version() + ":" + got.get()));
+        };
+        DataPlane p = startPlane(List.of(streaming(route("r", RouteMatch.ANY, "c"))),
+                List.of(cluster("c", a.endpoint()).withProtocol(Protocol.HTTP2)));
+        HttpClientAgent c = client(new io.vertx.core.http.HttpClientOptions()
+                .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+        Resp r = await(c.request(new RequestOptions().setHost(HOST).setPort(p.boundPort("in"))
+                .setMethod(HttpMethod.POST).setURI("/up")).compose(req -> {
+                    req.setChunked(true); // no Content-Length: DATA frames until END_STREAM
+                    Promise<Void> sent = Promise.promise();
+                    pump(req, clientSent, sent);
+                    return req.response().compose(resp -> resp.body().map(b -> new Resp(resp.statusCode(),
+                            resp.headers(), b.toString(), resp.version())));
+                }));
+        assertThat(r.status()).as("%s", r).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("HTTP_2:" + TOTAL);
+        assertThat(sentAtFirstByte.get()).as("client bytes sent when the backend saw the first byte")
+                .isBetween(0L, TOTAL / 2);
+    }
+
     private static void pump(HttpClientRequest req, AtomicLong sent, Promise<Void> done) {
         while (sent.get() < TOTAL) {
             if (req.writeQueueFull()) {

@@ -167,7 +167,8 @@ final class Plans {
             }
             for (String listener : r.listener().map(List::of).orElseGet(() -> List.copyOf(sorted))) {
                 RouteSpec spec = p.build(path, () -> new RouteSpec(r.name(), listener, match, r.cluster(),
-                        r.timeout().orElse(RouteSpec.DEFAULT_TIMEOUT), retries));
+                        r.timeout().orElse(RouteSpec.DEFAULT_TIMEOUT), retries,
+                        r.idleTimeout().orElse(RouteSpec.DEFAULT_IDLE_TIMEOUT)));
                 if (spec != null) {
                     routes.add(spec);
                 }
@@ -306,6 +307,10 @@ final class Plans {
                     case RESET -> RetryOn.RESET;
                     case GATEWAY_ERROR -> RetryOn.GATEWAY_ERROR;
                     case _5XX -> RetryOn.SERVER_ERROR_5XX;
+                    case CANCELLED -> RetryOn.GRPC_CANCELLED;
+                    case DEADLINE_EXCEEDED -> RetryOn.GRPC_DEADLINE_EXCEEDED;
+                    case RESOURCE_EXHAUSTED -> RetryOn.GRPC_RESOURCE_EXHAUSTED;
+                    case UNAVAILABLE -> RetryOn.GRPC_UNAVAILABLE;
                 });
             }
         }
@@ -343,8 +348,11 @@ final class Plans {
     }
 
     static HealthCheckOptions checkOptions(HealthCheckConfig c) {
-        HealthCheckOptions.Builder b = c.protocol() == HealthCheckConfig.Protocol.TCP
-                ? HealthCheckOptions.tcp() : HealthCheckOptions.http(c.path());
+        HealthCheckOptions.Builder b = switch (c.protocol()) {
+            case TCP -> HealthCheckOptions.tcp();
+            case GRPC -> HealthCheckOptions.grpc(c.path());
+            case HTTP -> HealthCheckOptions.http(c.path());
+        };
         c.expectedStatuses().ifPresent(s -> b.expectedStatuses(s.stream()
                 .map(r -> new StatusRange(r.from(), r.to())).toList()));
         c.interval().ifPresent(b::interval);

@@ -44,6 +44,7 @@ class BuiltDefaultsTest {
         RouteSpec r = p.table().routes().get(0);
         assertThat(r.listener()).isEqualTo("outbound");
         assertThat(r.timeout()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(r.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(r.retries().attempts()).as("tries: one retry").isEqualTo(2);
         assertThat(r.retries().retryOn()).containsExactlyInAnyOrder(RetryOn.CONNECT_FAILURE, RetryOn.RESET);
         assertThat(r.retries().perTryTimeout()).isZero();

@@ -103,14 +103,14 @@ class RulesTest {
                     health_check: {http: /h, tcp: true, expected_statuses: [99, "400-300", 204]}
                 """;
         assertThat(meshProblems(yaml)).containsExactly(
-                "mesh.yaml:3:19: clusters[0].health_check.http: missing (expected: exactly one of 'http: /path' or "
-                        + "'tcp: true')",
+                "mesh.yaml:3:19: clusters[0].health_check.http: missing (expected: exactly one of 'http: /path', "
+                        + "'tcp: true' or 'grpc: SERVICE')",
                 "mesh.yaml:3:43: clusters[0].health_check.timeout: 2s (expected: <= interval 1s)",
                 "mesh.yaml:4:68: clusters[0].outlier_detection.max_ejection_time: 30s (expected: >= "
                         + "base_ejection_time 1m)",
                 "mesh.yaml:4:83: clusters[0].outlier_detection.interval: 0 (expected: > 0)",
                 "mesh.yaml:6:35: clusters[1].health_check.tcp: both 'http' and 'tcp' given (expected: exactly one "
-                        + "of 'http: /path' or 'tcp: true')",
+                        + "of 'http: /path', 'tcp: true' or 'grpc: SERVICE')",
                 "mesh.yaml:6:61: clusters[1].health_check.expected_statuses[0]: 99 (expected: 100..599)",
                 "mesh.yaml:6:65: clusters[1].health_check.expected_statuses[1]: \"400-300\" (expected: a status "
                         + "100..599 or a range like \"200-399\")");
