@@ -62,7 +62,15 @@ final class Exchange {
     private RouteSpec route;
     private ClusterState cluster;
     private DataPlane.RouteMetrics metrics;
-    private String requestId; // generated once when the request has none, so retries carry the same id
+    private String requestId; // the client's x-request-id, or one generated once (retries carry the same id)
+    private boolean generatedId;
+    // What the access log reports; counted on the request path only as plain field updates.
+    private long bytesIn;
+    private long bytesOut;
+    private long upstreamNanos = -1;
+    private Endpoint lastEndpoint;
+    private String reason; // the x-gossamer-reason of an answer the proxy made itself
+    private RequestLabels.Flag flag; // set where the proxy knows why; otherwise decided in finish
     private PickContext pickContext;
     private boolean chunkedUpstream;
 
@@ -207,6 +215,11 @@ final class Exchange {
         in.exceptionHandler(guard(t -> abortByClient()));
         out.closeHandler(guard(v -> abortByClient()));
 
+        requestId = in.getHeader(X_REQUEST_ID);
+        if (requestId == null) {
+            requestId = requestId();
+            generatedId = true;
+        }
         if (!readTarget()) {
             return;
         }
@@ -222,9 +235,6 @@ final class Exchange {
         cluster.active.incrementAndGet();
         retry = new RetryState(route.retries(), in.method());
 
-        if (!in.headers().contains(X_REQUEST_ID)) {
-            requestId = requestId();
-        }
         pickContext = pickContext(cluster.spec().hashOn());
 
         String contentLength = in.getHeader(HttpHeaders.CONTENT_LENGTH);
@@ -291,7 +301,7 @@ final class Exchange {
             Headers.append(dst, X_FORWARDED_HOST,
                     authority.port() > 0 ? authority.host() + ":" + authority.port() : authority.host());
         }
-        if (requestId != null) {
+        if (generatedId) {
             dst.set(X_REQUEST_ID, requestId);
         }
     }
@@ -356,6 +366,7 @@ final class Exchange {
         awaitingDrain = false;
         Attempt a = new Attempt(ep, holdsToken);
         current = a;
+        lastEndpoint = ep;
         a.stats.active.incrementAndGet();
         a.stats.total.increment();
         return a;
@@ -427,6 +438,7 @@ final class Exchange {
                 a.req.chunked();
             }
         }
+        bytesIn += b.length();
         if (replay != null) {
             if (replayBytes + b.length() <= dp.options.replayBufferBytes()) {
                 if (replay.isEmpty()) {
@@ -466,7 +478,7 @@ final class Exchange {
         }
         cancel(a.tryTimer);
         TryOutcome outcome = TryOutcome.ofStatus(status);
-        report(a, outcome);
+        upstreamNanos = report(a, outcome);
         if (status >= 500 && mayRetry(outcome)) {
             endAttempt(a);
             a.req.discard(); // a complete request keeps its keep-alive connection; the answer is dropped
@@ -483,6 +495,9 @@ final class Exchange {
             out.setStatusMessage(head.statusMessage());
         }
         Headers.copyEndToEnd(headers, out.headers(), false);
+        if (!out.headers().contains(X_REQUEST_ID)) {
+            out.headers().set(X_REQUEST_ID, requestId); // the client learns the id its request is logged under
+        }
         markConnectionClose();
         // HTTP/1.0 has no chunked coding: Vert.x then delimits the body by closing the connection.
         if (!out.headers().contains(HttpHeaders.CONTENT_LENGTH) && in.version() == HttpVersion.HTTP_1_1
@@ -498,6 +513,7 @@ final class Exchange {
         if (done || outEnded || a != current) {
             return;
         }
+        bytesOut += buf.length();
         if (a.bodyLeft >= 0) {
             a.bodyLeft -= buf.length();
             if (a.bodyLeft == 0) {
@@ -537,6 +553,7 @@ final class Exchange {
         if (!outEnded) {
             out.reset();
         }
+        flag = RequestLabels.Flag.UPSTREAM_RESET;
         finish(a.status);
     }
 
@@ -591,6 +608,7 @@ final class Exchange {
                 }
             }
             out.reset();
+            flag = RequestLabels.Flag.UPSTREAM_TIMEOUT;
             finish(504);
             return;
         }
@@ -651,6 +669,8 @@ final class Exchange {
         }
         if (responded) {
             out.reset();
+            flag = outcome.kind() == TryOutcome.Kind.TIMEOUT ? RequestLabels.Flag.UPSTREAM_TIMEOUT
+                    : RequestLabels.Flag.UPSTREAM_RESET;
             finish(502);
             return;
         }
@@ -686,10 +706,12 @@ final class Exchange {
         }
     }
 
-    void report(Attempt a, TryOutcome outcome) {
+    /** Reports how try {@code a} went to its stats and the outcome listeners; returns its latency. */
+    long report(Attempt a, TryOutcome outcome) {
         long latency = dp.ticker.nanoTime() - a.start;
         a.stats.record(outcome, latency);
         dp.fireOutcome(cluster.name, a.ep, outcome, latency);
+        return latency;
     }
 
     void endAttempt(Attempt a) {
@@ -742,6 +764,8 @@ final class Exchange {
     }
 
     void respondError(int status, String reason) {
+        this.reason = reason;
+        this.flag = RequestLabels.proxyFlag(status, reason);
         if (responded) {
             out.reset();
             finish(status);
@@ -751,6 +775,9 @@ final class Exchange {
         if (!out.ended() && !out.closed()) {
             out.setStatusCode(status);
             out.headers().set(REASON, reason).set(HttpHeaders.CONTENT_LENGTH, "0");
+            if (requestId != null) {
+                out.headers().set(X_REQUEST_ID, requestId);
+            }
             markConnectionClose();
             out.end();
         }
@@ -769,9 +796,39 @@ final class Exchange {
         if (cluster != null) {
             cluster.active.decrementAndGet();
         }
-        if (metrics != null) { // null only when start itself crashed before routing
-            metrics.record(status, dp.ticker.nanoTime() - startNanos);
+        int tries = retry == null ? 0 : retry.tries();
+        if (flag == null) {
+            flag = RequestLabels.endpointFlag(status, tries);
         }
+        long nanos = dp.ticker.nanoTime() - startNanos;
+        if (metrics != null) { // null only when start itself crashed before routing
+            metrics.record(status, flag, nanos);
+        }
+        AccessLog log = dp.accessLog;
+        if (log != null) {
+            dp.logAccess(log, new AccessLogEntry(dp.wallClock.currentTimeMillis() - nanos / 1_000_000,
+                    in.method().name(), authorityText(), uri != null ? uri : in.uri(),
+                    protocol(in.version()), status, reason, flag,
+                    route == null ? RequestLabels.NONE : route.name(),
+                    cluster == null ? RequestLabels.NONE : cluster.name,
+                    lastEndpoint == null ? null : lastEndpoint.authority(), tries, bytesIn, bytesOut, nanos,
+                    upstreamNanos, requestId));
+        }
+    }
+
+    private String authorityText() {
+        if (authority == null) {
+            return null;
+        }
+        return authority.port() > 0 ? authority.host() + ":" + authority.port() : authority.host();
+    }
+
+    private static String protocol(HttpVersion v) {
+        return switch (v) {
+            case HTTP_1_0 -> "HTTP/1.0";
+            case HTTP_1_1 -> "HTTP/1.1";
+            case HTTP_2 -> "HTTP/2";
+        };
     }
 
     private static void cancel(Scheduler.Cancellable c) {
@@ -837,6 +894,8 @@ final class Exchange {
                 }
             }
             if (!done) {
+                reason = "proxy error";
+                flag = RequestLabels.Flag.PROXY_ERROR;
                 if (!responded && !out.headWritten() && !out.ended() && !out.closed()) {
                     responded = true;
                     out.setStatusCode(502);

@@ -68,7 +68,7 @@ final class RunCommand implements Callable<Integer> {
                 return 1;
             }
             node = new SidecarConfig(loaded.node(), loaded.admin(), List.of(), List.of(), loaded.meshConfig(),
-                    loaded.membership(), loaded.control(), loaded.drain(), loaded.metrics());
+                    loaded.membership(), loaded.control(), loaded.drain(), loaded.metrics(), loaded.accessLog());
         }
         Vertx vertx = transport.vertx(eventLoops);
         Sidecar sidecar;

@@ -14,22 +14,20 @@ import dev.gossamer.config.SidecarConfig;
 import dev.gossamer.config.SourceMap;
 import dev.gossamer.control.ControlOptions;
 import dev.gossamer.control.MeshValidator;
+import dev.gossamer.proxy.AccessLogOptions;
+import dev.gossamer.proxy.AccessLogWriter;
 import dev.gossamer.proxy.DataPlane;
 import dev.gossamer.proxy.DataPlaneOptions;
 import dev.gossamer.vertx.VertxScheduler;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,6 +66,7 @@ public final class Sidecar {
     private final RandomSource random;
     private final PrometheusMeterRegistry registry;
     private final DataPlane dataPlane;
+    private final AccessLogWriter accessLog; // null when the access log is off
     private final Promise<Void> terminated = Promise.promise();
     private final Ticker ticker;
     private AdminServer admin;
@@ -105,7 +104,8 @@ public final class Sidecar {
         }
     }
 
-    private Sidecar(Vertx vertx, Plans.NodePlan plan, SourceMap sidecarSource, Runtime runtime) {
+    private Sidecar(Vertx vertx, Plans.NodePlan plan, SourceMap sidecarSource, Runtime runtime,
+                    PrometheusMeterRegistry registry, AccessLogWriter accessLog) {
         this.vertx = vertx;
         this.plan = plan;
         this.config = plan.sidecar();
@@ -115,22 +115,24 @@ public final class Sidecar {
         this.wallClock = runtime.wallClock();
         this.random = runtime.random();
         this.ticker = runtime.ticker();
-        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ClassLoaderMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
+        this.registry = registry;
+        this.accessLog = accessLog;
         DataPlaneOptions.Builder dataPlaneOptions = DataPlaneOptions.builder().acceptorInstances(runtime.eventLoops());
         config.drain().timeout().ifPresent(dataPlaneOptions::drainTimeout);
         config.metrics().perEndpoint().ifPresent(dataPlaneOptions::perEndpointMetrics);
         DataPlaneOptions options = dataPlaneOptions.build();
         this.scheduler = new VertxScheduler(vertx, runtime.ticker());
         this.dataPlane = DataPlane.create(vertx, options, registry, scheduler, random);
-        this.applies = registry.counter("gossamer.config.applies");
-        this.rejects = registry.counter("gossamer.config.rejects");
-        registry.gauge("gossamer.config.version", this, s -> s.meshState.version());
+        if (accessLog != null) {
+            dataPlane.accessLog(accessLog, wallClock);
+        }
+        this.applies = Counter.builder("gossamer.config.applies")
+                .description("Mesh config versions applied by this sidecar").register(registry);
+        this.rejects = Counter.builder("gossamer.config.rejects")
+                .description("Mesh config changes refused (invalid or unreadable); the old config keeps serving")
+                .register(registry);
+        Gauge.builder("gossamer.config.version", this, s -> s.meshState.version())
+                .description("The mesh config version this sidecar applied (0: none yet)").register(registry);
         dataPlane.addOutcomeListener((cluster, endpoint, outcome, latencyNanos) -> {
             ClusterHealth h = health.get(cluster);
             if (h != null) {
@@ -158,8 +160,21 @@ public final class Sidecar {
         if (!plan.isOk()) {
             return Future.failedFuture(new ConfigRejected(plan.problems()));
         }
-        Sidecar s = new Sidecar(vertx, plan.value(), sidecarSource, runtime);
-        return s.startAll().map(v -> s);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ProcessMeters.bind(registry);
+        AccessLogWriter accessLog = null;
+        AccessLogOptions accessLogOptions = plan.value().accessLog();
+        if (accessLogOptions.enabled()) {
+            try {
+                accessLog = AccessLogWriter.open(accessLogOptions, registry, runtime.ticker(), System.out);
+            } catch (IOException | RuntimeException e) {
+                return Future.failedFuture(new ConfigRejected(List.of(sidecarSource.problem("access_log.path",
+                        "\"" + accessLogOptions.path() + "\": cannot open it for appending (" + e
+                                + "); create its directory, fix its permissions or set access_log.path to stdout"))));
+            }
+        }
+        Sidecar s = new Sidecar(vertx, plan.value(), sidecarSource, runtime, registry, accessLog);
+        return s.startAll().map(v -> s).onFailure(err -> s.closeAccessLog());
     }
 
     private Future<Void> startAll() {
@@ -519,12 +534,20 @@ public final class Sidecar {
                     .transform(ar -> admin != null ? admin.close() : Future.succeededFuture())
                     .onComplete(ar -> {
                         health.values().forEach(ClusterHealth::close);
+                        closeAccessLog();
                         registry.close();
                         log.info("node {} stopped", config.node().id());
                         terminated.tryComplete();
                     });
         }
         return shutdown;
+    }
+
+    private void closeAccessLog() {
+        if (accessLog != null) {
+            dataPlane.accessLog(null, wallClock);
+            accessLog.close();
+        }
     }
 
     /** Completes once {@link #shutdown} finished, whoever asked for it (a signal, {@code /quitquitquit}). */
