@@ -79,8 +79,10 @@ final class RunCommand implements Callable<Integer> {
             Throwable cause = e.getCause();
             if (cause instanceof Sidecar.ConfigRejected rejected) {
                 rejected.problems().forEach(System.err::println);
+            } else if (cause instanceof StartupFailure failure) {
+                System.err.println(config + ": " + failure.getMessage());
             } else {
-                System.err.println("gossamer: cannot start: " + cause.getMessage());
+                System.err.println("gossamer: cannot start: " + StartupFailure.causeText(cause));
             }
             vertx.close();
             return 1;

@@ -181,6 +181,10 @@ public final class Sidecar {
         Future<Void> joined = config.membership().isEmpty() ? Future.succeededFuture()
                 : MeshMembership.start(vertx, plan, ticker, scheduler, random, registry,
                         this::refreshDynamicEndpoints)
+                        .recover(err -> Future.failedFuture(StartupFailure.isBindFailure(err)
+                                ? StartupFailure.bind("gossip", config.membership().orElseThrow().address().toString(),
+                                        "membership.address", "another gossamer on this machine?", err)
+                                : StartupFailure.other("gossip", "membership", err)))
                         .map(m -> {
                             membership = m;
                             refreshDynamicEndpoints();
@@ -208,10 +212,14 @@ public final class Sidecar {
                         })
                 : Future.succeededFuture();
         return initial
-                .compose(v -> dataPlane.start(Plans.listeners(config.listeners())))
+                .compose(v -> dataPlane.start(Plans.listeners(config.listeners())).recover(this::listenerFailure))
                 .compose(v -> {
                     admin = new AdminServer(vertx, this);
-                    return admin.listen(config.admin().address().host(), config.admin().address().port());
+                    return admin.listen(config.admin().address().host(), config.admin().address().port())
+                            .recover(err -> Future.failedFuture(StartupFailure.isBindFailure(err)
+                                    ? StartupFailure.bind("the admin API", config.admin().address().toString(),
+                                            "admin.address", "another gossamer or Envoy's admin?", err)
+                                    : StartupFailure.other("the admin API", "admin.address", err)));
                 })
                 .onSuccess(v -> {
                     if (!AdminGuard.loopback(config.admin().address().host()) && adminToken.isEmpty()) {
@@ -231,6 +239,21 @@ public final class Sidecar {
                         m.leave(Duration.ofMillis(500)); // a node that cannot serve must not stay advertised
                     }
                 });
+    }
+
+    /** A listener that could not bind, named by its key in sidecar.yaml (the first one left unbound). */
+    private Future<Void> listenerFailure(Throwable err) {
+        if (!StartupFailure.isBindFailure(err)) {
+            return Future.failedFuture(err);
+        }
+        for (int i = 0; i < config.listeners().size(); i++) {
+            var l = config.listeners().get(i);
+            if (dataPlane.boundPort(l.name()) < 0) {
+                return Future.failedFuture(StartupFailure.bind("listener " + l.name(), l.address().toString(),
+                        "listeners[" + i + "].address", "another gossamer, or the application itself?", err));
+            }
+        }
+        return Future.failedFuture(StartupFailure.other("the listeners", "listeners", err));
     }
 
     /** The mesh file could not be read: a problem at the {@code mesh_config} key of the sidecar document. */
@@ -336,7 +359,12 @@ public final class Sidecar {
                     });
                     MeshValidator validator = (source, yaml) -> new ConfigValidator(loader, Plans.RULES)
                             .validateMesh(source, yaml, null).problems().stream().map(ConfigProblem::toString).toList();
-                    return ControlLink.start(vertx, options, this, scheduler, validator, wallClock);
+                    return ControlLink.start(vertx, options, this, scheduler, validator, wallClock)
+                            .recover(err -> Future.failedFuture(StartupFailure.isBindFailure(err)
+                                    ? StartupFailure.bind("the control plane (Raft)", options.self()
+                                            .map(dev.gossamer.control.Voter::address).orElse("its voter address"), "control.voters",
+                                            "another voter on this machine?", err)
+                                    : err));
                 })
                 .map(link -> {
                     control = link;
