@@ -16,10 +16,14 @@ import picocli.CommandLine.Command;
             ValidateCommand.class,
             DemoCommand.class,
             MembersCommand.class,
+            ClustersCommand.class,
+            ReloadCommand.class,
+            DrainCommand.class,
             ConfigCommand.class,
             ControlCommand.class,
             KeygenCommand.class,
             VersionCommand.class,
+            CompletionCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
@@ -33,7 +37,22 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns its exit code (tests call this instead of {@link #main}). */
     public static int execute(String... args) {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(Main::failed).execute(args);
+    }
+
+    /**
+     * A command that failed with a {@link StartupFailure} prints its sentence, not a stack trace (the demo's busy port
+     * printed a raw {@code NativeIoException}); anything else is a bug and keeps picocli's stack trace.
+     */
+    private static int failed(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StartupFailure f) {
+                cmd.getErr().println("gossamer " + cmd.getCommandName() + ": " + f.getMessage());
+                return 1;
+            }
+        }
+        throw e;
     }
 
     @Override
