@@ -34,8 +34,22 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     TransportOption transport = new TransportOption();
 
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "${env:GOSSAMER_LOG_FORMAT:-text}",
+            description = "Log lines as ${COMPLETION-CANDIDATES} (default: $GOSSAMER_LOG_FORMAT, else text).")
+    Logging.Format logFormat = Logging.Format.text;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "${env:GOSSAMER_LOG_LEVEL:-info}",
+            description = "trace, debug, info, warn or error (default: $GOSSAMER_LOG_LEVEL, else info); change it "
+                    + "at run time with POST /admin/logging?level=.")
+    String logLevel = Logging.DEFAULT_LEVEL;
+
     @Override
     public Integer call() throws InterruptedException {
+        if (Logging.level(logLevel).isEmpty()) {
+            System.err.println("--log-level " + logLevel + " (expected: one of " + Logging.levelNames() + ")");
+            return 2;
+        }
+        Logging.configure(logFormat, logLevel);
         return run(config, eventLoops, transport, false);
     }
 
