@@ -50,7 +50,8 @@ import java.util.function.Predicate;
  * 400 (malformed), 414 (request line too long) and 431 (headers over {@link DataPlaneOptions#maxHeaderSize()}).
  *
  * <p>Metrics (Micrometer names; Prometheus renders dots as underscores, e.g. {@code gossamer_requests_total}):
- * {@code gossamer.requests} (counter; route, cluster, status_class), {@code gossamer.request.duration} (timer
+ * {@code gossamer.requests} (counter; route, cluster, status_class, response_flags: {@link RequestLabels}, with route
+ * and cluster {@code none} for a request no route matched), {@code gossamer.request.duration} (timer
  * with percentile histogram; route, cluster), {@code gossamer.active.requests} (gauge),
  * {@code gossamer.retries}, {@code gossamer.retry.budget.exhausted}, {@code gossamer.upstream.connect.errors},
  * {@code gossamer.upstream.resets}, {@code gossamer.upstream.timeouts}, {@code gossamer.downstream.aborts} (the client
@@ -58,6 +59,10 @@ import java.util.function.Predicate;
  * the client's request body), {@code gossamer.response.timeouts} (the route timeout fired during the response body:
  * the downstream was reset) (counters; cluster); none of these three is reported to {@link OutcomeListener}s. Only with
  * {@link DataPlaneOptions#perEndpointMetrics()}: {@code gossamer.upstream.requests} (cluster, endpoint, outcome).
+ *
+ * <p>Access log: {@link #accessLog} installs an {@link AccessLog} that hears every finished request
+ * ({@link AccessLogWriter} writes them off the event loop). Every response carries {@code x-request-id}: the client's,
+ * or one generated (and sent to the endpoint).
  *
  * <p>Threading: every public method is thread-safe. {@code apply}, {@code setEndpoints} and
  * {@code setEndpointFilter} build new immutable snapshots under a lock and publish them with one volatile write;
