@@ -94,7 +94,20 @@ final class Logging {
                 "--log-level " + level + " (expected: one of " + levelNames() + ")"));
         LogManager.getLogManager().reset();
         Logger root = Logger.getLogger("");
-        Handler h = new StreamHandler(System.err, format == Format.json ? new JsonLines() : new TextLines()) {
+        // StreamHandler closes its stream when the handler is closed (by the next configure's reset, or at exit):
+        // it must never close the process's stderr, which the CLI still prints to.
+        java.io.OutputStream stderr = new java.io.FilterOutputStream(System.err) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush();
+            }
+        };
+        Handler h = new StreamHandler(stderr, format == Format.json ? new JsonLines() : new TextLines()) {
             @Override
             public synchronized void publish(LogRecord record) {
                 super.publish(record);

@@ -32,6 +32,9 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // One line per record on stderr for every command (the demo's included); gossamer run reconfigures it from
+        // --log-format and --log-level. Not in execute(): tests call that inside their own JVM.
+        Logging.configure(Logging.Format.text, Logging.DEFAULT_LEVEL);
         System.exit(execute(args));
     }
 

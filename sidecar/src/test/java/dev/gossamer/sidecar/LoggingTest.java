@@ -69,6 +69,27 @@ class LoggingTest {
     }
 
     @Test
+    void configuringTwiceNeverClosesStderr() {
+        java.io.PrintStream old = System.err;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream err = new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8);
+        System.setErr(err);
+        try {
+            Logging.configure(Logging.Format.text, "info");
+            Logging.configure(Logging.Format.json, "info"); // gossamer run after main: the first handler is closed
+            Logger.getLogger("dev.gossamer.logging.twice").info("after the second configure");
+            System.err.println("a sentence on stderr");
+            assertThat(err.checkError()).isFalse();
+            assertThat(buf.toString(java.nio.charset.StandardCharsets.UTF_8))
+                    .contains("\"message\":\"after the second configure\"").contains("a sentence on stderr");
+        } finally {
+            java.util.logging.LogManager.getLogManager().reset();
+            System.setErr(old);
+            Logging.configure(Logging.Format.text, "info");
+        }
+    }
+
+    @Test
     void levelNamesMapBothWays() {
         assertThat(Logging.level("DEBUG")).contains(Level.FINE);
         assertThat(Logging.level("verbose")).isEmpty();
