@@ -241,6 +241,16 @@ public final class Sidecar {
                 });
     }
 
+    /** Null when {@code host:port} can be bound for TCP now (and is released at once); else why not. */
+    private static Throwable bindProbe(String host, int port) {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.bind(new java.net.InetSocketAddress(host, port));
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return e;
+        }
+    }
+
     /** A listener that could not bind, named by its key in sidecar.yaml (the first one left unbound). */
     private Future<Void> listenerFailure(Throwable err) {
         if (!StartupFailure.isBindFailure(err)) {
@@ -359,12 +369,23 @@ public final class Sidecar {
                     });
                     MeshValidator validator = (source, yaml) -> new ConfigValidator(loader, Plans.RULES)
                             .validateMesh(source, yaml, null).problems().stream().map(ConfigProblem::toString).toList();
+                    // Ratis ends the JVM itself when its gRPC server cannot bind ("Terminating with exit status 1"),
+                    // before any error could be reported: a busy voter port is found here first.
+                    Optional<dev.gossamer.control.Voter> self = options.self();
+                    if (self.isPresent()) {
+                        Throwable busy = bindProbe(self.get().host(), self.get().port());
+                        if (busy != null) {
+                            return Future.failedFuture(StartupFailure.bind("the control plane (Raft)",
+                                    self.get().address(), "control.voters", "another voter on this machine?", busy));
+                        }
+                    }
                     return ControlLink.start(vertx, options, this, scheduler, validator, wallClock)
                             .recover(err -> Future.failedFuture(StartupFailure.isBindFailure(err)
-                                    ? StartupFailure.bind("the control plane (Raft)", options.self()
-                                            .map(dev.gossamer.control.Voter::address).orElse("its voter address"), "control.voters",
-                                            "another voter on this machine?", err)
-                                    : err));
+                                    ? StartupFailure.bind("the control plane (Raft)", self
+                                            .map(dev.gossamer.control.Voter::address).orElse("its voter address"),
+                                            "control.voters", "another voter on this machine?", err)
+                                    : StartupFailure.other("the control plane (Raft)", "control.data_dir and "
+                                            + "control.voters", err)));
                 })
                 .map(link -> {
                     control = link;

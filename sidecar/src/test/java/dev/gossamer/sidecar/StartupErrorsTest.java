@@ -97,6 +97,20 @@ class StartupErrorsTest {
     }
 
     @Test
+    void aBusyRaftPortNamesTheVotersKeyInsteadOfRatisEndingTheProcess() throws Exception {
+        Path file = write("""
+                node: {id: n1}
+                admin: {address: 127.0.0.1:0}
+                listeners: []
+                control:
+                  voters: ["n1@127.0.0.1:%d"]
+                  data_dir: ./data
+                """.formatted(busy.getLocalPort()));
+        assertThat(startFailure(file)).isInstanceOf(StartupFailure.class).hasMessage("127.0.0.1:"
+                + busy.getLocalPort() + " is already in use (another voter on this machine?) — set control.voters");
+    }
+
+    @Test
     void anAccessLogThatCannotBeOpenedIsAProblemAtItsKey() throws Exception {
         Path file = write("""
                 node: {id: n1}
