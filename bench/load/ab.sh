@@ -7,8 +7,10 @@
 # run.sh stays the benchmark of record (one target at a time, latency at a fixed rate, RSS); this is the quick
 # comparison behind the "tried" lines of docs/performance.md.
 #
-# Usage (as root): bench/load/ab.sh "LABEL|JAR|JVM_FLAGS|RUN_ARGS" ...
+# Usage (as root): bench/load/ab.sh "LABEL|JAR|JVM_FLAGS|RUN_ARGS[|SIDECAR_YAML]" ...
 #   e.g. bench/load/ab.sh "nio|/tmp/g.jar||--transport nio" "uring|/tmp/g.jar||--transport io_uring"
+#   SIDECAR_YAML, when given, is appended to the variant's sidecar.yaml, e.g.
+#   "json|/tmp/g.jar|||access_log: {format: json, path: /tmp/access.log}"
 # Knobs (environment): ROUNDS=6  WINDOW=5 (seconds per wrk window)  WARMUP=20 (seconds per target)  CONNS=50
 #   LOADGEN_CPU=0  SERVER_CPU=1  GOSSAMER_JAVA_OPTS (default in ../lib.sh)
 #   RATE=0  when > 0, each round also gives every target a fixed-rate window (h2load --h1, RATE req/s over
@@ -72,13 +74,14 @@ i=0
 # shellcheck disable=SC2206
 jopts=($GOSSAMER_JAVA_OPTS)
 for v in "$@"; do
-  IFS='|' read -r label jar flags args <<<"$v"
+  IFS='|' read -r label jar flags args extra <<<"$v"
   [[ -n "$label" && -f "$jar" ]] || die "variant '$v' (expected: LABEL|JAR|JVM_FLAGS|RUN_ARGS with an existing JAR)"
   [[ -z "${PID[$label]:-}" ]] || die "label $label used twice (expected: unique labels)"
   i=$((i + 1))
   port=$((FIRST_PORT + i))
   printf 'node: {id: ab-%s}\nadmin: {address: 127.0.0.1:%s}\nlisteners:\n  - {name: outbound, address: 127.0.0.1:%s}\nmesh_config: %s\n' \
     "$label" $((port + 100)) "$port" "$WORK/mesh.yaml" >"$WORK/$label.yaml"
+  [[ -z "${extra:-}" ]] || printf '%s\n' "$extra" >>"$WORK/$label.yaml"
   # shellcheck disable=SC2086
   start "$label" java "${jopts[@]}" $flags -jar "$jar" run --config "$WORK/$label.yaml" --event-loops 1 $args
   PID[$label]=$LAST_PID

@@ -28,7 +28,7 @@ final class KnownKeys {
     private static Map<String, List<String>> sidecar() {
         Map<String, List<String>> m = new LinkedHashMap<>();
         m.put("", List.of("node", "admin", "listeners", "services", "mesh_config", "membership", "control", "drain",
-                "metrics"));
+                "metrics", "access_log"));
         m.put("node", List.of("id", "zone"));
         m.put("admin", List.of("address"));
         m.put("listeners[]", List.of("name", "address", "request_headers_timeout", "max_connections"));
@@ -42,6 +42,7 @@ final class KnownKeys {
         m.put("control.tls", List.of("cert", "key", "ca"));
         m.put("drain", List.of("timeout"));
         m.put("metrics", List.of("per_endpoint"));
+        m.put("access_log", List.of("format", "path"));
         return Map.copyOf(m);
     }
 

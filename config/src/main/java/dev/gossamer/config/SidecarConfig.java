@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
  *                   {@code meshConfig} alone
  * @param drain      graceful drain settings
  * @param metrics    metrics settings
+ * @param accessLog  the access log, as written
  */
 public record SidecarConfig(
         NodeConfig node,
@@ -32,13 +33,24 @@ public record SidecarConfig(
         Optional<MembershipConfig> membership,
         Optional<ControlConfig> control,
         DrainConfig drain,
-        MetricsConfig metrics) {
+        MetricsConfig metrics,
+        AccessLogConfig accessLog) {
 
     /** A node without a control plane. */
     public SidecarConfig(NodeConfig node, AdminConfig admin, List<ListenerConfig> listeners,
                          List<ServiceConfig> services, Optional<Path> meshConfig,
                          Optional<MembershipConfig> membership, DrainConfig drain, MetricsConfig metrics) {
-        this(node, admin, listeners, services, meshConfig, membership, Optional.empty(), drain, metrics);
+        this(node, admin, listeners, services, meshConfig, membership, Optional.empty(), drain, metrics,
+                AccessLogConfig.DEFAULT);
+    }
+
+    /** A node without an access log. */
+    public SidecarConfig(NodeConfig node, AdminConfig admin, List<ListenerConfig> listeners,
+                         List<ServiceConfig> services, Optional<Path> meshConfig,
+                         Optional<MembershipConfig> membership, Optional<ControlConfig> control, DrainConfig drain,
+                         MetricsConfig metrics) {
+        this(node, admin, listeners, services, meshConfig, membership, control, drain, metrics,
+                AccessLogConfig.DEFAULT);
     }
 
     public SidecarConfig {
@@ -51,6 +63,7 @@ public record SidecarConfig(
         Objects.requireNonNull(control, "control");
         Objects.requireNonNull(drain, "drain");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(accessLog, "accessLog");
     }
 
     /** The listener names, for {@link ConfigLoader#loadMesh(String, String, Set)}'s cross-reference check. */

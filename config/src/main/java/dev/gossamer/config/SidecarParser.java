@@ -99,7 +99,21 @@ final class SidecarParser {
         if (me != null) {
             metrics = new MetricsConfig(me.optBool("per_endpoint"));
         }
-        return new SidecarConfig(node, admin, listeners, services, meshConfig, membership, control, drain, metrics);
+        AccessLogConfig accessLog = AccessLogConfig.DEFAULT;
+        Obj al = o.obj("access_log", "access_log");
+        if (al != null) {
+            Optional<String> format = Optional.ofNullable(al.string("format", null, "off, text or json",
+                    Names::nonEmpty));
+            String where = al.string("path", null, "stdout or a file path", Names::nonEmpty);
+            Optional<String> path = Optional.empty();
+            if (where != null) {
+                path = "stdout".equals(where) ? Optional.of(where)
+                        : Optional.ofNullable(path(al, "path", baseDir)).map(Path::toString);
+            }
+            accessLog = new AccessLogConfig(format, path);
+        }
+        return new SidecarConfig(node, admin, listeners, services, meshConfig, membership, control, drain, metrics,
+                accessLog);
     }
 
     private static MembershipConfig membership(Obj m) {

@@ -75,7 +75,8 @@ final class YamlText {
             Optional<Mark> mark = e.getProblemMark().isPresent() ? e.getProblemMark() : e.getContextMark();
             String what = e.getProblem() != null ? e.getProblem() : e.getContext();
             String context = e.getContext() != null && e.getProblem() != null ? " (" + oneLine(e.getContext()) + ")" : "";
-            doc.problem(mark, ConfigProblem.ROOT, "invalid YAML: " + oneLine(what) + context);
+            doc.problem(mark, ConfigProblem.ROOT, "invalid YAML: " + oneLine(what) + context
+                    + hint(text, mark, what == null ? "" : what));
         } catch (YamlEngineException e) {
             doc.problem(Optional.empty(), ConfigProblem.ROOT, "invalid YAML: " + oneLine(e.getMessage()));
         } catch (StackOverflowError e) {
@@ -85,6 +86,50 @@ final class YamlText {
             doc.problem(Optional.empty(), ConfigProblem.ROOT, "invalid YAML: " + oneLine(String.valueOf(e)));
         }
         return null;
+    }
+
+    /**
+     * A hint for the common slips behind a syntax error, looked for on the lines around {@code mark}: a tab in the
+     * indentation, an unquoted value holding {@code ": "}, a line indented differently from its siblings. Empty when
+     * none applies; the parser's own words and position always stay.
+     */
+    static String hint(String text, Optional<Mark> mark, String problem) {
+        String[] lines = text.split("\n", -1);
+        int at = mark.map(Mark::getLine).orElse(-1);
+        // The parser often notices a slip one line late: look at the marked line and the one before it.
+        for (int l = at; l >= Math.max(0, at - 1); l--) {
+            if (l >= lines.length) {
+                continue;
+            }
+            String line = lines[l];
+            int indentEnd = 0;
+            while (indentEnd < line.length() && (line.charAt(indentEnd) == ' ' || line.charAt(indentEnd) == '\t')) {
+                indentEnd++;
+            }
+            if (line.substring(0, indentEnd).indexOf('\t') >= 0 || problem.contains("'\\t'")
+                    || problem.contains("\t")) {
+                return "; hint: line " + (l + 1) + " is indented with a tab: YAML indents with spaces only";
+            }
+        }
+        if (problem.contains("mapping values are not allowed")) {
+            String line = at >= 0 && at < lines.length ? lines[at] : "";
+            String trimmed = line.strip();
+            int first = trimmed.indexOf(": ");
+            if (first > 0 && !trimmed.startsWith("-") && trimmed.indexOf(": ", first + 2) > 0) {
+                String key = trimmed.substring(0, first);
+                String value = trimmed.substring(first + 2).strip();
+                return "; hint: a value holding ': ' must be quoted, like " + key + ": \"" + value.replace("\"", "\\\"")
+                        + "\"";
+            }
+            return "; hint: a value holding ': ' must be quoted, or this line is indented deeper than its siblings";
+        }
+        if (problem.contains("expected <block end>") || problem.contains("could not find expected ':'")
+                || problem.contains("did not find expected key") || problem.contains("expected <block mapping start>")
+                || problem.contains("bad indentation")) {
+            return "; hint: check this line's indentation: the keys of one mapping start in the same column, "
+                    + "and the items of a list under a key are indented by spaces (or start with '- ' in its column)";
+        }
+        return "";
     }
 
     private static String oneLine(String s) {

@@ -216,6 +216,7 @@ class ControlClusterIT {
     }
 
     @Test
+    @SuppressWarnings("try") // the subscription is held open by the try block, not used in it
     void listenersSeeEachNewVersionOnceInOrder() throws Exception {
         cluster = TestCluster.start(3, dir, VALIDATOR, b -> b);
         cluster.awaitLeader();

@@ -32,7 +32,10 @@ import java.util.concurrent.TimeoutException;
  * {@link ProbeResult.Failure#TIMEOUT}, {@link ProbeResult.Failure#CONNECT} or
  * {@link ProbeResult.Failure#STATUS}; the returned Future never fails.
  *
- * <p>Thread-safe. Call {@link #close()} to release the client.
+ * <p>Thread-safe. Call {@link #close()} to release the client. A probe that races {@code close} (it was queued on its
+ * event loop just before) completes as failed with "prober closed" instead of throwing Vert.x's
+ * {@code IllegalStateException: Client is closed} into the event loop (issue 12: seen as an ERROR with a stack trace
+ * when the demo shut down under load).
  */
 public final class VertxProber implements Prober, AutoCloseable {
 
@@ -43,6 +46,7 @@ public final class VertxProber implements Prober, AutoCloseable {
     private final HttpClient httpClient;
     private final NetClient netClient;
     private final Vertx vertx;
+    private volatile boolean closed;
 
     private VertxProber(Vertx vertx, HealthCheckOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -75,11 +79,21 @@ public final class VertxProber implements Prober, AutoCloseable {
         Context ctx = Vertx.currentContext() != null ? Vertx.currentContext() : vertx.getOrCreateContext();
         Promise<ProbeResult> result = Promise.promise();
         ctx.runOnContext(v -> {
-            Future<ProbeResult> f = switch (options.protocol()) {
-                case HTTP -> httpProbe(target, timeout);
-                case GRPC -> grpcProbe(target, timeout);
-                case TCP -> tcpProbe(target, timeout);
-            };
+            if (closed) {
+                result.complete(ProbeResult.failed(ProbeResult.Failure.CONNECT, "prober closed"));
+                return;
+            }
+            Future<ProbeResult> f;
+            try {
+                f = switch (options.protocol()) {
+                    case HTTP -> httpProbe(target, timeout);
+                    case GRPC -> grpcProbe(target, timeout);
+                    case TCP -> tcpProbe(target, timeout);
+                };
+            } catch (RuntimeException e) {
+                // A client closed by another thread between the check above and the request: a failed probe.
+                f = Future.failedFuture(closed ? new IllegalStateException("prober closed", e) : e);
+            }
             f.recover(e -> Future.succeededFuture(classify(e, timeout))).onComplete(result);
         });
         return result.future();
@@ -185,6 +199,7 @@ public final class VertxProber implements Prober, AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         if (httpClient != null) {
             httpClient.close();
         }

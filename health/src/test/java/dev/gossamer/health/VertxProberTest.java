@@ -75,6 +75,34 @@ class VertxProberTest {
     }
 
     @Test
+    void aProbeQueuedJustBeforeCloseFailsQuietlyInsteadOfThrowingIntoTheEventLoop() throws Exception {
+        AtomicReference<Throwable> uncaught = new AtomicReference<>();
+        Vertx own = Vertx.vertx();
+        try {
+            own.exceptionHandler(uncaught::set);
+            for (HealthCheckOptions o : java.util.List.of(HealthCheckOptions.http("/healthz").build(),
+                    HealthCheckOptions.tcp().build())) {
+                VertxProber p = VertxProber.create(own, o);
+                io.vertx.core.Context ctx = own.getOrCreateContext();
+                io.vertx.core.Promise<Future<ProbeResult>> queued = io.vertx.core.Promise.promise();
+                // On the prober's event loop: the probe is queued behind this task, and the prober closes first
+                // (what a shutdown under load does); the probe then runs against a closed client.
+                ctx.runOnContext(v -> {
+                    Future<ProbeResult> f = p.probe(serverTarget(), TIMEOUT);
+                    p.close();
+                    queued.complete(f);
+                });
+                ProbeResult r = await(await(queued.future()));
+                assertThat(r.healthy()).isFalse();
+                assertThat(r.detail()).isEqualTo("prober closed");
+            }
+            assertThat(uncaught.get()).isNull();
+        } finally {
+            await(own.close());
+        }
+    }
+
+    @Test
     void healthyHttpServerPasses() throws Exception {
         status.set(200);
         ProbeResult r = probe(HealthCheckOptions.http("/healthz").build(), serverTarget());

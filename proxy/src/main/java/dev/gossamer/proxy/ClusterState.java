@@ -98,22 +98,29 @@ final class ClusterState implements ActiveRequests {
         this.scheduler = scheduler;
         this.backoffInitial = options.deadEndpointBackoff();
         this.backoffMax = options.deadEndpointMaxBackoff();
-        this.retries = registry.counter("gossamer.retries", "cluster", name);
-        this.budgetExhausted = registry.counter("gossamer.retry.budget.exhausted", "cluster", name);
-        this.connectErrors = registry.counter("gossamer.upstream.connect.errors", "cluster", name);
-        this.timeouts = registry.counter("gossamer.upstream.timeouts", "cluster", name);
-        this.resets = registry.counter("gossamer.upstream.resets", "cluster", name);
-        this.downstreamAborts = registry.counter("gossamer.downstream.aborts", "cluster", name);
-        this.downstreamTimeouts = registry.counter("gossamer.downstream.timeouts", "cluster", name);
-        this.bodyTimeouts = registry.counter("gossamer.response.timeouts", "cluster", name);
+        this.retries = counter("gossamer.retries", "Retries started (a try after the first) per cluster");
+        this.budgetExhausted = counter("gossamer.retry.budget.exhausted",
+                "Retries refused because the cluster's retry budget was spent");
+        this.connectErrors = counter("gossamer.upstream.connect.errors", "Tries whose connection to the endpoint failed");
+        this.timeouts = counter("gossamer.upstream.timeouts", "Tries or requests ended by a route or per-try timeout");
+        this.resets = counter("gossamer.upstream.resets", "Tries the endpoint reset or closed before the response end");
+        this.downstreamAborts = counter("gossamer.downstream.aborts",
+                "Requests the client reset or closed before the end of the exchange");
+        this.downstreamTimeouts = counter("gossamer.downstream.timeouts",
+                "Timeouts while waiting for the client's own request body (answered 408)");
+        this.bodyTimeouts = counter("gossamer.response.timeouts",
+                "Route timeouts during the response body (the downstream was reset)");
         CircuitBreakers.Breaker[] breakers = CircuitBreakers.Breaker.values();
         this.overflows = new Counter[breakers.length];
         for (CircuitBreakers.Breaker b : breakers) {
-            overflows[b.ordinal()] = registry.counter("gossamer.breaker.overflows", "cluster", name, "breaker",
-                    b.key());
+            overflows[b.ordinal()] = Counter.builder("gossamer.breaker.overflows")
+                    .description("Requests or retries refused by a cluster circuit breaker (answered 503)")
+                    .tags("cluster", name, "breaker", b.key()).register(registry);
         }
-        this.panicEntered = registry.counter("gossamer.panic.entered", "cluster", name);
-        registry.gauge("gossamer.panic", io.micrometer.core.instrument.Tags.of("cluster", name), panicGauge);
+        this.panicEntered = counter("gossamer.panic.entered",
+                "Times the cluster entered panic mode (too few healthy endpoints: all are used)");
+        io.micrometer.core.instrument.Gauge.builder("gossamer.panic", panicGauge, AtomicInteger::get)
+                .description("1 while the cluster is in panic mode, else 0").tag("cluster", name).register(registry);
 
         HttpClientOptions o = new HttpClientOptions()
                 .setKeepAlive(true)
@@ -141,9 +148,14 @@ final class ClusterState implements ActiveRequests {
                         spec.breakers())
                 : new VertxUpstream(client);
         if (upstream instanceof H1Upstream h1) {
-            registry.gauge("gossamer.upstream.connections", io.micrometer.core.instrument.Tags.of("cluster", name),
-                    h1, H1Upstream::openConnections);
+            io.micrometer.core.instrument.Gauge.builder("gossamer.upstream.connections", h1,
+                            H1Upstream::openConnections)
+                    .description("Open connections to the cluster's endpoints").tag("cluster", name).register(registry);
         }
+    }
+
+    private Counter counter(String meter, String help) {
+        return Counter.builder(meter).description(help).tag("cluster", name).register(registry);
     }
 
     // For an HTTP/2 cluster the upstream wraps the client itself: Vert.x runs a client's close sequence once, so
@@ -426,8 +438,11 @@ final class ClusterState implements ActiveRequests {
                 TryOutcome.Kind[] kinds = TryOutcome.Kind.values();
                 byOutcome = new Counter[kinds.length];
                 for (TryOutcome.Kind k : kinds) {
-                    byOutcome[k.ordinal()] = registry.counter("gossamer.upstream.requests", "cluster", name,
-                            "endpoint", e.id(), "outcome", k.name().toLowerCase(java.util.Locale.ROOT));
+                    byOutcome[k.ordinal()] = Counter.builder("gossamer.upstream.requests")
+                            .description("Tries per endpoint by outcome (only with metrics.per_endpoint)")
+                            .tags("cluster", name, "endpoint", e.id(), "outcome",
+                                    k.name().toLowerCase(java.util.Locale.ROOT))
+                            .register(registry);
                 }
             } else {
                 byOutcome = null;

@@ -7,6 +7,7 @@ import dev.gossamer.common.ErrorReports;
 import dev.gossamer.common.RandomSource;
 import dev.gossamer.common.Scheduler;
 import dev.gossamer.common.Ticker;
+import dev.gossamer.common.WallClock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -54,7 +55,8 @@ import java.util.function.Predicate;
  * 400 (malformed), 414 (request line too long) and 431 (headers over {@link DataPlaneOptions#maxHeaderSize()}).
  *
  * <p>Metrics (Micrometer names; Prometheus renders dots as underscores, e.g. {@code gossamer_requests_total}):
- * {@code gossamer.requests} (counter; route, cluster, status_class), {@code gossamer.grpc.requests} (counter of gRPC
+ * {@code gossamer.requests} (counter; route, cluster, status_class, response_flags: {@link RequestLabels}, with route
+ * and cluster {@code none} for a request no route matched), {@code gossamer.grpc.requests} (counter of gRPC
  * calls; route, cluster, grpc_status: the code's name, from the endpoint's trailers or the proxy's own answer),
  * {@code gossamer.request.duration} (timer
  * with percentile histogram; route, cluster), {@code gossamer.active.requests} (gauge),
@@ -66,6 +68,10 @@ import java.util.function.Predicate;
  * {@code gossamer.downstream.connections} (gauge; listener), {@code gossamer.downstream.connections.refused} and
  * {@code gossamer.downstream.header.timeouts} (counters; listener); none of the downstream ones is reported to {@link OutcomeListener}s. Only with
  * {@link DataPlaneOptions#perEndpointMetrics()}: {@code gossamer.upstream.requests} (cluster, endpoint, outcome).
+ *
+ * <p>Access log: {@link #accessLog} installs an {@link AccessLog} that hears every finished request
+ * ({@link AccessLogWriter} writes them off the event loop). Every response carries {@code x-request-id}: the client's,
+ * or one generated (and sent to the endpoint).
  *
  * <p>Threading: every public method is thread-safe. {@code apply}, {@code setEndpoints} and
  * {@code setEndpointFilter} build new immutable snapshots under a lock and publish them with one volatile write;
@@ -82,6 +88,8 @@ public final class DataPlane {
     final AtomicInteger active = new AtomicInteger();
     final RouteMetrics noRouteMetrics;
     private final ErrorReports listenerErrors;
+    volatile AccessLog accessLog; // null: no access log (the request path then builds no entry)
+    volatile WallClock wallClock = WallClock.system();
 
     private final Vertx vertx;
     private final MeterRegistry registry;
@@ -112,9 +120,17 @@ public final class DataPlane {
         }
     }
 
-    /** Pre-built meters of one route, so the request path never looks meters up by tags. */
+    /**
+     * Pre-built meters of one route, so the request path never looks meters up by tags: a counter per status class
+     * and {@link RequestLabels.Flag} (the endpoint's own answers, flag {@code -}, are registered up front; a flagged
+     * combination on its first use, then kept), and the latency timer.
+     */
     static final class RouteMetrics {
-        private final Counter[] byClass = new Counter[6];
+        private static final RequestLabels.Flag[] FLAGS = RequestLabels.Flag.values();
+        private final MeterRegistry registry;
+        private final String route;
+        private final String cluster;
+        private final Counter[][] counters = new Counter[6][FLAGS.length];
         private final Timer latency;
         // gRPC calls by grpc-status (issue 15): registered on first use, so routes without gRPC add no series.
         private final MeterRegistry registry;
@@ -128,16 +144,30 @@ public final class DataPlane {
             this.route = route;
             this.cluster = cluster;
             for (int i = 1; i <= 5; i++) {
-                byClass[i] = registry.counter("gossamer.requests", "route", route, "cluster", cluster,
-                        "status_class", i + "xx");
+                counters[i][RequestLabels.Flag.NONE.ordinal()] = counter(i, RequestLabels.Flag.NONE);
             }
             latency = Timer.builder("gossamer.request.duration").tags("route", route, "cluster", cluster)
+                    .description("Downstream request duration, from the request head to the end of the response")
                     .publishPercentileHistogram().register(registry);
         }
 
-        void record(int status, long nanos) {
-            int c = status / 100;
-            byClass[c < 1 || c > 5 ? 5 : c].increment();
+        private Counter counter(int statusClass, RequestLabels.Flag flag) {
+            return Counter.builder("gossamer.requests")
+                    .description("Downstream requests by route, cluster, status class and response flag")
+                    .tags("route", route, "cluster", cluster, "status_class", statusClass + "xx",
+                            "response_flags", flag.code())
+                    .register(registry);
+        }
+
+        void record(int status, RequestLabels.Flag flag, long nanos) {
+            int c = RequestLabels.statusClassIndex(status);
+            Counter counter = counters[c][flag.ordinal()];
+            if (counter == null) {
+                // Racing event loops may both register: Micrometer returns the one meter for the same id.
+                counter = counter(c, flag);
+                counters[c][flag.ordinal()] = counter;
+            }
+            counter.increment();
             latency.record(nanos, TimeUnit.NANOSECONDS);
         }
 
@@ -163,9 +193,10 @@ public final class DataPlane {
         this.ticker = scheduler.ticker();
         this.listenerErrors = new ErrorReports(ticker, DataPlane.class.getName(), "forwarding goes on");
         this.random = random;
-        this.noRouteMetrics = new RouteMetrics(registry, "", "");
+        this.noRouteMetrics = new RouteMetrics(registry, RequestLabels.NONE, RequestLabels.NONE);
         this.snapshot = new Snapshot(RoutingTable.empty(), Map.of(), Map.of());
-        registry.gauge("gossamer.active.requests", active);
+        io.micrometer.core.instrument.Gauge.builder("gossamer.active.requests", active, AtomicInteger::get)
+                .description("Downstream requests in flight").register(registry);
     }
 
     /** A data plane whose timers run on Vert.x ({@link VertxScheduler}) and measure with {@code ticker}. */
@@ -379,6 +410,23 @@ public final class DataPlane {
         ClusterState cs = snapshot.clusters.get(cluster);
         if (cs != null) {
             cs.setFilter(usable);
+        }
+    }
+
+    /**
+     * Installs the access log: from now on every finished downstream request is handed to {@code log} (null: no
+     * access log), its start time read from {@code clock}.
+     */
+    public void accessLog(AccessLog log, WallClock clock) {
+        this.wallClock = Objects.requireNonNull(clock, "clock");
+        this.accessLog = log;
+    }
+
+    void logAccess(AccessLog log, AccessLogEntry entry) {
+        try {
+            log.log(entry);
+        } catch (RuntimeException e) {
+            listenerErrors.report(log, "access log " + log, e);
         }
     }
 

@@ -64,7 +64,15 @@ final class Exchange {
     private RouteSpec route;
     private ClusterState cluster;
     private DataPlane.RouteMetrics metrics;
-    private String requestId; // generated once when the request has none, so retries carry the same id
+    private String requestId; // the client's x-request-id, or one generated once (retries carry the same id)
+    private boolean generatedId;
+    // What the access log reports; counted on the request path only as plain field updates.
+    private long bytesIn;
+    private long bytesOut;
+    private long upstreamNanos = -1;
+    private Endpoint lastEndpoint;
+    private String reason; // the x-gossamer-reason of an answer the proxy made itself
+    private RequestLabels.Flag flag; // set where the proxy knows why; otherwise decided in finish
     private PickContext pickContext;
     private boolean chunkedUpstream;
     private boolean grpc; // content-type application/grpc*: deadlines, trailers-only errors, grpc-status outcomes
@@ -222,6 +230,11 @@ final class Exchange {
         out.closeHandler(guard(v -> abortByClient()));
         grpc = Grpc.isGrpc(in.getHeader(HttpHeaders.CONTENT_TYPE));
 
+        requestId = in.getHeader(X_REQUEST_ID);
+        if (requestId == null) {
+            requestId = requestId();
+            generatedId = true;
+        }
         if (!readTarget()) {
             return;
         }
@@ -240,9 +253,6 @@ final class Exchange {
             return;
         }
 
-        if (!in.headers().contains(X_REQUEST_ID)) {
-            requestId = requestId();
-        }
         pickContext = pickContext(cluster.spec().hashOn());
 
         String contentLength = in.getHeader(HttpHeaders.CONTENT_LENGTH);
@@ -326,7 +336,7 @@ final class Exchange {
             Headers.append(dst, X_FORWARDED_HOST,
                     authority.port() > 0 ? authority.host() + ":" + authority.port() : authority.host());
         }
-        if (requestId != null) {
+        if (generatedId) {
             dst.set(X_REQUEST_ID, requestId);
         }
         if (deadlineNanos != 0) {
@@ -394,6 +404,7 @@ final class Exchange {
         awaitingDrain = false;
         Attempt a = new Attempt(ep, holdsToken);
         current = a;
+        lastEndpoint = ep;
         a.stats.active.incrementAndGet();
         a.stats.total.increment();
         return a;
@@ -468,6 +479,7 @@ final class Exchange {
                 a.req.chunked();
             }
         }
+        bytesIn += b.length();
         if (replay != null) {
             if (replayBytes + b.length() <= dp.options.replayBufferBytes()) {
                 if (replay.isEmpty()) {
@@ -512,6 +524,7 @@ final class Exchange {
             if (code < 0) {
                 // The grpc-status comes in the trailers: the try's outcome is reported then.
                 a.headLatency = dp.ticker.nanoTime() - a.start;
+                upstreamNanos = a.headLatency;
                 outcome = null;
             } else {
                 // A trailers-only response: its status is known now, and may be retried (Envoy's grpc retry_on).
@@ -522,7 +535,7 @@ final class Exchange {
             outcome = TryOutcome.ofStatus(status);
         }
         if (outcome != null) {
-            report(a, outcome);
+            upstreamNanos = report(a, outcome);
         }
         if (outcome != null && (outcome.kind() == TryOutcome.Kind.HTTP_5XX || outcome.grpcStatus() > 0)
                 && mayRetry(outcome)) {
@@ -543,6 +556,9 @@ final class Exchange {
             out.setStatusMessage(head.statusMessage());
         }
         Headers.copyEndToEnd(headers, out.headers(), false);
+        if (!out.headers().contains(X_REQUEST_ID)) {
+            out.headers().set(X_REQUEST_ID, requestId); // the client learns the id its request is logged under
+        }
         markConnectionClose();
         // HTTP/1.0 has no chunked coding: Vert.x then delimits the body by closing the connection.
         if (!out.headers().contains(HttpHeaders.CONTENT_LENGTH) && in.version() == HttpVersion.HTTP_1_1
@@ -561,6 +577,7 @@ final class Exchange {
         if (idleTimer != null) {
             lastActivity = dp.ticker.nanoTime();
         }
+        bytesOut += buf.length();
         if (a.bodyLeft >= 0) {
             a.bodyLeft -= buf.length();
             if (a.bodyLeft == 0) {
@@ -610,6 +627,7 @@ final class Exchange {
         }
         endAttempt(a);
         abortResponse(502, "upstream reset");
+        flag = RequestLabels.Flag.UPSTREAM_RESET;
         finish(a.status);
     }
 
@@ -685,6 +703,7 @@ final class Exchange {
                 }
             }
             abortResponse(504, duringResponse);
+            flag = RequestLabels.Flag.UPSTREAM_TIMEOUT;
             finish(504);
             return;
         }
@@ -746,6 +765,8 @@ final class Exchange {
         if (responded) {
             abortResponse(outcome.kind() == TryOutcome.Kind.TIMEOUT ? 504 : 502,
                     outcome.kind() == TryOutcome.Kind.TIMEOUT ? "upstream timeout" : "upstream reset");
+            flag = outcome.kind() == TryOutcome.Kind.TIMEOUT ? RequestLabels.Flag.UPSTREAM_TIMEOUT
+                    : RequestLabels.Flag.UPSTREAM_RESET;
             finish(502);
             return;
         }
@@ -799,14 +820,16 @@ final class Exchange {
         }
     }
 
-    void report(Attempt a, TryOutcome outcome) {
-        reportAfter(a, outcome, dp.ticker.nanoTime() - a.start);
+    /** Reports how try {@code a} went to its stats and the outcome listeners; returns its latency. */
+    long report(Attempt a, TryOutcome outcome) {
+        return reportAfter(a, outcome, dp.ticker.nanoTime() - a.start);
     }
 
-    private void reportAfter(Attempt a, TryOutcome outcome, long latency) {
+    private long reportAfter(Attempt a, TryOutcome outcome, long latency) {
         a.headLatency = -1;
         a.stats.record(outcome, latency);
         dp.fireOutcome(cluster.name, a.ep, outcome, latency);
+        return latency;
     }
 
     private boolean acceptsTrailers() {
@@ -872,6 +895,8 @@ final class Exchange {
     }
 
     void respondError(int status, String reason) {
+        this.reason = reason;
+        this.flag = RequestLabels.proxyFlag(status, reason);
         if (responded) {
             abortResponse(status, reason);
             finish(status);
@@ -915,6 +940,9 @@ final class Exchange {
         }
         out.setStatusCode(r.httpStatus());
         LocalReply.writeHeaders(r, reason, out.headers());
+        if (requestId != null) {
+            out.headers().set(X_REQUEST_ID, requestId);
+        }
         markConnectionClose();
         if (r.body() == null || in.method() == HttpMethod.HEAD) {
             out.end();
@@ -934,12 +962,42 @@ final class Exchange {
         if (cluster != null) {
             cluster.active.decrementAndGet();
         }
-        if (metrics != null) { // null only when start itself crashed before routing
-            metrics.record(status, dp.ticker.nanoTime() - startNanos);
-            if (grpc) {
-                metrics.recordGrpc(grpcStatus >= 0 ? grpcStatus : Grpc.statusOfHttp(status));
-            }
+        int tries = retry == null ? 0 : retry.tries();
+        if (flag == null) {
+            flag = RequestLabels.endpointFlag(status, tries);
         }
+        if (metrics != null && grpc) {
+            metrics.recordGrpc(grpcStatus >= 0 ? grpcStatus : Grpc.statusOfHttp(status));
+        }
+        long nanos = dp.ticker.nanoTime() - startNanos;
+        if (metrics != null) { // null only when start itself crashed before routing
+            metrics.record(status, flag, nanos);
+        }
+        AccessLog log = dp.accessLog;
+        if (log != null) {
+            dp.logAccess(log, new AccessLogEntry(dp.wallClock.currentTimeMillis() - nanos / 1_000_000,
+                    in.method().name(), authorityText(), uri != null ? uri : in.uri(),
+                    protocol(in.version()), status, reason, flag,
+                    route == null ? RequestLabels.NONE : route.name(),
+                    cluster == null ? RequestLabels.NONE : cluster.name,
+                    lastEndpoint == null ? null : lastEndpoint.authority(), tries, bytesIn, bytesOut, nanos,
+                    upstreamNanos, requestId));
+        }
+    }
+
+    private String authorityText() {
+        if (authority == null) {
+            return null;
+        }
+        return authority.port() > 0 ? authority.host() + ":" + authority.port() : authority.host();
+    }
+
+    private static String protocol(HttpVersion v) {
+        return switch (v) {
+            case HTTP_1_0 -> "HTTP/1.0";
+            case HTTP_1_1 -> "HTTP/1.1";
+            case HTTP_2 -> "HTTP/2";
+        };
     }
 
     private static void cancel(Scheduler.Cancellable c) {
@@ -1005,6 +1063,8 @@ final class Exchange {
                 }
             }
             if (!done) {
+                reason = "proxy error";
+                flag = RequestLabels.Flag.PROXY_ERROR;
                 if (!responded && !out.headWritten() && !out.ended() && !out.closed()) {
                     responded = true;
                     localReply(502, "proxy error");

@@ -8,8 +8,10 @@
  * {@link dev.gossamer.proxy.RouteSpec} ({@link dev.gossamer.proxy.RouteMatch},
  * {@link dev.gossamer.proxy.HeaderMatch}, {@link dev.gossamer.proxy.RetrySpec}) and
  * {@link dev.gossamer.proxy.ClusterSpec} ({@link dev.gossamer.proxy.HashOn}, {@link dev.gossamer.proxy.Protocol});
- * its outputs {@link dev.gossamer.proxy.ClusterStatus} and {@link dev.gossamer.proxy.OutcomeListener}. The
- * request path itself is {@code Exchange} (package-private).
+ * its outputs {@link dev.gossamer.proxy.ClusterStatus}, {@link dev.gossamer.proxy.OutcomeListener} and the access log
+ * ({@link dev.gossamer.proxy.AccessLog}, {@link dev.gossamer.proxy.AccessLogWriter},
+ * {@link dev.gossamer.proxy.AccessLogOptions}); the labels of a finished request are decided once, in
+ * {@link dev.gossamer.proxy.RequestLabels}. The request path itself is {@code Exchange} (package-private).
  *
  * <p>Why not {@code io.vertx:vertx-http-proxy}: its {@code ReverseProxy} picks one origin per request and maps
  * any origin failure to 502, and its request body is streamed straight to that one origin. We need, per try,

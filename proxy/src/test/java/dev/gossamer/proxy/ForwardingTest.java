@@ -80,8 +80,9 @@ class ForwardingTest extends ProxyTestBase {
         DataPlane p = startPlane(List.of(route("r", RouteMatch.prefix("/api"), "c")), List.of(cluster("c",
                 a.endpoint())));
         assertReason(get(client(), p.boundPort("in"), "/other"), 404, "no route");
-        assertThat(registry.get("gossamer.requests").tag("route", "").tag("status_class", "4xx").counter().count())
-                .isEqualTo(1.0);
+        // Unmatched requests are counted under a named route and cluster, never an empty label value.
+        assertThat(registry.get("gossamer.requests").tag("route", "none").tag("cluster", "none")
+                .tag("status_class", "4xx").tag("response_flags", "NR").counter().count()).isEqualTo(1.0);
     }
 
     @Test

@@ -63,6 +63,8 @@ final class AdminServer {
         router.get("/admin/leader").handler(this::leader);
         router.get("/admin/members").handler(ctx -> json(ctx, 200, members(sidecar)));
         router.post("/admin/reload").handler(this::reload);
+        router.get("/admin/logging").handler(ctx -> json(ctx, 200, logging()));
+        router.post("/admin/logging").handler(this::setLogLevel);
         router.post("/admin/drain").handler(ctx -> {
             sidecar.drain();
             json(ctx, 202, new JsonObject().put("draining", true));
@@ -106,6 +108,28 @@ final class AdminServer {
             }
             json(ctx, problems.isEmpty() ? 200 : 400, body);
         });
+    }
+
+    /** {@code POST /admin/logging?level=debug[&logger=dev.gossamer.proxy]}: a level at run time (root by default). */
+    private void setLogLevel(RoutingContext ctx) {
+        String name = ctx.request().getParam("level");
+        String logger = ctx.request().getParam("logger", "");
+        java.util.Optional<java.util.logging.Level> level = Logging.level(name);
+        if (level.isEmpty()) {
+            json(ctx, 400, new JsonObject().put("error", "level " + (name == null ? "missing" : "\"" + name + "\"")
+                    + " (expected: ?level= one of " + Logging.levelNames() + ", and optionally &logger=NAME)"));
+            return;
+        }
+        Logging.setLevel(logger, level.get());
+        org.slf4j.LoggerFactory.getLogger(AdminServer.class).info("log level of {} set to {} through the admin API",
+                logger.isEmpty() ? "the root logger" : logger, name);
+        json(ctx, 200, logging());
+    }
+
+    private static JsonObject logging() {
+        JsonObject levels = new JsonObject();
+        Logging.levelsSet().forEach((k, v) -> levels.put(k.isEmpty() ? "root" : k, v));
+        return new JsonObject().put("levels", levels);
     }
 
     /** The body of {@code GET /admin/clusters}. */

@@ -1,47 +1,37 @@
 package dev.gossamer.sidecar;
 
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
+import io.vertx.ext.web.client.WebClient;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code gossamer members}: the membership table of a running sidecar, read from its admin API. */
 @Command(name = "members", mixinStandardHelpOptions = true,
         description = "Show the gossip membership as a running sidecar sees it (from GET /admin/members).")
-final class MembersCommand implements Callable<Integer> {
+final class MembersCommand extends AdminCall {
 
-    @Option(names = "--admin", paramLabel = "HOST:PORT", defaultValue = "${env:GOSSAMER_ADMIN:-127.0.0.1:9901}",
-            description = "The sidecar's admin address (default: $GOSSAMER_ADMIN, else ${DEFAULT-VALUE}).")
-    String admin;
+    @Mixin
+    OutputOption output = new OutputOption();
 
     @Override
-    public Integer call() throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + admin
-                    + "/admin/members")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                System.err.println("gossamer members: " + admin + " answered " + r.statusCode());
-                return 1;
-            }
-            print(new JsonObject(r.body()), System.out);
-            return 0;
-        } catch (IOException e) {
-            System.err.println("gossamer members: cannot reach the admin API at " + admin + ": "
-                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName())
-                    + " (expected: a running sidecar; set --admin or GOSSAMER_ADMIN)");
-            return 1;
+    String name() {
+        return "members";
+    }
+
+    @Override
+    int call(WebClient client) {
+        JsonObject body = ok(await(request(client, HttpMethod.GET, "/admin/members").send()));
+        if (output.json()) {
+            OutputOption.printJson(body, out);
+        } else {
+            print(body, out);
         }
+        return 0;
     }
 
     static void print(JsonObject body, PrintStream out) {
@@ -49,8 +39,7 @@ final class MembersCommand implements Callable<Integer> {
             out.println("membership is not configured on this node (no 'membership:' in sidecar.yaml)");
             return;
         }
-        List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"ID", "ADDRESS", "STATE", "INC", "ZONE", "SERVICES"});
+        List<String[]> rows = OutputOption.table("ID", "ADDRESS", "STATE", "INC", "ZONE", "SERVICES");
         JsonArray members = body.getJsonArray("members");
         for (int i = 0; i < members.size(); i++) {
             JsonObject m = members.getJsonObject(i);
@@ -66,18 +55,6 @@ final class MembersCommand implements Callable<Integer> {
             rows.add(new String[] {id, m.getString("address"), m.getString("state"),
                 String.valueOf(m.getLong("incarnation")), m.getString("zone"), String.join(" ", services)});
         }
-        int[] width = new int[6];
-        for (String[] row : rows) {
-            for (int c = 0; c < row.length; c++) {
-                width[c] = Math.max(width[c], row[c].length());
-            }
-        }
-        for (String[] row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int c = 0; c < row.length; c++) {
-                line.append(c == row.length - 1 ? row[c] : String.format("%-" + (width[c] + 2) + "s", row[c]));
-            }
-            out.println(line.toString().stripTrailing());
-        }
+        OutputOption.printTable(rows, out);
     }
 }

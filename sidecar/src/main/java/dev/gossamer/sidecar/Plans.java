@@ -9,6 +9,7 @@ import dev.gossamer.balancer.SlowStart;
 import dev.gossamer.common.InvalidOptionsException;
 import dev.gossamer.common.OptionProblem;
 import dev.gossamer.common.RandomSource;
+import dev.gossamer.config.AccessLogConfig;
 import dev.gossamer.config.BalancerConfig;
 import dev.gossamer.config.CircuitBreakersConfig;
 import dev.gossamer.config.ClusterConfig;
@@ -37,6 +38,7 @@ import dev.gossamer.health.StatusRange;
 import dev.gossamer.membership.Keyring;
 import dev.gossamer.membership.MembershipOptions;
 import dev.gossamer.proxy.CircuitBreakers;
+import dev.gossamer.proxy.AccessLogOptions;
 import dev.gossamer.proxy.ClusterSpec;
 import dev.gossamer.proxy.HashOn;
 import dev.gossamer.proxy.HeaderMatch;
@@ -124,10 +126,11 @@ final class Plans {
      * A sidecar document's module options, ready to start with.
      *
      * @param adminToken the bearer token read from {@code control.token_file}; empty when none is configured
+     * @param accessLog  the access log's options (off when {@code access_log:} is absent)
      */
     record NodePlan(SidecarConfig sidecar, Optional<MembershipOptions> membership,
                     Map<String, HealthCheckOptions> serviceChecks, Optional<String> adminToken,
-                    Optional<ControlOptions> control) {
+                    Optional<ControlOptions> control, AccessLogOptions accessLog) {
         @Override
         public String toString() {
             return "NodePlan[" + sidecar.node().id() + ", token " + (adminToken.isPresent() ? "<redacted>" : "none")
@@ -409,9 +412,18 @@ final class Plans {
                 "control.token_file", () -> token(file))).filter(t -> t != null);
         Optional<ControlOptions> control = sidecar.control().map(c -> p.build("control",
                 () -> controlOptions(sidecar.node().id(), c)));
+        AccessLogOptions accessLog = p.build("access_log", () -> accessLogOptions(sidecar.accessLog()));
         return p.problems.isEmpty()
-                ? ConfigResult.ok(new NodePlan(sidecar, membership, Map.copyOf(checks), token, control), at)
+                ? ConfigResult.ok(new NodePlan(sidecar, membership, Map.copyOf(checks), token, control, accessLog),
+                        at)
                 : ConfigResult.failed(p.problems);
+    }
+
+    static AccessLogOptions accessLogOptions(AccessLogConfig c) {
+        AccessLogOptions.Builder b = AccessLogOptions.builder();
+        c.format().ifPresent(b::format);
+        c.path().ifPresent(b::path);
+        return b.build();
     }
 
     static ControlOptions controlOptions(String nodeId, ControlConfig c) {

@@ -34,8 +34,22 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     TransportOption transport = new TransportOption();
 
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "${env:GOSSAMER_LOG_FORMAT:-text}",
+            description = "Log lines as ${COMPLETION-CANDIDATES} (default: $GOSSAMER_LOG_FORMAT, else text).")
+    Logging.Format logFormat = Logging.Format.text;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "${env:GOSSAMER_LOG_LEVEL:-info}",
+            description = "trace, debug, info, warn or error (default: $GOSSAMER_LOG_LEVEL, else info); change it "
+                    + "at run time with POST /admin/logging?level=.")
+    String logLevel = Logging.DEFAULT_LEVEL;
+
     @Override
     public Integer call() throws InterruptedException {
+        if (Logging.level(logLevel).isEmpty()) {
+            System.err.println("--log-level " + logLevel + " (expected: one of " + Logging.levelNames() + ")");
+            return 2;
+        }
+        Logging.configure(logFormat, logLevel);
         return run(config, eventLoops, transport, false);
     }
 
@@ -68,7 +82,7 @@ final class RunCommand implements Callable<Integer> {
                 return 1;
             }
             node = new SidecarConfig(loaded.node(), loaded.admin(), List.of(), List.of(), loaded.meshConfig(),
-                    loaded.membership(), loaded.control(), loaded.drain(), loaded.metrics());
+                    loaded.membership(), loaded.control(), loaded.drain(), loaded.metrics(), loaded.accessLog());
         }
         Vertx vertx = transport.vertx(eventLoops);
         Sidecar sidecar;
@@ -79,8 +93,10 @@ final class RunCommand implements Callable<Integer> {
             Throwable cause = e.getCause();
             if (cause instanceof Sidecar.ConfigRejected rejected) {
                 rejected.problems().forEach(System.err::println);
+            } else if (cause instanceof StartupFailure failure) {
+                System.err.println(config + ": " + failure.getMessage());
             } else {
-                System.err.println("gossamer: cannot start: " + cause.getMessage());
+                System.err.println("gossamer: cannot start: " + StartupFailure.causeText(cause));
             }
             vertx.close();
             return 1;

@@ -16,22 +16,20 @@ import dev.gossamer.control.ControlOptions;
 import dev.gossamer.control.MeshValidator;
 import dev.gossamer.membership.Member;
 import dev.gossamer.membership.MembershipEvent;
+import dev.gossamer.proxy.AccessLogOptions;
+import dev.gossamer.proxy.AccessLogWriter;
 import dev.gossamer.proxy.DataPlane;
 import dev.gossamer.proxy.DataPlaneOptions;
 import dev.gossamer.vertx.VertxScheduler;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,6 +68,7 @@ public final class Sidecar {
     private final RandomSource random;
     private final PrometheusMeterRegistry registry;
     private final DataPlane dataPlane;
+    private final AccessLogWriter accessLog; // null when the access log is off
     private final Promise<Void> terminated = Promise.promise();
     private final Ticker ticker;
     private AdminServer admin;
@@ -108,7 +107,8 @@ public final class Sidecar {
         }
     }
 
-    private Sidecar(Vertx vertx, Plans.NodePlan plan, SourceMap sidecarSource, Runtime runtime) {
+    private Sidecar(Vertx vertx, Plans.NodePlan plan, SourceMap sidecarSource, Runtime runtime,
+                    PrometheusMeterRegistry registry, AccessLogWriter accessLog) {
         this.vertx = vertx;
         this.plan = plan;
         this.config = plan.sidecar();
@@ -118,7 +118,8 @@ public final class Sidecar {
         this.wallClock = runtime.wallClock();
         this.random = runtime.random();
         this.ticker = runtime.ticker();
-        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.registry = registry;
+        this.accessLog = accessLog;
         // The observing node leads each line: in the demo (six nodes, one process) it says who saw what.
         String nodeId = config.node().id();
         this.events = new Events(wallClock, ticker, Events.DEFAULT_CAPACITY, (warn, line) -> {
@@ -128,21 +129,22 @@ public final class Sidecar {
                 log.info("{}: {}", nodeId, line);
             }
         });
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ClassLoaderMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
         DataPlaneOptions.Builder dataPlaneOptions = DataPlaneOptions.builder().acceptorInstances(runtime.eventLoops());
         config.drain().timeout().ifPresent(dataPlaneOptions::drainTimeout);
         config.metrics().perEndpoint().ifPresent(dataPlaneOptions::perEndpointMetrics);
         DataPlaneOptions options = dataPlaneOptions.build();
         this.scheduler = new VertxScheduler(vertx, runtime.ticker());
         this.dataPlane = DataPlane.create(vertx, options, registry, scheduler, random);
-        this.applies = registry.counter("gossamer.config.applies");
-        this.rejects = registry.counter("gossamer.config.rejects");
-        registry.gauge("gossamer.config.version", this, s -> s.meshState.version());
+        if (accessLog != null) {
+            dataPlane.accessLog(accessLog, wallClock);
+        }
+        this.applies = Counter.builder("gossamer.config.applies")
+                .description("Mesh config versions applied by this sidecar").register(registry);
+        this.rejects = Counter.builder("gossamer.config.rejects")
+                .description("Mesh config changes refused (invalid or unreadable); the old config keeps serving")
+                .register(registry);
+        Gauge.builder("gossamer.config.version", this, s -> s.meshState.version())
+                .description("The mesh config version this sidecar applied (0: none yet)").register(registry);
         dataPlane.addOutcomeListener((cluster, endpoint, outcome, latencyNanos) -> {
             ClusterHealth h = health.get(cluster);
             if (h != null) {
@@ -170,14 +172,31 @@ public final class Sidecar {
         if (!plan.isOk()) {
             return Future.failedFuture(new ConfigRejected(plan.problems()));
         }
-        Sidecar s = new Sidecar(vertx, plan.value(), sidecarSource, runtime);
-        return s.startAll().map(v -> s);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ProcessMeters.bind(registry);
+        AccessLogWriter accessLog = null;
+        AccessLogOptions accessLogOptions = plan.value().accessLog();
+        if (accessLogOptions.enabled()) {
+            try {
+                accessLog = AccessLogWriter.open(accessLogOptions, registry, runtime.ticker(), System.out);
+            } catch (IOException | RuntimeException e) {
+                return Future.failedFuture(new ConfigRejected(List.of(sidecarSource.problem("access_log.path",
+                        "\"" + accessLogOptions.path() + "\": cannot open it for appending (" + e
+                                + "); create its directory, fix its permissions or set access_log.path to stdout"))));
+            }
+        }
+        Sidecar s = new Sidecar(vertx, plan.value(), sidecarSource, runtime, registry, accessLog);
+        return s.startAll().map(v -> s).onFailure(err -> s.closeAccessLog());
     }
 
     private Future<Void> startAll() {
         Future<Void> joined = config.membership().isEmpty() ? Future.succeededFuture()
                 : MeshMembership.start(vertx, plan, ticker, scheduler, random, registry,
                         this::refreshDynamicEndpoints, events)
+                        .recover(err -> Future.failedFuture(StartupFailure.isBindFailure(err)
+                                ? StartupFailure.bind("gossip", config.membership().orElseThrow().address().toString(),
+                                        "membership.address", "another gossamer on this machine?", err)
+                                : StartupFailure.other("gossip", "membership", err)))
                         .map(m -> {
                             membership = m;
                             m.membership().addListener(this::memberEvent);
@@ -207,10 +226,14 @@ public final class Sidecar {
                         })
                 : Future.succeededFuture();
         return initial
-                .compose(v -> dataPlane.start(Plans.listeners(config.listeners())))
+                .compose(v -> dataPlane.start(Plans.listeners(config.listeners())).recover(this::listenerFailure))
                 .compose(v -> {
                     admin = new AdminServer(vertx, this);
-                    return admin.listen(config.admin().address().host(), config.admin().address().port());
+                    return admin.listen(config.admin().address().host(), config.admin().address().port())
+                            .recover(err -> Future.failedFuture(StartupFailure.isBindFailure(err)
+                                    ? StartupFailure.bind("the admin API", config.admin().address().toString(),
+                                            "admin.address", "another gossamer or Envoy's admin?", err)
+                                    : StartupFailure.other("the admin API", "admin.address", err)));
                 })
                 .onSuccess(v -> {
                     if (!AdminGuard.loopback(config.admin().address().host()) && adminToken.isEmpty()) {
@@ -230,6 +253,31 @@ public final class Sidecar {
                         m.leave(Duration.ofMillis(500)); // a node that cannot serve must not stay advertised
                     }
                 });
+    }
+
+    /** Null when {@code host:port} can be bound for TCP now (and is released at once); else why not. */
+    private static Throwable bindProbe(String host, int port) {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.bind(new java.net.InetSocketAddress(host, port));
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return e;
+        }
+    }
+
+    /** A listener that could not bind, named by its key in sidecar.yaml (the first one left unbound). */
+    private Future<Void> listenerFailure(Throwable err) {
+        if (!StartupFailure.isBindFailure(err)) {
+            return Future.failedFuture(err);
+        }
+        for (int i = 0; i < config.listeners().size(); i++) {
+            var l = config.listeners().get(i);
+            if (dataPlane.boundPort(l.name()) < 0) {
+                return Future.failedFuture(StartupFailure.bind("listener " + l.name(), l.address().toString(),
+                        "listeners[" + i + "].address", "another gossamer, or the application itself?", err));
+            }
+        }
+        return Future.failedFuture(StartupFailure.other("the listeners", "listeners", err));
     }
 
     /** The mesh file could not be read: a problem at the {@code mesh_config} key of the sidecar document. */
@@ -337,7 +385,23 @@ public final class Sidecar {
                     });
                     MeshValidator validator = (source, yaml) -> new ConfigValidator(loader, Plans.RULES)
                             .validateMesh(source, yaml, null).problems().stream().map(ConfigProblem::toString).toList();
-                    return ControlLink.start(vertx, options, this, scheduler, validator, wallClock);
+                    // Ratis ends the JVM itself when its gRPC server cannot bind ("Terminating with exit status 1"),
+                    // before any error could be reported: a busy voter port is found here first.
+                    Optional<dev.gossamer.control.Voter> self = options.self();
+                    if (self.isPresent()) {
+                        Throwable busy = bindProbe(self.get().host(), self.get().port());
+                        if (busy != null) {
+                            return Future.failedFuture(StartupFailure.bind("the control plane (Raft)",
+                                    self.get().address(), "control.voters", "another voter on this machine?", busy));
+                        }
+                    }
+                    return ControlLink.start(vertx, options, this, scheduler, validator, wallClock)
+                            .recover(err -> Future.failedFuture(StartupFailure.isBindFailure(err)
+                                    ? StartupFailure.bind("the control plane (Raft)", self
+                                            .map(dev.gossamer.control.Voter::address).orElse("its voter address"),
+                                            "control.voters", "another voter on this machine?", err)
+                                    : StartupFailure.other("the control plane (Raft)", "control.data_dir and "
+                                            + "control.voters", err)));
                 })
                 .map(link -> {
                     control = link;
@@ -603,12 +667,20 @@ public final class Sidecar {
                     .transform(ar -> admin != null ? admin.close() : Future.succeededFuture())
                     .onComplete(ar -> {
                         health.values().forEach(ClusterHealth::close);
+                        closeAccessLog();
                         registry.close();
                         log.info("node {} stopped", config.node().id());
                         terminated.tryComplete();
                     });
         }
         return shutdown;
+    }
+
+    private void closeAccessLog() {
+        if (accessLog != null) {
+            dataPlane.accessLog(null, wallClock);
+            accessLog.close();
+        }
     }
 
     /** Completes once {@link #shutdown} finished, whoever asked for it (a signal, {@code /quitquitquit}). */

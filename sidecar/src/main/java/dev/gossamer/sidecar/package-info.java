@@ -7,7 +7,11 @@
  *   <li>{@link dev.gossamer.sidecar.Main}: the {@code gossamer} command and its sub-commands
  *       ({@link dev.gossamer.sidecar.RunCommand run}, {@link dev.gossamer.sidecar.ValidateCommand validate},
  *       {@link dev.gossamer.sidecar.DemoCommand demo}, {@link dev.gossamer.sidecar.MembersCommand members},
- *       {@link dev.gossamer.sidecar.VersionCommand version}).</li>
+ *       {@link dev.gossamer.sidecar.ClustersCommand clusters}, {@link dev.gossamer.sidecar.ReloadCommand reload},
+ *       {@link dev.gossamer.sidecar.DrainCommand drain}, {@link dev.gossamer.sidecar.CompletionCommand completion},
+ *       {@link dev.gossamer.sidecar.VersionCommand version}; the admin commands share
+ *       {@link dev.gossamer.sidecar.AdminCall}). Start-up failures are {@link dev.gossamer.sidecar.StartupFailure}
+ *       sentences; the log is configured by {@link dev.gossamer.sidecar.Logging}.</li>
  *   <li>{@link dev.gossamer.sidecar.Plans}: phase one of applying configuration. Builds every module's options from
  *       the records (which hold only what the user wrote) and reports each rule the options refuse at the key the
  *       user wrote; {@link dev.gossamer.sidecar.Plans#RULES} hands the same checks to the config validator, so

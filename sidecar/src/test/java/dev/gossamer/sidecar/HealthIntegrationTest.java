@@ -129,10 +129,14 @@ class HealthIntegrationTest {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws java.util.concurrent.ExecutionException {
             stop.set(true);
-            for (Future<?> f : loops) {
-                f.get();
+            try {
+                for (Future<?> f : loops) {
+                    f.get();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // lint "try": close() must not throw InterruptedException
             }
         }
     }

@@ -82,7 +82,55 @@ class SchemaRulesAgreementTest {
                 new Object[] {DocumentKind.SIDECAR, "node: {id: n}\nmembership: {probe_interval: fast}\n"},
                 new Object[] {DocumentKind.SIDECAR, "node: {id: n}\nmetrics: {per_endpoint: yes}\n"},
                 new Object[] {DocumentKind.SIDECAR, "node: {id: n}\ndrain: 5s\n"},
-                new Object[] {DocumentKind.SIDECAR, "node: {id: n}\nmesh_config: \"\"\n"});
+                new Object[] {DocumentKind.SIDECAR, "node: {id: n}\nmesh_config: \"\"\n"},
+                // Ports beyond 65535, and port 0 where another node must be reached (issue 12).
+                new Object[] {DocumentKind.SIDECAR, "node: {id: n}\nadmin: {address: 127.0.0.1:99999}\n"},
+                new Object[] {DocumentKind.SIDECAR, "node: {id: n}\nlisteners: [{name: a, address: 0.0.0.0:65536}]\n"},
+                new Object[] {DocumentKind.SIDECAR, "node: {id: n}\nmembership: {seeds: [10.0.0.1:0]}\n"},
+                new Object[] {DocumentKind.SIDECAR, "node: {id: n}\nmembership: {advertise: 10.0.0.1:70000}\n"},
+                new Object[] {DocumentKind.MESH, "clusters:\n  - name: c\n    endpoints: [127.0.0.1:99999]\n"},
+                new Object[] {DocumentKind.MESH, "clusters:\n  - name: c\n    endpoints: [127.0.0.1:0]\n"},
+                // The mesh document does not substitute ${VAR}: its schema refuses one as the loader does.
+                new Object[] {DocumentKind.MESH, "clusters:\n  - name: c\n    endpoints: [\"${HOST}:80\"]\n"},
+                // A substitution is still a value of the key's syntax: text around it must fit.
+                new Object[] {DocumentKind.SIDECAR, "node: {id: n}\nservices: [{name: s, port: \"80\"}]\n"},
+                new Object[] {DocumentKind.SIDECAR, "node: {id: n}\naccess_log: {format: xml}\n"});
+    }
+
+    /**
+     * Documents both accept: the {@code ${VAR}} / {@code ${VAR:-default}} substitutions the sidecar loader performs
+     * (in every kind of value: names, integers, booleans, durations, percentages, enums, addresses, keys), and the
+     * edges of the port range.
+     */
+    static List<String[]> validSidecarDocuments() {
+        return List.of(
+                new String[] {"node: {id: \"${NODE_ID}\", zone: \"${ZONE:-eu-1}\"}\n"},
+                new String[] {"node: {id: n}\nadmin: {address: \"127.0.0.1:${ADMIN_PORT:-9901}\"}\n"},
+                new String[] {"node: {id: n}\nadmin: {address: \"${ADMIN}\"}\n"},
+                new String[] {"node: {id: n}\nadmin: {address: 127.0.0.1:65535}\n"},
+                new String[] {"node: {id: n}\nlisteners: [{name: out, address: 127.0.0.1:0}]\n"},
+                new String[] {"node: {id: n}\nservices: [{name: s, port: \"${PORT}\", weight: \"${W:-10}\"}]\n"},
+                new String[] {"node: {id: n}\nservices: [{name: s, port: 80, health_check: {http: /h, interval: "
+                        + "\"${HC_INTERVAL:-5s}\", jitter: \"${JITTER:-10%}\", healthy_threshold: \"${HT:-2}\"}}]\n"},
+                new String[] {"node: {id: n}\nmembership: {address: \"0.0.0.0:${GOSSIP_PORT:-7946}\", profile: "
+                        + "\"${PROFILE:-lan}\", seeds: [\"${SEED}\", 10.0.0.2:7946], keys: [\"${GOSSIP_KEY}\"], "
+                        + "gossip_nodes: \"${GN:-3}\", probe_interval: \"${PI}\"}\n"},
+                new String[] {"node: {id: n}\nmetrics: {per_endpoint: \"${PER_ENDPOINT:-false}\"}\n"},
+                new String[] {"node: {id: n}\naccess_log: {format: \"${ACCESS_LOG:-json}\", path: \"${LOG_DIR}/a.log\"}\n"},
+                new String[] {"node: {id: n}\ndrain: {timeout: \"${DRAIN:-20s}\"}\n"});
+    }
+
+    private static final Map<String, String> ENV = Map.of("NODE_ID", "n1", "ADMIN", "127.0.0.1:9902",
+            "PORT", "8080", "SEED", "10.0.0.1:7946", "GOSSIP_KEY", "MDEyMzQ1Njc4OWFiY2RlZg==", "PI", "2s",
+            "LOG_DIR", "/var/log", "MESH", "mesh.yaml");
+
+    @ParameterizedTest
+    @MethodSource("validSidecarDocuments")
+    void substitutionsAndPortEdgesAreAcceptedByBothTheSchemaAndTheValidator(String yaml) throws IOException {
+        ConfigValidator validator = new ConfigValidator(new ConfigLoader(ENV::get), Plans.RULES);
+        assertThat(validator.validate("sidecar.yaml", yaml).problems()).as("validator problems for:\n%s", yaml)
+                .isEmpty();
+        assertThat(Schemas.validate(DocumentKind.SIDECAR, yaml)).as("schema messages for:\n%s", yaml).isEmpty();
     }
 
     @ParameterizedTest

@@ -194,6 +194,7 @@ public final class Tools {
         }
     }
 
+    @SuppressWarnings("try") // the lock is held by the try block, not used in it
     private static synchronized void withInstallLock(Runnable install) {
         Path lockFile = cache().resolve("install.lock");
         try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
