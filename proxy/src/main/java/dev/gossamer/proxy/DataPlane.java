@@ -299,8 +299,8 @@ public final class DataPlane {
             Context ctx = context;
             server.requestHandler(req -> handle(name, req, ctx));
             ListenerGuard guard = guards.get(name);
-            return server.listen(port, spec.host()).onSuccess(s -> {
-                guard.install(s);
+            // the port is reported bound only once the guard is in place
+            return server.listen(port, spec.host()).compose(s -> guard.install(s, context).map(s)).onSuccess(s -> {
                 servers.add(s);
                 boundPorts.putIfAbsent(name, s.actualPort());
             });

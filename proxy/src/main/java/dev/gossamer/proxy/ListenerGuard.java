@@ -14,6 +14,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
@@ -77,15 +80,28 @@ final class ListenerGuard {
 
     /**
      * Installs the accept handler on {@code server}'s listening channel; once per listener (the instances that share
-     * the port share the channel, so later calls find it installed).
+     * the port share the channel, so later calls find it installed). The handler is added on the listening
+     * channel's own event loop and the future completes on {@code context} only once it is in place: added from
+     * another thread, Netty links it at once but skips it until its {@code handlerAdded} task runs, and the acceptor
+     * loop may accept a connection before that task, so a client that connected as soon as the port was reported
+     * bound escaped the cap and the header timer (ListenerLimitsIT caught it under load). What remains is the
+     * moment between the bind and the install, before the listener is reported bound (so before {@code /ready}):
+     * a connection accepted then is neither capped nor timed.
      */
-    void install(HttpServer server) {
+    Future<Void> install(HttpServer server, Context context) {
         Channel listening = VertxInternals.serverChannel(server);
-        synchronized (listening) {
-            if (listening.pipeline().get(ACCEPT_HANDLER) == null) {
-                listening.pipeline().addFirst(ACCEPT_HANDLER, new Accept());
+        Promise<Void> installed = Promise.promise();
+        listening.eventLoop().execute(() -> {
+            try {
+                if (listening.pipeline().get(ACCEPT_HANDLER) == null) {
+                    listening.pipeline().addFirst(ACCEPT_HANDLER, new Accept());
+                }
+                context.runOnContext(v -> installed.complete());
+            } catch (RuntimeException e) {
+                context.runOnContext(v -> installed.fail(e));
             }
-        }
+        });
+        return installed.future();
     }
 
     /** The request handler heard a complete head on {@code req}'s connection: its timer stops. */
