@@ -133,9 +133,6 @@ public final class DataPlane {
         private final Counter[][] counters = new Counter[6][FLAGS.length];
         private final Timer latency;
         // gRPC calls by grpc-status (issue 15): registered on first use, so routes without gRPC add no series.
-        private final MeterRegistry registry;
-        private final String route;
-        private final String cluster;
         private final java.util.concurrent.atomic.AtomicReferenceArray<Counter> byGrpcStatus =
                 new java.util.concurrent.atomic.AtomicReferenceArray<>(Grpc.NAMES.length + 1);
 
@@ -176,8 +173,11 @@ public final class DataPlane {
             int i = code >= 0 && code < Grpc.NAMES.length ? code : Grpc.NAMES.length;
             Counter c = byGrpcStatus.get(i);
             if (c == null) {
-                c = registry.counter("gossamer.grpc.requests", "route", route, "cluster", cluster, "grpc_status",
-                        i < Grpc.NAMES.length ? Grpc.NAMES[i] : "OTHER");
+                c = Counter.builder("gossamer.grpc.requests")
+                        .description("gRPC calls by route, cluster and final grpc-status")
+                        .tags("route", route, "cluster", cluster, "grpc_status",
+                                i < Grpc.NAMES.length ? Grpc.NAMES[i] : "OTHER")
+                        .register(registry);
                 byGrpcStatus.set(i, c); // a race registers the same meter twice: Micrometer returns the same one
             }
             c.increment();
