@@ -68,9 +68,15 @@ final class ListenerGuard {
         this.spec = spec;
         this.timeoutNanos = spec.requestHeadersTimeout().toNanos();
         Tags tags = Tags.of("listener", spec.name());
-        registry.gauge("gossamer.downstream.connections", tags, open);
-        this.refused = registry.counter("gossamer.downstream.connections.refused", tags);
-        this.headerTimeouts = registry.counter("gossamer.downstream.header.timeouts", tags);
+        io.micrometer.core.instrument.Gauge.builder("gossamer.downstream.connections", open, AtomicInteger::get)
+                .description("Client connections open on the listener").tags(tags).register(registry);
+        this.refused = Counter.builder("gossamer.downstream.connections.refused")
+                .description("Client connections closed at accept: the listener's max_connections was reached")
+                .tags(tags).register(registry);
+        this.headerTimeouts = Counter.builder("gossamer.downstream.header.timeouts")
+                .description("Client connections closed because a request head did not arrive within "
+                        + "request_headers_timeout (408 when some of it came)")
+                .tags(tags).register(registry);
     }
 
     /** Client connections open now on this listener. */

@@ -35,7 +35,10 @@ class DocsTest {
     private static final Pattern LINK = Pattern.compile("\\]\\(([^)#\\s]+)(#[^)\\s]*)?\\)");
     private static final Pattern CODE_BLOCK = Pattern.compile("```[a-z]*\\n(.*?)```", Pattern.DOTALL);
     private static final Pattern CODE_SPAN = Pattern.compile("`([^`\\n]+)`");
-    private static final Pattern COMMAND = Pattern.compile("(?<![\\w\"=/.-])(?:\\./)?gossamer[ \\t]+([^\\n#;&|)`]*)");
+    // gossamer as the command word: at a line's start (after indentation, a prompt or sudo) or after a shell
+    // separator; not an argument such as the release name in `helm install gossamer deploy/helm/gossamer`
+    private static final Pattern COMMAND = Pattern.compile(
+            "(?m)(?:^[ \\t]*(?:\\$[ \\t]+)?(?:sudo[ \\t]+)?|[;&|(][ \\t]*)(?:\\./)?gossamer[ \\t]+([^\\n#;&|)`]*)");
 
     static List<Path> pages() throws IOException {
         List<Path> pages = new ArrayList<>();
