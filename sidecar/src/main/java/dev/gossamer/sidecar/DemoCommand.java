@@ -63,6 +63,12 @@ final class DemoCommand implements Callable<Integer> {
     /** The demo's static routes: route and cluster name → the cluster's balancer block. */
     static final Map<String, String> POLICIES = demoPolicies();
 
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "${env:GOSSAMER_LOG_LEVEL:-warn}",
+            description = "The nodes' log level: trace, debug, info, warn or error (default: $GOSSAMER_LOG_LEVEL, "
+                    + "else warn: six nodes in one process log every join at info, and the demo's own lines tell "
+                    + "the story).")
+    String logLevel = "warn";
+
     @Option(names = "--duration", paramLabel = "DURATION",
             description = "Stop by itself this long after the checks (e.g. 30s; 0 = right away). "
                     + "Default: run until Ctrl-C.")
@@ -99,6 +105,15 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Duration stopAfter = duration == null ? null : Durations.parse(duration);
+        if (Logging.level(logLevel).isEmpty()) {
+            System.err.println("--log-level " + logLevel + " (expected: one of " + Logging.levelNames() + ")");
+            return 2;
+        }
+        Logging.configure(Logging.Format.text, logLevel);
+        // The demo stops the Raft leader on purpose; Ratis's own warnings and stack traces about the peer it lost
+        // would bury the story (its steps print what happened, and a failed step says why). `gossamer run` and
+        // `gossamer control` keep Ratis at warn.
+        Logging.setLevel("org.apache.ratis", java.util.logging.Level.OFF);
         Vertx backendsVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
         Path dir = Files.createTempDirectory("gossamer-demo");
         List<Vertx> nodeVertx = new ArrayList<>();
