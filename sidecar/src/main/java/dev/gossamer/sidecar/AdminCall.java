@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -88,6 +89,20 @@ abstract class AdminCall implements Callable<Integer> {
     }
 
     /** Waits for the admin API's answer; a connection failure is a sentence with the address and the fix. */
+    /**
+     * A read command's whole job: {@code GET path}, then the body as JSON ({@code -o json}) or as {@code table}
+     * prints it. Returns the exit code, 0.
+     */
+    int show(WebClient client, String path, OutputOption output, BiConsumer<JsonObject, PrintStream> table) {
+        JsonObject body = ok(await(request(client, io.vertx.core.http.HttpMethod.GET, path).send()));
+        if (output.json()) {
+            OutputOption.printJson(body, out);
+        } else {
+            table.accept(body, out);
+        }
+        return 0;
+    }
+
     HttpResponse<Buffer> await(Future<HttpResponse<Buffer>> f) {
         try {
             return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);

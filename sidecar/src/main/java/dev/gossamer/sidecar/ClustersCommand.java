@@ -1,6 +1,5 @@
 package dev.gossamer.sidecar;
 
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -24,13 +23,7 @@ final class ClustersCommand extends AdminCall {
 
     @Override
     int call(WebClient client) {
-        JsonObject body = ok(await(request(client, HttpMethod.GET, "/admin/clusters").send()));
-        if (output.json()) {
-            OutputOption.printJson(body, out);
-        } else {
-            print(body, out);
-        }
-        return 0;
+        return show(client, "/admin/clusters", output, ClustersCommand::print);
     }
 
     /**

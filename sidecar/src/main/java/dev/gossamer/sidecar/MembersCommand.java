@@ -1,6 +1,5 @@
 package dev.gossamer.sidecar;
 
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -25,13 +24,7 @@ final class MembersCommand extends AdminCall {
 
     @Override
     int call(WebClient client) {
-        JsonObject body = ok(await(request(client, HttpMethod.GET, "/admin/members").send()));
-        if (output.json()) {
-            OutputOption.printJson(body, out);
-        } else {
-            print(body, out);
-        }
-        return 0;
+        return show(client, "/admin/members", output, MembersCommand::print);
     }
 
     static void print(JsonObject body, PrintStream out) {
