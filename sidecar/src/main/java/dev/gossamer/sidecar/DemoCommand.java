@@ -159,7 +159,12 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 Vertx v = transport.vertx(1);
                 nodeVertx.add(v);
-                Sidecar node = await(Sidecar.start(v, cfg.value(), cfg.sourceMap(), Sidecar.Runtime.system(1)));
+                Sidecar node;
+                try {
+                    node = await(Sidecar.start(v, cfg.value(), cfg.sourceMap(), Sidecar.Runtime.system(1)));
+                } catch (StartupFailure f) {
+                    throw withDemoFix(f);
+                }
                 nodes.add(node);
             }
             if (!waitFor(() -> nodes.stream().allMatch(n -> n.meshState().version() >= 1), Duration.ofSeconds(60))) {
@@ -727,6 +732,20 @@ final class DemoCommand implements Callable<Integer> {
             TimeUnit.MILLISECONDS.sleep(10);
         }
         return true;
+    }
+
+    /**
+     * The demo wrote node-1's admin and listener addresses from {@code --admin-port} and {@code --port}: a busy port
+     * there is fixed with those flags, not with a sidecar.yaml key the user never saw.
+     */
+    static StartupFailure withDemoFix(StartupFailure f) {
+        if ("admin.address".equals(f.key())) {
+            return f.withFix("pass --admin-port PORT (0 picks a free port)");
+        }
+        if ("listeners[0].address".equals(f.key())) {
+            return f.withFix("pass --port PORT (0 picks a free port)");
+        }
+        return f;
     }
 
     private static <T> T await(io.vertx.core.Future<T> f) throws Exception {

@@ -13,8 +13,27 @@ public final class StartupFailure extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    StartupFailure(String message, Throwable cause) {
-        super(message, cause);
+    private final String sentence;
+    private final String key;
+
+    /** {@code sentence} says what failed; {@code fix} what to do; {@code key} the setting involved, or null. */
+    private StartupFailure(String sentence, String key, String fix, Throwable cause) {
+        super(sentence + " — " + fix, cause);
+        this.sentence = sentence;
+        this.key = key;
+    }
+
+    /** The setting whose value could not be used ({@code admin.address}, {@code listeners[0].address} ...), or null. */
+    String key() {
+        return key;
+    }
+
+    /**
+     * The same failure with another fix, for a command that wrote the setting itself and has its own lever (the
+     * demo's {@code --admin-port} in place of {@code admin.address}).
+     */
+    StartupFailure withFix(String fix) {
+        return new StartupFailure(sentence, key, fix, getCause());
     }
 
     /**
@@ -34,12 +53,12 @@ public final class StartupFailure extends RuntimeException {
         } else {
             sentence = "cannot bind " + what + " to " + address + ": " + causeText(cause);
         }
-        return new StartupFailure(sentence + " — set " + key, cause);
+        return new StartupFailure(sentence, key, "set " + key, cause);
     }
 
     /** A failure of {@code what} at start that is not a bind: the cause's own text, with the key to look at. */
     static StartupFailure other(String what, String key, Throwable cause) {
-        return new StartupFailure("cannot start " + what + ": " + causeText(cause) + " — check " + key, cause);
+        return new StartupFailure("cannot start " + what + ": " + causeText(cause), key, "check " + key, cause);
     }
 
     /** Whether {@code cause} (or one of its causes) is a socket that could not be bound. */

@@ -152,6 +152,25 @@ class StartupErrorsTest {
     }
 
     @Test
+    void theDemoNamesItsOwnFlagsForABusyPort() throws Exception {
+        try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            PrintStream old = System.err;
+            System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+            try {
+                assertThat(Main.execute("demo", "--duration", "0", "--port", "0", "--admin-port",
+                        String.valueOf(busy.getLocalPort()), "--requests", "10")).isNotZero();
+            } finally {
+                System.setErr(old);
+                Logging.configure(Logging.Format.text, Logging.DEFAULT_LEVEL); // the demo quietened this JVM's logs
+            }
+            assertThat(buf.toString(StandardCharsets.UTF_8)).contains("127.0.0.1:" + busy.getLocalPort()
+                    + " is already in use").contains("— pass --admin-port PORT (0 picks a free port)")
+                    .doesNotContain("admin.address");
+        }
+    }
+
+    @Test
     void causeTextKeepsTheUsefulPartAndIsNeverNull() {
         assertThat(StartupFailure.causeText(new RuntimeException(
                 "bind(..) failed with error(-98): Address already in use"))).isEqualTo("Address already in use");
