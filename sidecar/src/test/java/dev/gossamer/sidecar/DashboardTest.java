@@ -3,7 +3,6 @@ package dev.gossamer.sidecar;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gossamer.common.testing.Await;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
@@ -11,50 +10,26 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The dashboard's page, state and event stream on a real sidecar in front of real backends: what the page shows is
  * what the pickers use, the stream pushes events as they happen, and the page is served under a strict CSP.
  */
-class DashboardTest {
+class DashboardTest extends SidecarWithBackends {
 
-    @TempDir
-    Path dir;
-
-    private Vertx vertx;
-    private DemoBackends backends;
-    private Sidecar sidecar;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
-
-    @BeforeEach
-    void setUp() throws Exception {
-        vertx = Vertx.vertx();
-        backends = Futures.await(DemoBackends.start(vertx, 2));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (sidecar != null) {
-            Futures.await(sidecar.shutdown());
-        }
-        Futures.await(backends.close());
-        Futures.await(vertx.close());
+    @Override
+    int backendCount() {
+        return 2;
     }
 
     private static int closedPort() throws Exception {

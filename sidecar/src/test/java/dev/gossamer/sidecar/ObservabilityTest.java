@@ -7,11 +7,9 @@ import dev.gossamer.common.testing.Tools;
 import dev.gossamer.config.ConfigLoader;
 import dev.gossamer.config.ConfigResult;
 import dev.gossamer.config.SidecarConfig;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -20,40 +18,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What an operator reads, from a real sidecar after real traffic (200s, 404s, a retried refused connection, a
  * cluster whose only endpoint is dead): the JSON access log written to a file, and a {@code /metrics} page that
  * Prometheus' own {@code promtool check metrics} accepts (Debian's {@code prometheus} package, through Tools).
  */
-class ObservabilityTest {
+class ObservabilityTest extends SidecarWithBackends {
 
-    @TempDir
-    Path dir;
-
-    private Vertx vertx;
-    private DemoBackends backends;
-    private Sidecar sidecar;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
-
-    @BeforeEach
-    void setUp() throws Exception {
-        vertx = Vertx.vertx();
-        backends = Futures.await(DemoBackends.start(vertx, 2));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (sidecar != null) {
-            Futures.await(sidecar.shutdown());
-        }
-        Futures.await(backends.close());
-        Futures.await(vertx.close());
+    @Override
+    int backendCount() {
+        return 2;
     }
 
     private static int deadPort() throws Exception {

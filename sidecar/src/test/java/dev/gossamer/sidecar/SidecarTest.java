@@ -3,49 +3,22 @@ package dev.gossamer.sidecar;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gossamer.common.testing.Await;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A whole sidecar in-process, configured by real YAML files, in front of real backends on loopback. */
-class SidecarTest {
+class SidecarTest extends SidecarWithBackends {
 
-    @TempDir
-    Path dir;
-
-    private Vertx vertx;
-    private DemoBackends backends;
-    private Sidecar sidecar;
-    // HTTP/1.1 as curl and kubelet probes speak it to the admin API: JDK 17's client fails an HTTP/2 stream whose
-    // answer it has read but not yet handed over when the GOAWAY of /quitquitquit arrives (docs/design.md).
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
-
-    @BeforeEach
-    void setUp() throws Exception {
-        vertx = Vertx.vertx();
-        backends = Futures.await(DemoBackends.start(vertx, 3));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (sidecar != null) {
-            Futures.await(sidecar.shutdown());
-        }
-        Futures.await(backends.close());
-        Futures.await(vertx.close());
+    @Override
+    int backendCount() {
+        return 3;
     }
 
     private Sidecar start(String meshYaml) throws Exception {
