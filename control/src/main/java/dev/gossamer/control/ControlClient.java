@@ -123,6 +123,32 @@ public final class ControlClient implements AutoCloseable {
                 .thenApply(r -> Optional.ofNullable(decode(() -> Codec.readOptionalVersion(r.newInput()))));
     }
 
+    /**
+     * The latest version voter {@code voterId} has applied, read from that voter alone: a stale read, which no leader
+     * takes part in, so it answers while the voters elect one. What it returns is exact (a committed version never
+     * changes; the caller checks its digest) but may be older than the leader's latest. Fails at the first error, an
+     * unreachable voter or one that is not in the voter list: the caller asks another voter or the leader.
+     */
+    public CompletableFuture<Optional<ConfigVersion>> latestAt(String voterId) {
+        Objects.requireNonNull(voterId, "voterId");
+        if (options.voters().stream().noneMatch(v -> v.id().equals(voterId))) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("voter " + voterId
+                    + " (expected: one of " + options.voters().stream().map(Voter::id).toList() + ")"));
+        }
+        // The blocking API, on the admin threads: Ratis's async client sends stale reads through a sliding window per
+        // voter that stays closed once one request to that voter failed, so a voter that was down once could never
+        // be asked again.
+        Message query = Message.valueOf(ByteString.copyFrom(Codec.query(Codec.QUERY_LATEST, 0)));
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return adminRaft.io().sendStaleRead(query, 0, RaftPeerId.valueOf(voterId));
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        }, admin).thenApply(ControlClient::content)
+                .thenApply(r -> Optional.ofNullable(decode(() -> Codec.readOptionalVersion(r.newInput()))));
+    }
+
     /** Version {@code version}, empty if there is none. */
     public CompletableFuture<Optional<ConfigVersion>> get(long version) {
         return read(Codec.query(Codec.QUERY_GET, version))

@@ -1,6 +1,7 @@
 package dev.gossamer.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gossamer.common.testing.Await;
 import java.nio.file.Path;
@@ -172,6 +173,36 @@ class ControlClusterIT {
         cluster.startNode(leader);
         cluster.awaitAllApplied(2);
         cluster.identicalHistories();
+    }
+
+    @Test
+    void aVotersOwnLatestIsReadFromItWithoutALeaderAndAgainAfterItWasDown() throws Exception {
+        cluster = TestCluster.start(3, dir, VALIDATOR, b -> b);
+        int leader = cluster.awaitLeader();
+        ControlClient c = cluster.newClient();
+        put(c, "one\n");
+        cluster.awaitAllApplied(1);
+        int follower = cluster.aFollower(leader);
+        String followerId = cluster.node(follower).id();
+        assertThat(await(c.latestAt(followerId))).map(ConfigVersion::yaml).contains("one\n");
+
+        // no leader at all (two of three voters stopped): the one left still answers what it applied
+        int third = 3 - leader - follower;
+        cluster.stopNode(leader);
+        cluster.stopNode(third);
+        assertThat(await(c.latestAt(followerId))).map(ConfigVersion::version).contains(1L);
+        String stoppedId = cluster.options().voters().get(leader).id();
+        assertThat(c.latestAt(stoppedId)).failsWithin(TestCluster.DEADLINE);
+        assertThatThrownBy(() -> await(c.latestAt("nobody")))
+                .hasRootCauseInstanceOf(IllegalArgumentException.class).hasMessageContaining("nobody");
+
+        // a voter that failed a read once is asked again once it is back (Ratis's async client would not)
+        cluster.startNode(leader);
+        cluster.startNode(third);
+        cluster.awaitLeader();
+        put(c, "two\n");
+        cluster.awaitAllApplied(2);
+        assertThat(await(c.latestAt(stoppedId))).map(ConfigVersion::yaml).contains("two\n");
     }
 
     @Test

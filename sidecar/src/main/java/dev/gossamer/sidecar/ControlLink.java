@@ -20,6 +20,8 @@ import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -37,9 +39,12 @@ import org.slf4j.LoggerFactory;
  *   <li>A node whose id is a voter runs a {@link ControlNode}: it applies every version its state machine applies,
  *       announces it by gossip as committed, and, when it leads and {@code mesh_config} names a file, proposes the
  *       file's content whenever it changes (a mounted ConfigMap keeps working).</li>
- *   <li>Every other node is a plain sidecar with a {@link ControlClient}: it fetches the latest version when a
- *       member announces a newer one than it applied, and every {@link #POLL_INTERVAL} in any case; it checks the
- *       digest, applies through the same two phases as a file, persists the version and announces it.</li>
+ *   <li>Every other node is a plain sidecar with a {@link ControlClient}. When gossip shows a voter announcing a
+ *       newer committed version than it applied, it reads that voter's latest version from the voter itself (a
+ *       stale read, exact for an immutable version, and answered while the voters elect a leader), asking the next
+ *       announcing voter when one fails; every {@link #POLL_INTERVAL} it also asks the leader (a linearizable read),
+ *       which is all it has without gossip. It checks the digest, applies through the same two phases as a file,
+ *       persists the version and announces it.</li>
  *   <li>Writes ({@code PUT /admin/config}, rollback) go through the client to the leader; the leader validates with
  *       the sidecar's phase one before the log ({@link MeshValidator}).</li>
  * </ul>
@@ -53,6 +58,11 @@ final class ControlLink {
 
     /** A plain sidecar's fallback when no gossip announces versions: one cheap linearizable read every 2 s. */
     static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
+    /**
+     * How long a sidecar waits for one announcing voter before it asks the next: a voter being shut down can keep a
+     * request unanswered until Ratis's RPC timeout (seconds), while a live voter answers a local read in milliseconds.
+     */
+    static final Duration ASK_TIMEOUT = Duration.ofSeconds(1);
     /** How often the leader looks at the mesh_config file, as the file-only sidecar does. */
     static final Duration FILE_INTERVAL = FileWatcher.DEFAULT_INTERVAL;
 
@@ -64,7 +74,9 @@ final class ControlLink {
     private final ControlClient client;
     private final Optional<Path> meshFile;
     private volatile long committed; // the highest version known committed (applied by a voter, or fetched)
-    private boolean fetching; // on the context
+    private boolean polling; // a poll's read through the leader is in flight; on the context
+    private boolean following; // a read from the announcing voters is in flight; on the context
+    private boolean announcedAgain; // gossip changed while it was; on the context
     private String lastProposed; // hex digest of the file text last proposed from the file; on the context
     private volatile boolean closed;
     private AutoCloseable appliedListener;
@@ -145,14 +157,10 @@ final class ControlLink {
         return committed;
     }
 
-    /** Gossip changed: a member may announce a newer committed version than this sidecar applied. */
+    /** Gossip changed: a voter may announce a newer committed version than this sidecar applied. */
     void membershipChanged() {
         if (voter == null && !closed) {
-            context.runOnContext(v -> sidecar.membership().ifPresent(m -> {
-                if (m.highestCommittedAnnounced() > sidecar.meshState().version()) {
-                    fetch();
-                }
-            }));
+            context.runOnContext(v -> followAnnounced());
         }
     }
 
@@ -202,24 +210,67 @@ final class ControlLink {
         if (closed) {
             return;
         }
-        fetch();
+        if (!polling) {
+            polling = true;
+            onContext(client.latest()).onComplete(ar -> {
+                polling = false;
+                if (ar.succeeded()) {
+                    ar.result().ifPresent(this::applyVersion);
+                } else if (!closed) {
+                    log.debug("control plane unreachable; version {} keeps serving: {}",
+                            sidecar.meshState().version(), ar.cause().toString());
+                }
+            });
+        }
         scheduler.schedule(POLL_INTERVAL, () -> context.runOnContext(v -> poll()));
     }
 
-    private void fetch() {
-        if (fetching || closed) {
+    /**
+     * Fetches the newest version the voters announce by gossip from an announcing voter, one read at a time; gossip
+     * that changes meanwhile is looked at again once the read ends.
+     */
+    private void followAnnounced() {
+        if (closed) {
             return;
         }
-        fetching = true;
-        onContext(client.latest()).onComplete(ar -> {
-            fetching = false;
-            if (ar.succeeded()) {
-                ar.result().ifPresent(this::applyVersion);
-            } else if (!closed) {
-                log.debug("control plane unreachable; version {} keeps serving: {}", sidecar.meshState().version(),
-                        ar.cause().toString());
+        if (following) {
+            announcedAgain = true;
+            return;
+        }
+        MeshMembership.Committed announced = sidecar.membership().map(MeshMembership::newestCommitted).orElse(null);
+        if (announced == null || announced.version() <= sidecar.meshState().version()) {
+            return;
+        }
+        following = true;
+        // each sidecar starts at another voter, so a new version's fetches spread over the voters
+        List<String> voters = new ArrayList<>(announced.voters());
+        Collections.rotate(voters, Math.floorMod(sidecar.config().node().id().hashCode(), voters.size()));
+        askVoters(voters, 0, announced.version()).onComplete(ar -> {
+            following = false;
+            if (announcedAgain) {
+                announcedAgain = false;
+                followAnnounced();
             }
         });
+    }
+
+    /** Asks {@code voters} from index {@code i} on for their latest version until one has {@code version}. */
+    private Future<Void> askVoters(List<String> voters, int i, long version) {
+        if (closed || i == voters.size()) {
+            return Future.succeededFuture(); // none had it: the next gossip change or poll asks again
+        }
+        String id = voters.get(i);
+        return onContext(client.latestAt(id)).timeout(ASK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .transform(ar -> {
+                    if (ar.succeeded() && ar.result().isPresent() && ar.result().get().version() >= version) {
+                        applyVersion(ar.result().get());
+                        return Future.succeededFuture();
+                    }
+                    log.debug("voter {} did not give version {}: {}", id, version,
+                            ar.failed() ? ar.cause().toString() : ar.result().map(v -> "it has " + v.version())
+                                    .orElse("it has none"));
+                    return askVoters(voters, i + 1, version);
+                });
     }
 
     /** The leader proposes the mesh_config file when its text changed since it last proposed it. */

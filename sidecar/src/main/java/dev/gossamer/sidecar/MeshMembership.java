@@ -26,6 +26,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -163,20 +164,42 @@ final class MeshMembership {
         membership.updateMetadata(currentMetadata());
     }
 
-    /** The highest committed version any member announces, 0 when none does. */
-    long highestCommittedAnnounced() {
+    /**
+     * The highest committed version the voters announce, with the voters that announce it (alive ones first, each
+     * group by id); version 0 and no voters when none does.
+     */
+    Committed newestCommitted() {
         long max = 0;
+        List<String> alive = new ArrayList<>();
+        List<String> suspect = new ArrayList<>();
         for (Member m : membership.members()) {
             String v = m.metadata().fields().get(CONFIG_COMMITTED);
-            if (v != null && (m.state() == MemberState.ALIVE || m.state() == MemberState.SUSPECT)) {
-                try {
-                    max = Math.max(max, Long.parseLong(v));
-                } catch (NumberFormatException e) {
-                    // a member of a newer build with another format: not ours to read
-                }
+            if (v == null || (m.state() != MemberState.ALIVE && m.state() != MemberState.SUSPECT)) {
+                continue;
+            }
+            long version;
+            try {
+                version = Long.parseLong(v);
+            } catch (NumberFormatException e) {
+                continue; // a member of a newer build with another format: not ours to read
+            }
+            if (version > max) {
+                max = version;
+                alive.clear();
+                suspect.clear();
+            }
+            if (version == max) {
+                (m.state() == MemberState.ALIVE ? alive : suspect).add(m.id());
             }
         }
-        return max;
+        Collections.sort(alive);
+        Collections.sort(suspect);
+        alive.addAll(suspect);
+        return new Committed(max, List.copyOf(alive));
+    }
+
+    /** A committed version and the voters announcing it, in the order to ask them. */
+    record Committed(long version, List<String> voters) {
     }
 
     private synchronized Metadata currentMetadata() {
