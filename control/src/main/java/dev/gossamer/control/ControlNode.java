@@ -3,10 +3,12 @@ package dev.gossamer.control;
 import dev.gossamer.common.WallClock;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
@@ -19,6 +21,8 @@ import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.raftlog.RaftLog;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.util.SizeInBytes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One voter of the mesh-config Raft group: a Ratis server with the {@link MeshConfigStateMachine}, bound to its own
@@ -40,6 +44,8 @@ import org.apache.ratis.util.SizeInBytes;
  * not run on an event loop; everything else returns at once.
  */
 public final class ControlNode implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControlNode.class);
 
     private final ControlOptions options;
     private final Voter self;
@@ -224,13 +230,56 @@ public final class ControlNode implements AutoCloseable {
         });
     }
 
-    /** Stops this voter (the others elect a new leader if it led); its data dir stays for a restart. */
+    /**
+     * Stops this voter; its data dir stays for a restart. A leader first hands its leadership to another voter (Raft's
+     * leadership transfer: the chosen voter is brought up to date, then starts an election at once), so a rolling
+     * restart of the voters does not leave the mesh without a leader for an election timeout each time; if no voter
+     * takes over within {@link #HANDOVER_TIMEOUT} it stops anyway and the others elect one as after a crash.
+     */
     @Override
     public void close() throws IOException {
         try {
+            handOverLeadership();
             client.close();
         } finally {
             server.close();
+        }
+    }
+
+    /** How long a stopping leader tries to hand over (it waits for nothing more when a voter takes over sooner). */
+    static final Duration HANDOVER_TIMEOUT = Duration.ofSeconds(3);
+
+    private void handOverLeadership() {
+        Status st;
+        try {
+            st = status();
+        } catch (IllegalStateException e) {
+            return;
+        }
+        if (!"LEADER".equals(st.role()) || options.voters().size() < 2) {
+            return;
+        }
+        long deadline = System.nanoTime() + HANDOVER_TIMEOUT.toNanos();
+        try (org.apache.ratis.client.RaftClient admin = RatisSetup.client(options, RaftPeerId.valueOf(self.id()),
+                false)) {
+            for (Voter v : options.voters()) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (v.equals(self) || left <= 0) {
+                    continue;
+                }
+                try {
+                    RaftClientReply reply = admin.admin().transferLeadership(RaftPeerId.valueOf(v.id()),
+                            RaftPeerId.valueOf(self.id()), left);
+                    if (reply.isSuccess()) {
+                        LOG.info("control plane: leadership handed to {} before {} stops", v.id(), self.id());
+                        return;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("handing leadership to {} failed: {}", v.id(), e.toString());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("leadership hand-over: {}", e.toString());
         }
     }
 }

@@ -162,6 +162,10 @@ class ControlClusterIT {
 
         long start = System.nanoTime();
         cluster.stopNode(leader);
+        // a leader that stops on purpose hands over: a voter leads as soon as the old one is closed
+        assertThat(java.util.stream.IntStream.range(0, cluster.size())
+                .filter(i -> cluster.node(i) != null && "LEADER".equals(cluster.node(i).status().role())))
+                .as("a voter leads right after the leader closed").hasSize(1);
         WriteResult after = put(c, "after\n");
         long failoverMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         int newLeader = cluster.awaitLeader();
