@@ -22,7 +22,7 @@ daemon off;
 master_process on;
 pid $WORK/$1.pid;
 error_log $WORK/$1-error.log warn;
-worker_rlimit_nofile $((2 * conns + 64));
+worker_rlimit_nofile $((conns + 1024));
 events { worker_connections $conns; multi_accept on; }
 EOF
 }
@@ -62,6 +62,9 @@ haproxy_cfg() {  # $1 = the port HAProxy listens on, $2 = maxconn (default 4096;
 global
   nbthread 1
   maxconn ${2:-4096}
+  # HAProxy wants two sockets per connection and refuses to start when the open-file limit cannot be raised that
+  # far (a container's hard limit): run with the limit there is. Idle clients share a few upstream connections.
+  no strict-limits
 defaults
   mode http
   option http-keep-alive

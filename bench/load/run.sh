@@ -276,12 +276,19 @@ done
 # One connection limit for every proxy, room for the idle connections and the load beside them: HAProxy's maxconn,
 # nginx's worker_connections, Gossamer's listener max_connections (its default, 10,000, would refuse the last few).
 CONN_LIMIT=$((IDLE_CONNS + 1024 > 4096 ? IDLE_CONNS + 1024 : 4096))
-# Open files: the proxies' (a client and an upstream socket per connection at worst) and the idle client's.
+# Open files: ideally a client and an upstream socket per connection (HAProxy's own sizing); at least one socket per
+# idle connection (they share a few pooled upstream connections) plus room for the load beside them. A container
+# without CAP_SYS_RESOURCE cannot raise its hard limit: then the hard limit is used, if it holds the minimum.
 want_files=$((2 * CONN_LIMIT + 1024))
+need_files=$((IDLE_CONNS + 1024))
 hard="$(ulimit -Hn)"
 if [[ "$hard" != unlimited ]] && ((hard < want_files)); then
-  ulimit -Hn "$want_files" 2>/dev/null || die "ulimit -Hn $want_files failed (expected: root may raise it; IDLE_CONNS=$IDLE_CONNS needs it)"
+  ulimit -Hn "$want_files" 2>/dev/null || true
+  hard="$(ulimit -Hn)"
 fi
+[[ "$hard" == unlimited ]] || ((hard >= want_files)) || want_files=$hard
+((want_files >= need_files)) \
+  || die "open files: the hard limit is $hard and cannot be raised here (expected: >= $need_files for IDLE_CONNS=$IDLE_CONNS; lower IDLE_CONNS)"
 (($(ulimit -n) >= want_files)) || ulimit -n "$want_files"
 
 mkdir -p "$WORK/nginxproxy-tmp"
