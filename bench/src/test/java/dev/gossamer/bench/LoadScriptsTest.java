@@ -160,7 +160,7 @@ class LoadScriptsTest {
     }
 
     private static String row(String table, String label) {
-        return table.lines().filter(l -> l.startsWith("| " + label + " |")).findFirst()
+        return table.lines().filter(l -> l.startsWith("| " + label)).findFirst()
                 .orElseThrow(() -> new AssertionError("no row '" + label + "' in:\n" + table));
     }
 
