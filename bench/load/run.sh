@@ -74,6 +74,10 @@ GOSSAMER_BUILD="${GOSSAMER_BUILD:-auto}"
 PORT_BASE="${PORT_BASE:-18080}"
 [[ "$PORT_BASE" =~ ^[0-9]+$ ]] && ((PORT_BASE >= 1024 && PORT_BASE <= 65500)) \
   || { echo "run.sh: PORT_BASE: $PORT_BASE (expected: 1024..65500)" >&2; exit 1; }
+# A port in the kernel's ephemeral range can be taken by any client's outgoing connection at any moment.
+read -r eph_lo eph_hi </proc/sys/net/ipv4/ip_local_port_range
+((PORT_BASE + 16 < eph_lo || PORT_BASE > eph_hi)) \
+  || { echo "run.sh: PORT_BASE: $PORT_BASE (expected: PORT_BASE..PORT_BASE+16 outside the ephemeral ports $eph_lo-$eph_hi)" >&2; exit 1; }
 BACKEND_PORTS=($((PORT_BASE + 1)) $((PORT_BASE + 2)) $((PORT_BASE + 3)))
 HAPROXY_PORT=$((PORT_BASE + 10))
 NGINX_PORT=$((PORT_BASE + 11))
