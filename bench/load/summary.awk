@@ -17,7 +17,7 @@ BEGIN {
   spec[++nm] = "alloc_rate_b|allocated per request, fixed rate|B|1|0|||"
   spec[++nm] = "ready_ms|process start -> /ready|ms|1|0|abs|1000|<= 1 s"
   spec[++nm] = "first_ms|process start -> first proxied response|ms|1|0|||"
-  spec[++nm] = "warm_p99_us|first seconds after ready: worst p99 of a second|ms|1000|2|abs|5|<= 5 ms"
+  spec[++nm] = "warm_p99_us|after start-up, at the fixed rate: worst p99 of a second|ms|1000|2|abs|5|<= 5 ms"
   spec[++nm] = "idle_ok|idle keep-alive connections held||1|0|||measured and reported"
   spec[++nm] = "idle_failed|idle connections refused or failed||1|0|||"
   spec[++nm] = "idle_b_per_conn|memory per idle connection (RSS delta / held)|KB|1000|1|||"
