@@ -614,6 +614,14 @@ for t in $TARGETS; do
     >"$OUT/raw/threads-$t.tsv"
 done
 
+# Gossamer's JVM after the rounds: its threads and the peak RSS the kernel saw (VmHWM, a check on the sampled peak).
+GOSSAMER_AFTER=""
+if [[ -n "${PIDS[gossamer]:-}" ]]; then
+  # shellcheck disable=SC2086
+  GOSSAMER_AFTER="$(awk '/^Threads:/ { t = $2 } /^VmHWM:/ { h = $2 } END { printf "%d threads, VmHWM %.1f MiB", t, h / 1024 }' \
+    /proc/${PIDS[gossamer]% }/status 2>/dev/null || true)"
+fi
+
 # ---------------------------------------------------------------- many connections: IDLE_CONNS idle keep-alive clients
 # For each proxy: IDLE_CONNS connections opened through it (one request each, then silent, held by idle-conns.py on
 # LOADGEN_CPU), the proxy's RSS before and after, then a normal client at the fixed rate beside them.
@@ -752,7 +760,7 @@ header() {
   echo "- versions: $GOSSAMER_VERSION, haproxy $HAPROXY_VERSION, nginx $NGINX_VERSION, wrk $WRK_VERSION, h2load (nghttp2-client) $H2LOAD_VERSION, python $(python3 -V 2>&1 | cut -d' ' -f2)"
   if [[ -n "$GOSSAMER_CMD" ]]; then
     echo "- gossamer started through the launcher as a user starts it: \`$GOSSAMER_CMD\` ($(grep -o '[a-z_]* transport, [0-9]* event loop(s)' "$WORK/gossamer.log" | head -1)); JVM flags: $([[ -n "$USER_JAVA_OPTS" ]] && echo "GOSSAMER_JAVA_OPTS as JAVA_OPTS" || echo "the launcher's defaults")"
-    echo "- gossamer's JVM as it ran (/proc/PID/cmdline): \`$GOSSAMER_JVM_CMD\`; java $GOSSAMER_JVM_VERSION; class-data archive: $GOSSAMER_ARCHIVE"
+    echo "- gossamer's JVM as it ran (/proc/PID/cmdline): \`$GOSSAMER_JVM_CMD\`; java $GOSSAMER_JVM_VERSION; class-data archive: $GOSSAMER_ARCHIVE; after the rounds: $GOSSAMER_AFTER"
   fi
   echo "- cores: load generators (wrk, h2load, idle-conns.py) on CPU $LOADGEN_CPU; the proxy under test and the nginx backends on CPU $SERVER_CPU; connection limit of every proxy $CONN_LIMIT (HAProxy maxconn, nginx worker_connections, Gossamer max_connections), open files $(ulimit -n)"
 }
