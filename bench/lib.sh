@@ -2,7 +2,9 @@
 # Shared by bench/load/run.sh and bench/failover/run.sh: logging, installing peers from Debian's packages, and
 # stopping process groups. Source it after `set -euo pipefail`.
 
-# The sidecar's JVM in every benchmark, so their figures compare: small heap, SerialGC, one CPU's worth of threads.
+# The sidecar's JVM where a benchmark starts `java -jar` itself (failover, grpc, load/ab.sh), so their figures
+# compare: small heap, SerialGC, one CPU's worth of threads. bench/load/run.sh, the benchmark of record, starts
+# Gossamer through the ./gossamer launcher with the launcher's own flags unless GOSSAMER_JAVA_OPTS is set.
 : "${GOSSAMER_JAVA_OPTS:=-XX:+UseSerialGC -Xms64m -Xmx256m -XX:ActiveProcessorCount=1 -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+ExitOnOutOfMemoryError}"
 
 die() { echo "run.sh: $*" >&2; exit 1; }

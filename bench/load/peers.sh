@@ -14,14 +14,16 @@ cpu_ticks() {
   echo "$total"
 }
 
-nginx_common() {  # $1 = prefix name for temp paths
+nginx_common() {  # $1 = prefix name for temp paths, $2 = worker_connections (default 4096)
+  local conns=${2:-4096}
   cat <<EOF
 worker_processes 1;
 daemon off;
 master_process on;
 pid $WORK/$1.pid;
 error_log $WORK/$1-error.log warn;
-events { worker_connections 4096; multi_accept on; }
+worker_rlimit_nofile $((conns + 1024));
+events { worker_connections $conns; multi_accept on; }
 EOF
 }
 nginx_http_common() {
@@ -54,12 +56,15 @@ backend_nginx_conf() {
 }
 
 # HAProxy with one thread, round robin over the backends, keep-alive both ways.
-haproxy_cfg() {  # $1 = the port HAProxy listens on
+haproxy_cfg() {  # $1 = the port HAProxy listens on, $2 = maxconn (default 4096; HAProxy sizes its file limit by it)
   local i=1 p
   cat <<EOF
 global
   nbthread 1
-  maxconn 4096
+  maxconn ${2:-4096}
+  # HAProxy wants two sockets per connection and refuses to start when the open-file limit cannot be raised that
+  # far (a container's hard limit): run with the limit there is. Idle clients share a few upstream connections.
+  no strict-limits
 defaults
   mode http
   option http-keep-alive

@@ -3,59 +3,100 @@
 # See README.md beside this file for what is measured, the core layout and the caveats.
 #
 # Usage: bench/load/run.sh            (as root; installs its peers from Debian's packages when missing)
+#        bench/load/run.sh --help     (this text)
 # Knobs (environment):
 #   TARGETS="direct haproxy nginx gossamer"   which targets to run (drop gossamer to skip it)
+#   RUNS=1              whole runs in a row; with more than one, results/<stamp>/summary.md gives each measure's
+#                       median and spread (min-max) over the runs, against issue 13's floors (each run in its own dir)
+#   QUICK=0             1: a smoke run (1 round of 3 s, short warm-ups, 1 start-up repetition of 3 s, 1000 idle
+#                       connections); any knob set explicitly still wins
 #   ROUNDS=3            interleaved rounds
 #   DURATION=10         seconds per measurement (each of: max throughput, fixed rate)
 #   WARMUP=30           seconds of un-recorded wrk load on Gossamer before round 1 (C2 JIT; 10 s was not enough); others get 2 s;
 #                       then every target gets RATE_WARMUP un-recorded seconds at the fixed rate
 #   RATE_WARMUP=10      (the JIT compiles the low-rate path the first time it sees it: 0.68 s of C2 on the proxy's core)
 #   CONNS=50            wrk connections for max throughput (wrk -t1)
-#   RATE=1000           fixed request rate (req/s) for the latency run (h2load --h1 --rps)
-#   RATE_CONNS=10       h2load clients for the fixed-rate run (each sends RATE/RATE_CONNS req/s)
-#   LOADGEN_CPU=0       core for wrk / h2load
+#   RATE=1000           fixed request rate (req/s) for the latency runs (h2load --h1 --rps)
+#   RATE_CONNS=10       h2load clients for the fixed-rate runs (each sends RATE/RATE_CONNS req/s)
+#   STARTUP_REPS=3      start-up runs per target (haproxy, gossamer), interleaved: a fresh process each time,
+#                       start -> /ready -> first proxied response, then STARTUP_SECONDS at RATE with p99 per second
+#   STARTUP_SECONDS=10  (0 with STARTUP_REPS=0 skips the start-up run)
+#   IDLE_CONNS=10000    idle keep-alive connections held through each proxy in the many-connections run (0 skips it)
+#   LOADGEN_CPU=0       core for wrk / h2load / the idle-connection client
 #   SERVER_CPU=1        core for the proxy under test and the nginx backends
 #   GOSSAMER_JAR=<repo>/sidecar/target/gossamer.jar   shaded sidecar jar
 #   GOSSAMER_BUILD=auto  auto: let the ./gossamer launcher (re)build the jar when missing or stale;
 #                        never: use GOSSAMER_JAR as it is
-#   GOSSAMER_JAVA_OPTS  JVM flags for Gossamer (default in ../lib.sh, reported in the results)
+#   GOSSAMER_JAVA_OPTS  unset (default): the launcher's own JVM flags, as a user gets them; set: passed to the
+#                       launcher as JAVA_OPTS, which replaces them. GOSSAMER_JAVA and GOSSAMER_CDS=off reach the
+#                       launcher too. The flags and JVM that really ran are in the results (from /proc/PID/cmdline).
 #   GOSSAMER_TRANSPORT=auto   gossamer run --transport: auto (io_uring, else epoll, else nio), io_uring, epoll, nio
+#   PORT_BASE=18080     127.0.0.1 ports used: PORT_BASE+1..3 backends, +10 HAProxy, +11 nginx, +12/+13 Gossamer
+#                       (listener/admin), +14..16 the start-up run's processes
 #   RESULTS_DIR=bench/load/results
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 CMDLINE="$0 $*"
+if [[ "${1:-}" == -h || "${1:-}" == --help ]]; then
+  sed -n '2,/^set -euo pipefail/{/^#/s/^# \{0,1\}//p}' "${BASH_SOURCE[0]}"
+  exit 0
+fi
+(($# == 0)) || { echo "run.sh: unexpected arguments: $* (expected: none; knobs are environment variables, see --help)" >&2; exit 2; }
 
+# Read before lib.sh gives GOSSAMER_JAVA_OPTS the other benchmarks' default: here unset means the launcher's flags.
+USER_JAVA_OPTS="${GOSSAMER_JAVA_OPTS:-}"
+QUICK="${QUICK:-0}"
+if [[ "$QUICK" == 1 ]]; then
+  : "${ROUNDS:=1}" "${DURATION:=3}" "${WARMUP:=5}" "${RATE_WARMUP:=2}" "${STARTUP_REPS:=1}" "${STARTUP_SECONDS:=3}" \
+    "${IDLE_CONNS:=1000}"
+fi
 TARGETS="${TARGETS:-direct haproxy nginx gossamer}"
 GOSSAMER_TRANSPORT="${GOSSAMER_TRANSPORT:-auto}"
+RUNS="${RUNS:-1}"
 ROUNDS="${ROUNDS:-3}"
 DURATION="${DURATION:-10}"
 WARMUP="${WARMUP:-30}"
 RATE_WARMUP="${RATE_WARMUP:-10}"
+STARTUP_REPS="${STARTUP_REPS:-3}"
+STARTUP_SECONDS="${STARTUP_SECONDS:-10}"
+IDLE_CONNS="${IDLE_CONNS:-10000}"
 CONNS="${CONNS:-50}"
 RATE="${RATE:-1000}"
 RATE_CONNS="${RATE_CONNS:-10}"
 LOADGEN_CPU="${LOADGEN_CPU:-0}"
 SERVER_CPU="${SERVER_CPU:-1}"
 GOSSAMER_JAR="${GOSSAMER_JAR:-$ROOT/sidecar/target/gossamer.jar}"
-# Serial GC: the JVM is pinned to one core, where a parallel collector only adds thread switches.
-# Small fixed-floor heap as a sidecar would get; no AlwaysPreTouch so RSS shows pages really used.
 RESULTS_DIR="${RESULTS_DIR:-$HERE/results}"
 GOSSAMER_BUILD="${GOSSAMER_BUILD:-auto}"
 
-BACKEND_PORTS=(18081 18082 18083)
-HAPROXY_PORT=18090
-NGINX_PORT=18091
-GOSSAMER_PORT=18092
-GOSSAMER_ADMIN_PORT=18093
+PORT_BASE="${PORT_BASE:-18080}"
+[[ "$PORT_BASE" =~ ^[0-9]+$ ]] && ((PORT_BASE >= 1024 && PORT_BASE <= 65500)) \
+  || { echo "run.sh: PORT_BASE: $PORT_BASE (expected: 1024..65500)" >&2; exit 1; }
+# A port in the kernel's ephemeral range can be taken by any client's outgoing connection at any moment.
+read -r eph_lo eph_hi </proc/sys/net/ipv4/ip_local_port_range
+((PORT_BASE + 16 < eph_lo || PORT_BASE > eph_hi)) \
+  || { echo "run.sh: PORT_BASE: $PORT_BASE (expected: PORT_BASE..PORT_BASE+16 outside the ephemeral ports $eph_lo-$eph_hi)" >&2; exit 1; }
+BACKEND_PORTS=($((PORT_BASE + 1)) $((PORT_BASE + 2)) $((PORT_BASE + 3)))
+HAPROXY_PORT=$((PORT_BASE + 10))
+NGINX_PORT=$((PORT_BASE + 11))
+GOSSAMER_PORT=$((PORT_BASE + 12))
+GOSSAMER_ADMIN_PORT=$((PORT_BASE + 13))
+# the start-up run's fresh processes, beside the long-running ones
+STARTUP_GOSSAMER_PORT=$((PORT_BASE + 14))
+STARTUP_GOSSAMER_ADMIN_PORT=$((PORT_BASE + 15))
+STARTUP_HAPROXY_PORT=$((PORT_BASE + 16))
 
 # shellcheck source=bench/lib.sh
 source "$HERE/../lib.sh"
 # shellcheck source=bench/load/peers.sh
 source "$HERE/peers.sh"
 
-require_integers ROUNDS DURATION WARMUP RATE_WARMUP CONNS RATE RATE_CONNS LOADGEN_CPU SERVER_CPU
+require_integers RUNS ROUNDS DURATION WARMUP RATE_WARMUP CONNS RATE RATE_CONNS LOADGEN_CPU SERVER_CPU STARTUP_REPS \
+  STARTUP_SECONDS IDLE_CONNS
+[[ "$QUICK" == 0 || "$QUICK" == 1 ]] || die "QUICK: $QUICK (expected: 0 or 1)"
+((RUNS > 0)) || die "RUNS: $RUNS (expected: > 0)"
 ((ROUNDS > 0)) || die "ROUNDS: $ROUNDS (expected: > 0)"
 ((DURATION > 0)) || die "DURATION: $DURATION (expected: > 0)"
 ((RATE_CONNS > 0 && RATE % RATE_CONNS == 0)) || die "RATE: $RATE (expected: a multiple of RATE_CONNS=$RATE_CONNS)"
@@ -67,7 +108,41 @@ require_root_and_cpus
 
 # ---------------------------------------------------------------- install peers (idempotent)
 install_missing haproxy:haproxy nginx:nginx-light wrk:wrk h2load:nghttp2-client curl:curl taskset:util-linux \
-  ss:iproute2 java:openjdk-17-jre-headless
+  ss:iproute2 java:openjdk-17-jre-headless python3:python3
+
+# ---------------------------------------------------------------- RUNS > 1: whole runs in a row, then their spread
+if ((RUNS > 1)); then
+  STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
+  OUT="$RESULTS_DIR/$STAMP"
+  mkdir -p "$OUT"
+  failed=0
+  for ((i = 1; i <= RUNS; i++)); do
+    log "run $i/$RUNS (results under $OUT)"
+    # The children get every knob already resolved (QUICK's included) and write their own <stamp>/ under OUT.
+    if ! RUNS=1 QUICK=0 RESULTS_DIR="$OUT" TARGETS="$TARGETS" ROUNDS="$ROUNDS" DURATION="$DURATION" WARMUP="$WARMUP" \
+        RATE_WARMUP="$RATE_WARMUP" STARTUP_REPS="$STARTUP_REPS" STARTUP_SECONDS="$STARTUP_SECONDS" \
+        IDLE_CONNS="$IDLE_CONNS" PORT_BASE="$PORT_BASE" GOSSAMER_JAVA_OPTS="$USER_JAVA_OPTS" "$HERE/run.sh"; then
+      failed=1; log "run $i/$RUNS failed; summarising the runs that finished"; break
+    fi
+    GOSSAMER_BUILD=never   # built (or checked) once, by the first run
+    export GOSSAMER_BUILD
+  done
+  shopt -s nullglob
+  runs=("$OUT"/*/measures.tsv)
+  ((${#runs[@]})) || die "no run finished; see the output above"
+  {
+    echo "# Gossamer load benchmark, $RUNS runs, $STAMP"
+    echo
+    echo "- command: \`RUNS=$RUNS TARGETS=\"$TARGETS\" ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP RATE_WARMUP=$RATE_WARMUP STARTUP_REPS=$STARTUP_REPS STARTUP_SECONDS=$STARTUP_SECONDS IDLE_CONNS=$IDLE_CONNS GOSSAMER_JAVA_OPTS=\"$USER_JAVA_OPTS\" $CMDLINE\`"
+    echo "- runs: ${#runs[@]} of $RUNS finished: $(for r in "${runs[@]}"; do basename "$(dirname "$r")"; done | tr '\n' ' ')"
+    echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); each run's machine, versions, JVM and flags are in its own summary.md"
+    echo
+    awk -f "$HERE/summary.awk" "${runs[@]}"
+  } >"$OUT/summary.md"
+  echo; cat "$OUT/summary.md"; echo
+  log "wrote $OUT/summary.md"
+  exit "$failed"
+fi
 
 # ---------------------------------------------------------------- working dir, process bookkeeping, cleanup
 WORK="$(mktemp -d /tmp/gossamer-loadbench.XXXXXX)"
@@ -90,27 +165,69 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# ---------------------------------------------------------------- Gossamer jar (built before any timing starts)
+# gossamer_env ARGS...: runs the staged launcher with ARGS, with JAVA_OPTS=$GOSSAMER_JAVA_OPTS when that was set and
+# without any JAVA_OPTS otherwise (the launcher's defaults); exec all the way, so a started pid is the JVM's.
+gossamer_env() {
+  if [[ -n "$USER_JAVA_OPTS" ]]; then
+    timeout 600 env JAVA_OPTS="$USER_JAVA_OPTS" "$LAUNCHER" "$@"
+  else
+    timeout 600 env -u JAVA_OPTS "$LAUNCHER" "$@"
+  fi
+}
+gossamer_cmd() {  # the argv that starts a long-running sidecar through the launcher: gossamer_cmd CONFIG
+  local t=()
+  [[ "$GOSSAMER_TRANSPORT" == auto ]] || t=(--transport "$GOSSAMER_TRANSPORT")
+  if [[ -n "$USER_JAVA_OPTS" ]]; then
+    GCMD=(env JAVA_OPTS="$USER_JAVA_OPTS" "$LAUNCHER" run --config "$1" --event-loops 1 "${t[@]}")
+  else
+    GCMD=(env -u JAVA_OPTS "$LAUNCHER" run --config "$1" --event-loops 1 "${t[@]}")
+  fi
+}
+
+# ---------------------------------------------------------------- Gossamer: jar and launcher (before any timing starts)
 GOSSAMER_VERSION="-"
+LAUNCHER=""
 if [[ " $TARGETS " == *" gossamer "* ]]; then
   case "$GOSSAMER_BUILD" in
     auto)
       if [[ -x "$ROOT/gossamer" ]]; then
         log "checking the Gossamer jar through the launcher (it rebuilds a missing or stale jar)"
-        timeout 900 "$ROOT/gossamer" version >"$WORK/gossamer-build.log" 2>&1 \
+        GOSSAMER_CDS=off timeout 900 "$ROOT/gossamer" version >"$WORK/gossamer-build.log" 2>&1 \
           || die "'$ROOT/gossamer version' failed: $(tail -30 "$WORK/gossamer-build.log")"
       fi;;
     never) ;;
     *) die "GOSSAMER_BUILD: $GOSSAMER_BUILD (expected: auto or never)";;
   esac
   [[ -f "$GOSSAMER_JAR" ]] || die "GOSSAMER_JAR: $GOSSAMER_JAR does not exist (build it, or drop gossamer from TARGETS)"
-  GOSSAMER_VERSION="$(timeout 60 java -jar "$GOSSAMER_JAR" version 2>/dev/null | awk "NR == 1" || true)"
+  # Gossamer runs as a user starts it: through the launcher, with its JVM choice, flags and class-data archive.
+  # The launcher always runs sidecar/target/gossamer.jar beside itself, so it and the jar are staged in a directory
+  # of their own, named by their content: a rebuild of the tree cannot swap the jar under a run, and the archive
+  # the launcher trains there (once per jar, JVM and flags) serves every later run of the same jar.
+  cache="${GOSSAMER_CACHE:-$HOME/.cache/gossamer}/bench-launcher"
+  key="$(cat "$ROOT/gossamer" "$GOSSAMER_JAR" | sha256sum | cut -c1-16)"
+  stage="$cache/$key"
+  if [[ ! -f "$stage/sidecar/target/gossamer.jar" ]]; then
+    mkdir -p "$stage/sidecar/target"
+    cp "$ROOT/gossamer" "$stage/gossamer"
+    cp "$GOSSAMER_JAR" "$stage/sidecar/target/gossamer.jar.$$" && mv "$stage/sidecar/target/gossamer.jar.$$" "$stage/sidecar/target/gossamer.jar"
+  fi
+  touch "$stage"
+  # keep the three most recently used stages (a jar and its archive are about 100 MB)
+  ls -1dt "$cache"/*/ 2>/dev/null | tail -n +4 | while read -r old; do rm -rf "$old"; done
+  LAUNCHER="$stage/gossamer"
+  # First start in this stage (or with other flags or JVM): the launcher trains its archive here, not in a timed start.
+  log "Gossamer launcher staged in $stage; a first command trains its class-data archive if needed"
+  gossamer_env version >"$WORK/gossamer-train.log" 2>&1 </dev/null \
+    || die "'$LAUNCHER version' failed: $(tail -30 "$WORK/gossamer-train.log")"
+  GOSSAMER_VERSION="$(grep -v '^gossamer:' "$WORK/gossamer-train.log" | awk 'NR == 1' || true)"
   [[ -n "$GOSSAMER_VERSION" ]] || GOSSAMER_VERSION="?"
 fi
 
 n_targets=$(wc -w <<<"$TARGETS")
-# Upper bound on the whole run: each round runs two measurements per target, plus start-up and warm-up.
-MAX_RUNTIME=$(( ROUNDS * n_targets * (2 * DURATION + 15) + WARMUP + 300 ))
+# Upper bound on the whole run: each round runs two measurements per target, plus start-up and warm-up; each
+# start-up repetition (two targets) and each many-connections run (three proxies) at most a minute beyond its load.
+MAX_RUNTIME=$(( ROUNDS * n_targets * (2 * DURATION + 15) + WARMUP + 300 + STARTUP_REPS * 2 * (STARTUP_SECONDS + 60) \
+  + (IDLE_CONNS > 0 ? 3 * (DURATION + 120) : 0) ))
 # Own process group, so cleanup ends the sleep too and a late kill can never hit a reused pid.
 setsid bash -c "sleep $MAX_RUNTIME; echo 'run.sh: watchdog: over ${MAX_RUNTIME}s, stopping' >&2; kill -TERM $$" </dev/null &
 WATCHDOG_PID=$!
@@ -155,17 +272,34 @@ core_jiffies() {
 }
 
 # ---------------------------------------------------------------- configs
-for p in "${BACKEND_PORTS[@]}" $HAPROXY_PORT $NGINX_PORT $GOSSAMER_PORT $GOSSAMER_ADMIN_PORT; do
+for p in "${BACKEND_PORTS[@]}" $HAPROXY_PORT $NGINX_PORT $GOSSAMER_PORT $GOSSAMER_ADMIN_PORT $STARTUP_GOSSAMER_PORT \
+    $STARTUP_GOSSAMER_ADMIN_PORT $STARTUP_HAPROXY_PORT; do
   port_free "$p" || die "port 127.0.0.1:$p is in use (expected: free)"
 done
 
-
+# One connection limit for every proxy, room for the idle connections and the load beside them: HAProxy's maxconn,
+# nginx's worker_connections, Gossamer's listener max_connections (its default, 10,000, would refuse the last few).
+CONN_LIMIT=$((IDLE_CONNS + 1024 > 4096 ? IDLE_CONNS + 1024 : 4096))
+# Open files: ideally a client and an upstream socket per connection (HAProxy's own sizing); at least one socket per
+# idle connection (they share a few pooled upstream connections) plus room for the load beside them. A container
+# without CAP_SYS_RESOURCE cannot raise its hard limit: then the hard limit is used, if it holds the minimum.
+want_files=$((2 * CONN_LIMIT + 1024))
+need_files=$((IDLE_CONNS + 1024))
+hard="$(ulimit -Hn)"
+if [[ "$hard" != unlimited ]] && ((hard < want_files)); then
+  ulimit -Hn "$want_files" 2>/dev/null || true
+  hard="$(ulimit -Hn)"
+fi
+[[ "$hard" == unlimited ]] || ((hard >= want_files)) || want_files=$hard
+((want_files >= need_files)) \
+  || die "open files: the hard limit is $hard and cannot be raised here (expected: >= $need_files for IDLE_CONNS=$IDLE_CONNS; lower IDLE_CONNS)"
+(($(ulimit -n) >= want_files)) || ulimit -n "$want_files"
 
 mkdir -p "$WORK/nginxproxy-tmp"
 backend_nginx_conf >"$WORK/backend-nginx.conf"
 
 {
-  nginx_common nginxproxy
+  nginx_common nginxproxy "$CONN_LIMIT"
   echo "http {"
   nginx_http_common nginxproxy
   echo "  upstream backends {"
@@ -187,16 +321,20 @@ EOF
 } >"$WORK/proxy-nginx.conf"
 
 
-endpoints="$(printf '127.0.0.1:%s, ' "${BACKEND_PORTS[@]}")"
-haproxy_cfg "$HAPROXY_PORT" >"$WORK/haproxy.cfg"
+haproxy_cfg "$HAPROXY_PORT" "$CONN_LIMIT" >"$WORK/haproxy.cfg"
+haproxy_cfg "$STARTUP_HAPROXY_PORT" >"$WORK/haproxy-startup.cfg"
 
-cat >"$WORK/sidecar.yaml" <<EOF
-node: {id: bench, zone: local}
-admin: {address: 127.0.0.1:$GOSSAMER_ADMIN_PORT}
+sidecar_yaml() {  # ID PORT ADMIN_PORT
+  cat <<EOF
+node: {id: $1, zone: local}
+admin: {address: 127.0.0.1:$3}
 listeners:
-  - {name: outbound, address: 127.0.0.1:$GOSSAMER_PORT}
+  - {name: outbound, address: 127.0.0.1:$2, max_connections: $CONN_LIMIT}
 mesh_config: ./mesh.yaml
 EOF
+}
+sidecar_yaml bench $GOSSAMER_PORT $GOSSAMER_ADMIN_PORT >"$WORK/sidecar.yaml"
+sidecar_yaml bench-startup $STARTUP_GOSSAMER_PORT $STARTUP_GOSSAMER_ADMIN_PORT >"$WORK/sidecar-startup.yaml"
 bench_mesh_yaml >"$WORK/mesh.yaml"
 
 # ---------------------------------------------------------------- versions and machine
@@ -204,7 +342,6 @@ HAPROXY_VERSION="$(haproxy -v 2>&1 | awk "NR == 1" | awk '{print $3}')"
 NGINX_VERSION="$(nginx -v 2>&1 | sed 's|.*nginx/||')"
 WRK_VERSION="$(dpkg-query -W -f '${Version}' wrk 2>/dev/null || echo '?')"
 H2LOAD_VERSION="$(dpkg-query -W -f '${Version}' nghttp2-client 2>/dev/null || echo '?')"
-JAVA_VERSION="$(java -version 2>&1 | awk "NR == 1" | sed 's/.*version "\(.*\)".*/\1/')"
 CPU_MODEL="$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)"
 KERNEL="$(uname -r)"
 LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -217,11 +354,97 @@ for p in "${BACKEND_PORTS[@]}"; do
 done
 BACKEND_PIDS="$(listen_pids "${BACKEND_PORTS[0]}")"
 
+# ---------------------------------------------------------------- start-up run (before the long-running targets start)
+# A fresh process per repetition, timed from the moment it is spawned: to /ready (Gossamer; HAProxy has none, its
+# first answer is its readiness), to the first proxied 200, then STARTUP_SECONDS at RATE req/s at once, with the
+# p99 of each second from h2load's per-request log. Polled every 2 ms with bash's own /dev/tcp (no fork per poll).
+mkfifo "$WORK/tick" && exec {TICK_FD}<>"$WORK/tick"   # nobody writes: `read -t` on it is a sleep without a fork
+# http_200 PORT PATH: whether 127.0.0.1:PORT answers PATH with a 200 (one connection, closed after)
+http_200() {
+  local line=""
+  { printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nConnection: close\r\n\r\n' "$2" "$1" >&3
+    IFS= read -r -t 2 line <&3; } 2>/dev/null 3<>"/dev/tcp/127.0.0.1/$1" || return 1
+  [[ "$line" == "HTTP/1."?" 200"* ]]
+}
+# until_200 PORT PATH PID DEADLINE_US: polls every 2 ms; prints the microsecond clock of the first 200, or fails
+# when PID died or the deadline passed
+until_200() {
+  local now
+  while :; do
+    http_200 "$1" "$2" && { echo "${EPOCHREALTIME/./}"; return 0; }
+    now=${EPOCHREALTIME/./}
+    ((now < $4)) && kill -0 "$3" 2>/dev/null || return 1
+    read -r -t 0.002 -u "$TICK_FD" || true
+  done
+}
+# per_second_p99 LOGFILE SECONDS: from an h2load --log-file, "p99_s1 ... p99_sN worst" in microseconds over the 200s,
+# each second counted from the first request's start (a second without a 200 shows 0)
+per_second_p99() {
+  sort -n "$1" | awk -F'\t' -v secs="$2" '
+    NR == 1 { t0 = $1 }
+    $2 == 200 { b = int(($1 - t0) / 1e6); if (b < secs) print b "\t" $3 }' | sort -t$'\t' -k1,1n -k2,2n | awk -F'\t' -v secs="$2" '
+    { n[$1]++; v[$1, n[$1]] = $2 }
+    END {
+      worst = 0
+      for (b = 0; b < secs; b++) {
+        if (n[b] == 0) { p = 0 } else { i = int(0.99 * n[b] + 0.999999); if (i > n[b]) i = n[b]; p = v[b, i] }
+        if (p > worst) worst = p
+        printf "%d ", p
+      }
+      print worst }'
+}
+STARTUP_CSV="$OUT/startup.csv"
+{ printf 'target,rep,ready_ms,first_ms,'; for ((i = 1; i <= STARTUP_SECONDS; i++)); do printf 'p99_s%d_us,' "$i"; done
+  echo "worst_p99_us,errors,requests,rss_kb"; } >"$STARTUP_CSV"
+startup_once() {  # TARGET REP: appends a row to startup.csv
+  local t=$1 rep=$2 t0 tready="" tfirst pid port lf="$WORK/startup-$1-r$2.tsv" name="startup-$1-r$2" stats="" n=0 err=0
+  t0=${EPOCHREALTIME/./}
+  case "$t" in
+    haproxy) start "$name" haproxy -db -f "$WORK/haproxy-startup.cfg"; port=$STARTUP_HAPROXY_PORT;;
+    gossamer) gossamer_cmd "$WORK/sidecar-startup.yaml"; cd "$WORK"; start "$name" "${GCMD[@]}"; cd "$ROOT"
+      port=$STARTUP_GOSSAMER_PORT;;
+  esac
+  pid=$LAST_PID
+  if [[ "$t" == gossamer ]]; then
+    tready=$(until_200 "$STARTUP_GOSSAMER_ADMIN_PORT" /ready "$pid" $((t0 + 60000000))) \
+      || die "start-up run: gossamer not ready in 60 s: $(tail -30 "$WORK/$name.log")"
+  fi
+  tfirst=$(until_200 "$port" / "$pid" $((t0 + 60000000))) || die "start-up run: $t does not proxy: $(tail -30 "$WORK/$name.log")"
+  if ((STARTUP_SECONDS > 0)); then
+    h2load_at_rate "http://127.0.0.1:$port/" "$STARTUP_SECONDS" "$lf" >"$OUT/raw/$name-h2load.txt" 2>&1 \
+      || die "start-up run: h2load against $t failed: $(cat "$OUT/raw/$name-h2load.txt")"
+    stats=$(per_second_p99 "$lf" "$STARTUP_SECONDS")
+    n=$(wc -l <"$lf")
+    err=$(awk -F'\t' '$2 != 200' "$lf" | wc -l)
+    rm -f "$lf"
+  fi
+  local rss ready_ms=""
+  rss=$(rss_kb "$pid")
+  [[ "$t" == gossamer ]] && cp "/proc/$pid/cmdline" "$WORK/startup-cmdline" 2>/dev/null
+  stop_group "$pid"
+  [[ -n "$tready" ]] && ready_ms=$(( (tready - t0) / 1000 ))
+  echo "$t,$rep,$ready_ms,$(( (tfirst - t0) / 1000 )),$(tr -s ' ' ',' <<<"${stats:-0}"),$err,$n,$rss" >>"$STARTUP_CSV"
+  log "  start-up $t rep $rep: $(tail -1 "$STARTUP_CSV")"
+}
+STARTUP_TARGETS=""
+for t in haproxy gossamer; do [[ " $TARGETS " == *" $t "* ]] && STARTUP_TARGETS+="$t "; done
+if ((STARTUP_REPS > 0)) && [[ -n "$STARTUP_TARGETS" ]]; then
+  read -r -a st_order <<<"$STARTUP_TARGETS"
+  for ((rep = 1; rep <= STARTUP_REPS; rep++)); do
+    log "start-up run $rep/$STARTUP_REPS: ${STARTUP_TARGETS}(spawn -> ready -> first proxied, then ${STARTUP_SECONDS}s at $RATE req/s)"
+    # alternate which target starts first
+    for ((i = 0; i < ${#st_order[@]}; i++)); do startup_once "${st_order[$(((i + rep - 1) % ${#st_order[@]}))]}" "$rep"; done
+  done
+fi
+
 declare -A URL PIDS
 URL[direct]="http://127.0.0.1:${BACKEND_PORTS[0]}/"
 PIDS[direct]=""
 
 GOSSAMER_CMD=""
+GOSSAMER_JVM_CMD=""
+GOSSAMER_JVM_VERSION=""
+GOSSAMER_ARCHIVE=""
 for t in $TARGETS; do
   case "$t" in
     haproxy)
@@ -235,18 +458,27 @@ for t in $TARGETS; do
       wait_http "${URL[nginx]}" 10 "$pid" || die "nginx proxy did not start: $(cat "$WORK/nginxproxy.log")"
       PIDS[nginx]="$(listen_pids $NGINX_PORT)";;
     gossamer)
-      # shellcheck disable=SC2206
-      jopts=($GOSSAMER_JAVA_OPTS)
-      GOSSAMER_CMD="java ${jopts[*]} -jar $GOSSAMER_JAR run --config sidecar.yaml --event-loops 1 --transport $GOSSAMER_TRANSPORT"
+      gossamer_cmd "$WORK/sidecar.yaml"
+      GOSSAMER_CMD="${GCMD[*]}"
       cd "$WORK"
-      start gossamer java "${jopts[@]}" -jar "$GOSSAMER_JAR" run --config "$WORK/sidecar.yaml" --event-loops 1 \
-        --transport "$GOSSAMER_TRANSPORT"; pid=$LAST_PID
+      start gossamer "${GCMD[@]}"; pid=$LAST_PID
       cd "$ROOT"
       URL[gossamer]="http://127.0.0.1:$GOSSAMER_PORT/"
       wait_http "http://127.0.0.1:$GOSSAMER_ADMIN_PORT/ready" 60 "$pid" \
         || die "gossamer not ready: $(tail -30 "$WORK/gossamer.log")"
       wait_http "${URL[gossamer]}" 10 "$pid" || die "gossamer does not proxy: $(tail -30 "$WORK/gossamer.log")"
-      PIDS[gossamer]="$(listen_pids $GOSSAMER_PORT)";;
+      PIDS[gossamer]="$(listen_pids $GOSSAMER_PORT)"
+      [[ "${PIDS[gossamer]}" == "$pid " && "$(cat "/proc/$pid/comm")" == java ]] \
+        || die "gossamer: the listening process (${PIDS[gossamer]}) is not the started JVM ($pid)"
+      # What really ran: the launcher's choice of JVM, its flags and archive.
+      GOSSAMER_JVM_CMD="$(tr '\0' ' ' <"/proc/$pid/cmdline")"
+      jexe="$(readlink -f "/proc/$pid/exe")"
+      GOSSAMER_JVM_VERSION="$("$jexe" -version 2>&1 | awk 'NR == 1' | sed 's/.*version "\(.*\)".*/\1/') ($(dirname "$(dirname "$jexe")"))"
+      GOSSAMER_ARCHIVE="none"
+      case "$GOSSAMER_JVM_CMD" in
+        *-XX:AOTCache=*) GOSSAMER_ARCHIVE="AOT cache";;
+        *-XX:SharedArchiveFile=*) GOSSAMER_ARCHIVE="dynamic CDS archive";;
+      esac;;
   esac
 done
 
@@ -263,20 +495,45 @@ to_us() {  # wrk latency like 1.23ms / 456.00us / 1.2s -> microseconds
   awk -v v="$1" 'BEGIN{ n=v+0; if (v ~ /us$/) m=1; else if (v ~ /ms$/) m=1000; else if (v ~ /m$/) m=60e6; else if (v ~ /s$/) m=1e6; else m=1; printf "%.0f", n*m }'
 }
 
+# allocated_bytes TARGET: bytes allocated so far by every thread of Gossamer's JVM, from its /metrics
+# (gossamer_process_allocated_bytes_total); empty for other targets and for a jar without the counter
+allocated_bytes() {
+  [[ "$1" == gossamer ]] || return 0
+  curl -s --max-time 2 "http://127.0.0.1:$GOSSAMER_ADMIN_PORT/metrics" 2>/dev/null \
+    | awk '$1 ~ /^gossamer_process_allocated_bytes_total(\{|$)/ { printf "%.0f", $2; exit }' || true
+}
+# per_request A0 A1 REQUESTS: (A1 - A0) / REQUESTS, empty when either reading is missing
+per_request() {
+  [[ -n "$1" && -n "$2" ]] && (($3 > 0)) && awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.0f", (b - a) / n }'
+  return 0
+}
+
 # run_max TARGET ROUND -> CSV fields: rps,requests,errors,wrk_p50_us,wrk_p99_us,cpu_us_per_req_max,
-#   backend_cpu_us_per_req_max,loadgen_core_busy_pct,server_core_busy_pct
+#   backend_cpu_us_per_req_max,loadgen_core_busy_pct,server_core_busy_pct,wrk_max_us,rss_load_kb,alloc_b_per_req_max
+# (rss_load_kb: the largest summed VmRSS of the proxy's processes, sampled every 0.5 s while wrk runs)
 run_max() {
-  local t=$1 r=$2 f="$OUT/raw/wrk-$1-r$2.txt" c0 c1 b0 b1 lg0 lg1 sv0 sv1
+  local t=$1 r=$2 f="$OUT/raw/wrk-$1-r$2.txt" c0 c1 b0 b1 lg0 lg1 sv0 sv1 a0 a1 wpid peak=0 now
+  a0=$(allocated_bytes "$t")
   # shellcheck disable=SC2086
   c0=$(cpu_ticks ${PIDS[$t]}); b0=$(cpu_ticks $BACKEND_PIDS)
   lg0=$(core_jiffies "$LOADGEN_CPU"); sv0=$(core_jiffies "$SERVER_CPU")
-  timeout $((DURATION + 30)) taskset -c "$LOADGEN_CPU" wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency "${URL[$t]}" >"$f" 2>&1 \
-    || die "wrk against $t failed: $(cat "$f")"
+  timeout $((DURATION + 30)) taskset -c "$LOADGEN_CPU" wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency "${URL[$t]}" >"$f" 2>&1 &
+  wpid=$!
+  while kill -0 "$wpid" 2>/dev/null; do
+    if [[ -n "${PIDS[$t]}" ]]; then
+      # shellcheck disable=SC2086
+      now=$(rss_kb ${PIDS[$t]}); ((now > peak)) && peak=$now
+    fi
+    read -r -t 0.5 -u "$TICK_FD" || true
+  done
+  wait "$wpid" || die "wrk against $t failed: $(cat "$f")"
   # shellcheck disable=SC2086
   c1=$(cpu_ticks ${PIDS[$t]}); b1=$(cpu_ticks $BACKEND_PIDS)
   lg1=$(core_jiffies "$LOADGEN_CPU"); sv1=$(core_jiffies "$SERVER_CPU")
-  local req rps non2xx sockerr p50 p99
+  a1=$(allocated_bytes "$t")
+  local req rps non2xx sockerr p50 p99 max
   req=$(awk '/requests in/{print $1; exit}' "$f")
+  max=$(to_us "$(awk '$1 == "Latency" {print $4; exit}' "$f")")
   rps=$(awk '/^Requests\/sec:/{print $2}' "$f")
   non2xx=$(awk '/Non-2xx or 3xx responses:/{print $NF}' "$f")
   sockerr=$(awk '/Socket errors:/{gsub(",", ""); print $4+$6+$8+$10}' "$f")
@@ -290,28 +547,33 @@ run_max() {
     split(lg0, a, " "); split(lg1, b, " "); lg = (b[2] > a[2]) ? 100 * (b[1] - a[1]) / (b[2] - a[2]) : 0
     split(sv0, a, " "); split(sv1, b, " "); sv = (b[2] > a[2]) ? 100 * (b[1] - a[1]) / (b[2] - a[2]) : 0
     printf "%.0f,%d,%d,%d,%d,%s,%.2f,%.0f,%.0f", rps, req, e, p50, p99, cpu, db * 1e6 / hz / req, lg, sv }'
+  echo ",$max,$([[ -n "${PIDS[$t]}" ]] && echo "$peak"),$(per_request "$a0" "$a1" "$req")"
 }
 
-# run_rate TARGET ROUND -> CSV fields: achieved_rps,p50_us,p90_us,p99_us,p999_us,max_us,errors,cpu_us_per_req_rate
+# run_rate TARGET ROUND -> CSV fields: achieved_rps,p50_us,p90_us,p99_us,p999_us,max_us,errors,cpu_us_per_req_rate,
+#   alloc_b_per_req_rate
 run_rate() {
-  local t=$1 r=$2 f="$OUT/raw/h2load-$1-r$2.txt" lf="$WORK/h2load-$1-r$2.tsv" c0 c1 n err p50 p90 p99 p999 max
+  local t=$1 r=$2 f="$OUT/raw/h2load-$1-r$2.txt" lf="$WORK/h2load-$1-r$2.tsv" c0 c1 n err p50 p90 p99 p999 max a0 a1
+  a0=$(allocated_bytes "$t")
   # shellcheck disable=SC2086
   c0=$(cpu_ticks ${PIDS[$t]})
   h2load_at_rate "${URL[$t]}" "$DURATION" "$lf" >"$f" 2>&1 || die "h2load against $t failed: $(cat "$f")"
   # shellcheck disable=SC2086
   c1=$(cpu_ticks ${PIDS[$t]})
+  a1=$(allocated_bytes "$t")
   [[ -s "$lf" ]] || die "h2load against $t logged no request: $(cat "$f")"
   read -r n err p50 p90 p99 p999 max < <(h2load_quantiles "$lf")
   rm -f "$lf"
   awk -v n="$n" -v err="$err" -v dur="$DURATION" -v dc=$((c1 - c0)) -v hz="$CLK_TCK" -v proxy="${PIDS[$t]}" \
     -v q="$p50,$p90,$p99,$p999,$max" 'BEGIN {
-      if (n == 0) { print "0,0,0,0,0,0," err ","; exit }
+      if (n == 0) { printf "0,0,0,0,0,0," err ","; exit }
       cpu = (proxy == "") ? "" : sprintf("%.2f", dc * 1e6 / hz / (n + err))
       printf "%.0f,%s,%d,%s", n / dur, q, err, cpu }'
+  echo ",$(per_request "$a0" "$a1" $((n + err)))"
 }
 
 CSV="$OUT/results.csv"
-echo "target,round,rps,requests,errors,wrk_p50_us,wrk_p99_us,cpu_us_per_req_max,backend_cpu_us_per_req_max,loadgen_core_busy_pct,server_core_busy_pct,rate_rps,rate_p50_us,rate_p90_us,rate_p99_us,rate_p999_us,rate_max_us,rate_errors,cpu_us_per_req_rate,rss_kb" >"$CSV"
+echo "target,round,rps,requests,errors,wrk_p50_us,wrk_p99_us,cpu_us_per_req_max,backend_cpu_us_per_req_max,loadgen_core_busy_pct,server_core_busy_pct,wrk_max_us,rss_load_kb,alloc_b_per_req_max,rate_rps,rate_p50_us,rate_p90_us,rate_p99_us,rate_p999_us,rate_max_us,rate_errors,cpu_us_per_req_rate,alloc_b_per_req_rate,rss_kb" >"$CSV"
 
 log "warm-up (not recorded): Gossamer ${WARMUP}s, others 2s, then each ${RATE_WARMUP}s at $RATE req/s"
 for t in $TARGETS; do
@@ -351,6 +613,57 @@ for t in $TARGETS; do
   done 2>/dev/null | sort -rn | awk -F'\t' -v hz="$CLK_TCK" 'BEGIN{print "cpu_s\tpid\tthread"} {printf "%.2f\t%s\t%s\n", $1 / hz, $2, $3}' \
     >"$OUT/raw/threads-$t.tsv"
 done
+
+# Gossamer's JVM after the rounds: its threads and the peak RSS the kernel saw (VmHWM, a check on the sampled peak).
+GOSSAMER_AFTER=""
+if [[ -n "${PIDS[gossamer]:-}" ]]; then
+  # shellcheck disable=SC2086
+  GOSSAMER_AFTER="$(awk '/^Threads:/ { t = $2 } /^VmHWM:/ { h = $2 } END { printf "%d threads, VmHWM %.1f MiB", t, h / 1024 }' \
+    /proc/${PIDS[gossamer]% }/status 2>/dev/null || true)"
+fi
+
+# ---------------------------------------------------------------- many connections: IDLE_CONNS idle keep-alive clients
+# For each proxy: IDLE_CONNS connections opened through it (one request each, then silent, held by idle-conns.py on
+# LOADGEN_CPU), the proxy's RSS before and after, then a normal client at the fixed rate beside them.
+IDLE_CSV="$OUT/idle.csv"
+echo "target,conns,ok,refused,closed,bad_status,timeout,open_seconds,rss_before_kb,rss_after_kb,b_per_conn,rate_rps,rate_p50_us,rate_p99_us,rate_max_us,rate_errors,held_open,held_closed" >"$IDLE_CSV"
+idle_run() {  # TARGET
+  local t=$1 f="$OUT/raw/idle-$1.txt" lf="$WORK/idle-$1.tsv" ipid rss0 rss1 line ok refused closed bad timeout secs
+  # shellcheck disable=SC2086
+  rss0=$(rss_kb ${PIDS[$t]})
+  local port=${URL[$t]##*:}; port=${port%/}
+  setsid taskset -c "$LOADGEN_CPU" python3 "$HERE/idle-conns.py" 127.0.0.1 "$port" "$IDLE_CONNS" >"$f" 2>&1 </dev/null &
+  ipid=$!
+  STARTED_PIDS+=("$ipid")
+  local deadline=$((SECONDS + 90))
+  until grep -q '^opened ' "$f"; do
+    kill -0 "$ipid" 2>/dev/null && ((SECONDS < deadline)) || die "idle-conns.py against $t: $(tail -5 "$f")"
+    read -r -t 0.2 -u "$TICK_FD" || true
+  done
+  line=$(grep '^opened ' "$f")
+  # shellcheck disable=SC2086
+  rss1=$(rss_kb ${PIDS[$t]})
+  read -r ok refused closed bad timeout secs < <(sed 's/[a-z_]*=//g; s/^opened //' <<<"$line")
+  local n err p50 p90 p99 p999 max q
+  h2load_at_rate "${URL[$t]}" "$DURATION" "$lf" >"$OUT/raw/idle-$t-h2load.txt" 2>&1 \
+    || die "h2load beside the idle connections to $t failed: $(cat "$OUT/raw/idle-$t-h2load.txt")"
+  read -r n err p50 p90 p99 p999 max < <(h2load_quantiles "$lf")
+  rm -f "$lf"
+  kill -TERM "$ipid"
+  wait "$ipid" 2>/dev/null || true
+  local held
+  held=$(awk '/^held / { gsub(/[a-z_]*=/, ""); print $2 "," $3 }' "$f")
+  awk -v ok="$ok" -v d=$((rss1 - rss0)) 'BEGIN { printf "%s", (ok > 0) ? sprintf("%.0f", d * 1024 / ok) : "" }' >"$WORK/bpc"
+  echo "$t,$IDLE_CONNS,$ok,$refused,$closed,$bad,$timeout,$secs,$rss0,$rss1,$(cat "$WORK/bpc"),$((n / DURATION)),$p50,$p99,$max,$err,${held:-,}" >>"$IDLE_CSV"
+  log "  -> $(tail -1 "$IDLE_CSV")"
+}
+if ((IDLE_CONNS > 0)); then
+  for t in $TARGETS; do
+    [[ "$t" == direct ]] && continue
+    log "many connections: $IDLE_CONNS idle keep-alive connections through $t, then ${DURATION}s at $RATE req/s beside them"
+    idle_run "$t"
+  done
+fi
 
 # ---------------------------------------------------------------- report
 MD="$OUT/results.md"
@@ -399,17 +712,100 @@ summary="$(awk -F, -v targets="$TARGETS" '
         M[a, "rate_p50_us"] / M[b, "rate_p50_us"], M[a, "rate_p99_us"] / M[b, "rate_p99_us"], r3 }
   }' RATE_="$RATE" "$CSV")"
 
+# One run's figures for issue 13, a line each (MEASURE, TARGET, VALUE; "n/a" when a target's runs gave no value),
+# read by summary.awk here and, with RUNS > 1, across runs. Per target the median over rounds or repetitions.
+# medians_of CSV MEASURE=COLUMN...: one line per target and measure
+medians_of() {
+  local csv=$1; shift
+  [[ -f "$csv" ]] || return 0
+  awk -F, -v pairs="$*" '
+    function median(s,   n, v, i, j, t) {
+      n = split(s, v, " ")
+      for (i = 2; i <= n; i++) { t = v[i] + 0; for (j = i - 1; j >= 1 && v[j] + 0 > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
+      return (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }
+    NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; np = split(pairs, P, " "); next }
+    $1 == "direct" { next }
+    { if (!($1 in seen)) { seen[$1] = 1; order[++nt] = $1 }
+      for (k = 1; k <= np; k++) { split(P[k], mc, "="); v = $col[mc[2]]; if (v != "") vals[$1, k] = vals[$1, k] " " v } }
+    END { for (i = 1; i <= nt; i++) for (k = 1; k <= np; k++) { split(P[k], mc, "=")
+      printf "%s\t%s\t%s\n", mc[1], order[i], (vals[order[i], k] == "") ? "n/a" : median(vals[order[i], k]) } }' "$csv" \
+    | awk -F'\t' '!(($1 ~ /^alloc_/ || $1 == "ready_ms") && $2 != "gossamer")'  # a JVM counter and /ready: Gossamer only
+}
+MEASURES="$OUT/measures.tsv"
+{
+  printf 'measure\ttarget\tvalue\n'
+  medians_of "$CSV" rps=rps p99_rate_us=rate_p99_us max_closed_us=wrk_max_us cpu_rate_us=cpu_us_per_req_rate \
+    rss_load_kb=rss_load_kb alloc_max_b=alloc_b_per_req_max alloc_rate_b=alloc_b_per_req_rate
+  # direct is the baseline: its latency and throughput, no proxy process
+  awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $1 == "direct" { print $c["rps"], $c["rate_p99_us"], $c["wrk_max_us"] }' "$CSV" \
+    | sort -n | awk '{ r[NR] = $1; p[NR] = $2; m[NR] = $3 }
+      function med(a, n,   i, j, t) { for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+        return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+      END { if (NR) printf "rps\tdirect\t%s\np99_rate_us\tdirect\t%s\nmax_closed_us\tdirect\t%s\n", med(r, NR), med(p, NR), med(m, NR) }'
+  medians_of "$STARTUP_CSV" ready_ms=ready_ms first_ms=first_ms warm_p99_us=worst_p99_us
+  if [[ -f "$IDLE_CSV" ]]; then
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+      { printf "idle_ok\t%s\t%s\n", $1, $c["ok"]
+        printf "idle_failed\t%s\t%d\n", $1, $c["refused"] + $c["closed"] + $c["bad_status"] + $c["timeout"] + $c["held_closed"]
+        printf "idle_b_per_conn\t%s\t%s\n", $1, ($c["b_per_conn"] == "") ? "n/a" : $c["b_per_conn"]
+        printf "idle_p99_us\t%s\t%s\n", $1, $c["rate_p99_us"]
+        printf "idle_rate_errors\t%s\t%s\n", $1, $c["rate_errors"] }' "$IDLE_CSV"
+  fi
+} >"$MEASURES"
+
+# The header both reports share: what ran, where, and how.
+header() {
+  echo "- command: \`QUICK=$QUICK TARGETS=\"$TARGETS\" ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP RATE_WARMUP=$RATE_WARMUP CONNS=$CONNS RATE=$RATE RATE_CONNS=$RATE_CONNS STARTUP_REPS=$STARTUP_REPS STARTUP_SECONDS=$STARTUP_SECONDS IDLE_CONNS=$IDLE_CONNS LOADGEN_CPU=$LOADGEN_CPU SERVER_CPU=$SERVER_CPU GOSSAMER_JAR=$GOSSAMER_JAR GOSSAMER_BUILD=$GOSSAMER_BUILD GOSSAMER_JAVA_OPTS=\"$USER_JAVA_OPTS\" $CMDLINE\`"
+  echo "- machine: nproc=$NCPU, CPU \"$CPU_MODEL\", kernel $KERNEL, load average at start $LOAD_AT_START, at the end $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- versions: $GOSSAMER_VERSION, haproxy $HAPROXY_VERSION, nginx $NGINX_VERSION, wrk $WRK_VERSION, h2load (nghttp2-client) $H2LOAD_VERSION, python $(python3 -V 2>&1 | cut -d' ' -f2)"
+  if [[ -n "$GOSSAMER_CMD" ]]; then
+    echo "- gossamer started through the launcher as a user starts it: \`$GOSSAMER_CMD\` ($(grep -o '[a-z_]* transport, [0-9]* event loop(s)' "$WORK/gossamer.log" | head -1)); JVM flags: $([[ -n "$USER_JAVA_OPTS" ]] && echo "GOSSAMER_JAVA_OPTS as JAVA_OPTS" || echo "the launcher's defaults")"
+    echo "- gossamer's JVM as it ran (/proc/PID/cmdline): \`$GOSSAMER_JVM_CMD\`; java $GOSSAMER_JVM_VERSION; class-data archive: $GOSSAMER_ARCHIVE; after the rounds: $GOSSAMER_AFTER"
+  fi
+  echo "- cores: load generators (wrk, h2load, idle-conns.py) on CPU $LOADGEN_CPU; the proxy under test and the nginx backends on CPU $SERVER_CPU; connection limit of every proxy $CONN_LIMIT (HAProxy maxconn, nginx worker_connections, Gossamer max_connections), open files $(ulimit -n)"
+}
+
+{
+  echo "# Gossamer load benchmark, $STAMP: summary"
+  echo
+  header
+  echo
+  awk -f "$HERE/summary.awk" "$MEASURES"
+  echo
+  echo "How each figure is taken (bench/load/README.md has the detail): medians over the $ROUNDS rounds (or the start-up repetitions)."
+  echo "p99 at the fixed rate: \`h2load --h1 -t1 -c$RATE_CONNS --rps=$((RATE / RATE_CONNS)) -D$DURATION\` ($RATE req/s), from its per-request log. Max latency: wrk's max in \`wrk -t1 -c$CONNS -d${DURATION}s --latency\`."
+  echo "RSS under load: the largest summed VmRSS of the target's processes, sampled every 0.5 s during that wrk run (MB = 10^6 bytes). Allocated per request: Gossamer's gossamer_process_allocated_bytes_total (every JVM thread) before and after the run, over the requests served; n/a when the jar has no such counter."
+  echo "Start-up: a fresh process spawned $STARTUP_REPS time(s) per target, interleaved; start -> /ready and -> first proxied 200 polled every 2 ms; then ${STARTUP_SECONDS}s at $RATE req/s at once, and the worst of the per-second p99s. Idle connections: $IDLE_CONNS opened through each proxy, a request each, then held; memory per connection = RSS delta / connections held."
+  if [[ -s "$STARTUP_CSV" ]] && (($(wc -l <"$STARTUP_CSV") > 1)); then
+    echo
+    echo "Start-up, every repetition (ms; p99 of each second after the first response, us):"
+    echo
+    awk -F, 'NR == 1 { printf "| target | rep | start -> ready ms | start -> first proxied ms | p99 per second us | worst us | errors | RSS MiB |\n|---|---|---|---|---|---|---|---|\n"; n = NF; next }
+      { ps = ""; for (i = 5; i <= n - 4; i++) ps = ps (ps == "" ? "" : " ") $i
+        printf "| %s | %s | %s | %s | %s | %s | %s | %.1f |\n", $1, $2, ($3 == "") ? "-" : $3, $4, ps, $(n - 3), $(n - 2), $n / 1024 }' "$STARTUP_CSV"
+  fi
+  if [[ -s "$IDLE_CSV" ]] && (($(wc -l <"$IDLE_CSV") > 1)); then
+    echo
+    echo "Many connections ($IDLE_CONNS idle keep-alive connections through each proxy, then ${DURATION}s at $RATE req/s beside them):"
+    echo
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i
+        print "| target | held | refused / closed / bad status / timed out at open | closed while held | open s | RSS before -> after MiB | bytes per connection | p50 / p99 / max us beside them | failed requests |"
+        print "|---|---|---|---|---|---|---|---|---|"; next }
+      { printf "| %s | %s | %s / %s / %s / %s | %s | %s | %.1f -> %.1f | %s | %s / %s / %s | %s |\n", $1, $c["ok"], $c["refused"], $c["closed"], $c["bad_status"], $c["timeout"],
+          $c["held_closed"], $c["open_seconds"], $c["rss_before_kb"] / 1024, $c["rss_after_kb"] / 1024, $c["b_per_conn"],
+          $c["rate_p50_us"], $c["rate_p99_us"], $c["rate_max_us"], $c["rate_errors"] }' "$IDLE_CSV"
+  fi
+  echo
+  echo "The throughput, CPU and latency detail of the rounds: results.md; every figure: results.csv, startup.csv, idle.csv, measures.tsv; tool output and configs: raw/."
+} >"$OUT/summary.md"
+
 {
   echo "# Gossamer load benchmark, $STAMP"
   echo
-  echo "- command: \`TARGETS=\"$TARGETS\" ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP RATE_WARMUP=$RATE_WARMUP CONNS=$CONNS RATE=$RATE RATE_CONNS=$RATE_CONNS LOADGEN_CPU=$LOADGEN_CPU SERVER_CPU=$SERVER_CPU GOSSAMER_JAR=$GOSSAMER_JAR GOSSAMER_BUILD=$GOSSAMER_BUILD $CMDLINE\`"
-  echo "- machine: nproc=$NCPU, CPU \"$CPU_MODEL\", kernel $KERNEL, load average at start $LOAD_AT_START"
-  echo "- versions: $GOSSAMER_VERSION, haproxy $HAPROXY_VERSION, nginx $NGINX_VERSION, java $JAVA_VERSION, wrk $WRK_VERSION, h2load (nghttp2-client) $H2LOAD_VERSION"
-  echo "- cores: load generator (wrk, h2load) on CPU $LOADGEN_CPU; proxy under test and the nginx backends (one process, worker_processes 1, three server blocks) on CPU $SERVER_CPU"
+  header
   echo "- direct = wrk/h2load straight to the nginx backend 127.0.0.1:${BACKEND_PORTS[0]} (the three backends share one nginx worker, so round robin would not change its cost)"
   echo "- max throughput: \`wrk -t1 -c$CONNS -d${DURATION}s --latency\`, HTTP/1.1 keep-alive; fixed rate: \`h2load --h1 -t1 -c$RATE_CONNS --rps=$((RATE / RATE_CONNS)) -D$DURATION\` (= $RATE req/s)"
-  [[ -n "$GOSSAMER_CMD" ]] && echo "- gossamer: \`$GOSSAMER_CMD\` (its log: $(grep -o '[a-z_]* transport, [0-9]* event loop(s)' "$WORK/gossamer.log" | head -1))"
-  echo "- $ROUNDS interleaved rounds (order rotated each round), medians below; per-round rows in results.csv, raw tool output in raw/"
+  echo "- $ROUNDS interleaved rounds (order rotated each round), medians below; per-round rows in results.csv, raw tool output in raw/; issue 13's measures (max latency, RSS under load, allocation, start-up, idle connections) in summary.md"
   echo
   echo "$summary"
   echo
@@ -420,4 +816,6 @@ summary="$(awk -F, -v targets="$TARGETS" '
 echo
 cat "$MD"
 echo
-log "wrote $MD and $CSV"
+cat "$OUT/summary.md"
+echo
+log "wrote $OUT/summary.md, $MD and $CSV"
