@@ -15,6 +15,8 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 
+import dev.gossamer.vertx.VertxInternals;
+import io.netty.util.AttributeKey;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
@@ -36,7 +38,7 @@ import java.util.UUID;
  * <p>What it delegates: whether a failed try is retried is {@link RetryState}'s decision (sans-IO, table-tested);
  * a WebSocket upgrade is handed to {@link WebSocketTunnel}; the bytes to an endpoint go through {@link Upstream}.
  */
-final class Exchange {
+final class Exchange implements Handler<Buffer>, Runnable {
 
     static final String REASON = "x-gossamer-reason";
     private static final System.Logger LOG = System.getLogger(Exchange.class.getName());
@@ -83,6 +85,7 @@ final class Exchange {
     private List<Buffer> replay = List.of();
     private long replayBytes;
     private boolean inEnded;
+    private boolean pausedIn; // the request is paused by this exchange (not yet resumed)
 
     private RetryState retry;
     private Endpoint firstTried; // the first try's endpoint, when the route may retry
@@ -97,6 +100,7 @@ final class Exchange {
     private boolean nextHoldsToken; // the next try holds a retry-budget token
     private boolean awaitingDrain; // the client's body is held back because the endpoint is not taking it
     private WebSocketTunnel tunnel; // a WebSocket upgrade in progress
+    private String authorityText; // authority as host[:port], made once (x-forwarded-host, upstream Host, access log)
 
     // ---- the one exception boundary ----
 
@@ -129,6 +133,10 @@ final class Exchange {
     private static final Step<Attempt, Void> TRY_TIMEOUT = (ex, a, b) -> ex.onTryTimeout(a);
     private static final Step<Void, Void> ROUTE_TIMEOUT = (ex, a, b) -> ex.onRouteTimeout();
     private static final Step<Void, Void> IDLE_CHECK = (ex, a, b) -> ex.onIdleCheck();
+    private static final Step<Buffer, Void> CHUNK_IN = (ex, chunk, b) -> ex.onInboundChunk(chunk);
+    private static final Step<Void, Void> END_IN = (ex, a, b) -> ex.onInboundEnd();
+    private static final Step<Void, Void> ABORTED = (ex, a, b) -> ex.abortByClient();
+    private static final AttributeKey<String> CLIENT_ADDRESS = AttributeKey.valueOf("gossamer.client.address");
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static final Step<Handler, Object> HANDLER = (ex, h, x) -> h.handle(x);
 
@@ -148,6 +156,37 @@ final class Exchange {
     @SuppressWarnings({"rawtypes", "unchecked"})
     <T> Handler<T> guard(Handler<T> h) {
         return x -> guarded((Step) HANDLER, h, x);
+    }
+
+    // The request's own handlers are this exchange (body chunks, the route timer) and two small objects, made once
+    // per request instead of a guard lambda around a method reference for each (issue 13).
+
+    /** A chunk of the request body (the request's data handler). */
+    @Override
+    public void handle(Buffer chunk) {
+        guarded(CHUNK_IN, chunk, null);
+    }
+
+    /** The route timeout fired (the route timer's task). */
+    @Override
+    public void run() {
+        guarded(ROUTE_TIMEOUT, null, null);
+    }
+
+    /** The request's end handler. */
+    private final class InboundEnd implements Handler<Void> {
+        @Override
+        public void handle(Void v) {
+            guarded(END_IN, null, null);
+        }
+    }
+
+    /** The request's exception handler and the response's close handler: the client went away. */
+    private final class ClientGone implements Handler<Object> {
+        @Override
+        public void handle(Object ignored) {
+            guarded(ABORTED, null, null);
+        }
     }
 
     /** A response head as one value, so it crosses the boundary as one argument (one per response). */
@@ -222,12 +261,18 @@ final class Exchange {
         guarded(BEGIN, null, null);
     }
 
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private void begin() {
-        pauseInbound();
-        in.handler(guard(this::onInboundChunk));
-        in.endHandler(guard(v -> onInboundEnd()));
-        in.exceptionHandler(guard(t -> abortByClient()));
-        out.closeHandler(guard(v -> abortByClient()));
+        if (mayHaveBody()) {
+            // Held until a try is connected; a request without a body is not paused: its end is all that comes, and
+            // an end heard before the try connects is kept (inEnded), so pausing would only cost Vert.x a queue.
+            pauseInbound();
+        }
+        in.handler(this);
+        in.endHandler(new InboundEnd());
+        Handler gone = new ClientGone();
+        in.exceptionHandler(gone);
+        out.closeHandler(gone);
         grpc = Grpc.isGrpc(in.getHeader(HttpHeaders.CONTENT_TYPE));
 
         requestId = in.getHeader(X_REQUEST_ID);
@@ -287,7 +332,7 @@ final class Exchange {
             deadlineNanos = startNanos + timeout.toNanos();
         }
         if (timeout.compareTo(Duration.ZERO) > 0) {
-            routeTimer = dp.scheduleOn(ctx, timeout, () -> guarded(ROUTE_TIMEOUT, null, null));
+            routeTimer = dp.scheduleOn(ctx, timeout, this);
         }
         Duration idle = route.idleTimeout();
         if (idle.compareTo(Duration.ZERO) > 0 && (timeout.isZero() || idle.compareTo(timeout) < 0)) {
@@ -310,7 +355,7 @@ final class Exchange {
             return true;
         }
         RequestTarget t = RequestTarget.http1(in.version() == HttpVersion.HTTP_1_1, in.uri(), in.path(),
-                in.headers().getAll(HttpHeaders.HOST));
+                hostLines());
         if (t.problem() != null) {
             // Two Host lines are a request-smuggling shape: nothing more is read from this connection.
             closeAfter = true;
@@ -324,17 +369,73 @@ final class Exchange {
         return true;
     }
 
+    /**
+     * Whether this request may carry a body, or bytes after its head: HTTP/2 (a stream ends when it ends), a
+     * {@code Transfer-Encoding}, an {@code Upgrade}, or a {@code Content-Length} other than 0 (RFC 9112 §6.3:
+     * otherwise an HTTP/1.x request has none).
+     */
+    private boolean mayHaveBody() {
+        if (in.version() == HttpVersion.HTTP_2 || in.headers().contains(HttpHeaders.TRANSFER_ENCODING)
+                || in.headers().contains(HttpHeaders.UPGRADE)) { // a WebSocket tunnel resumes when it is connected
+            return true;
+        }
+        String cl = in.getHeader(HttpHeaders.CONTENT_LENGTH);
+        return cl != null && !cl.equals("0");
+    }
+
+    /** Every {@code Host} line's value; the one line of nearly every request without Vert.x's list of lists. */
+    private List<String> hostLines() {
+        MultiMap h = in.headers();
+        String host = h.get(HttpHeaders.HOST);
+        if (host == null) {
+            return List.of();
+        }
+        if (h instanceof io.netty.handler.codec.http.HttpHeaders netty) {
+            int n = 0;
+            java.util.Iterator<java.util.Map.Entry<CharSequence, CharSequence>> it = netty.iteratorCharSequence();
+            while (it.hasNext() && n < 2) {
+                if (io.netty.util.AsciiString.contentEqualsIgnoreCase(it.next().getKey(), HttpHeaders.HOST)) {
+                    n++;
+                }
+            }
+            if (n == 1) {
+                return List.of(host);
+            }
+        }
+        return h.getAll(HttpHeaders.HOST);
+    }
+
+    /** The client's address as text, made once per connection (kept on its channel), not once per request. */
+    private String clientAddress() {
+        io.vertx.core.http.HttpConnection conn = in.connection();
+        if (conn == null) {
+            return remoteText(in.remoteAddress());
+        }
+        io.netty.util.Attribute<String> attr = VertxInternals.channel(conn).attr(CLIENT_ADDRESS);
+        String a = attr.get();
+        if (a == null) {
+            a = remoteText(in.remoteAddress());
+            if (a != null) {
+                attr.set(a);
+            }
+        }
+        return a;
+    }
+
+    private static String remoteText(SocketAddress remote) {
+        return remote == null ? null : remote.hostAddress();
+    }
+
     /** The request's end-to-end headers plus the forwarding headers, written straight into the upstream request. */
     void writeUpstreamHeaders(MultiMap dst) {
         Headers.copyEndToEnd(in.headers(), dst, true);
-        SocketAddress remote = in.remoteAddress();
-        if (remote != null && remote.hostAddress() != null) {
-            Headers.append(dst, X_FORWARDED_FOR, remote.hostAddress());
+        String client = clientAddress();
+        if (client != null) {
+            Headers.append(dst, X_FORWARDED_FOR, client);
         }
         Headers.append(dst, X_FORWARDED_PROTO, in.scheme() == null ? "http" : in.scheme());
         if (authority != null) {
-            Headers.append(dst, X_FORWARDED_HOST,
-                    authority.port() > 0 ? authority.host() + ":" + authority.port() : authority.host());
+            Headers.append(dst, X_FORWARDED_HOST, authorityText());
         }
         if (generatedId) {
             dst.set(X_REQUEST_ID, requestId);
@@ -418,7 +519,7 @@ final class Exchange {
         a.req = req;
         writeUpstreamHeaders(req.headers());
         if (authority != null) {
-            req.authority(authority);
+            req.authority(authority, authorityText());
         }
         if (chunkedUpstream) {
             req.chunked();
@@ -451,11 +552,14 @@ final class Exchange {
     private void pauseInbound() {
         if (!in.isEnded()) {
             in.pause();
+            pausedIn = true;
         }
     }
 
+    /** Lets the request's body flow again, if this exchange paused it (resuming a flowing one costs Vert.x a queue). */
     void resumeInbound() {
-        if (!in.isEnded()) {
+        if (pausedIn && !in.isEnded()) {
+            pausedIn = false;
             in.resume();
         }
     }
@@ -989,7 +1093,10 @@ final class Exchange {
         if (authority == null) {
             return null;
         }
-        return authority.port() > 0 ? authority.host() + ":" + authority.port() : authority.host();
+        if (authorityText == null) {
+            authorityText = authority.port() > 0 ? authority.host() + ":" + authority.port() : authority.host();
+        }
+        return authorityText;
     }
 
     private static String protocol(HttpVersion v) {

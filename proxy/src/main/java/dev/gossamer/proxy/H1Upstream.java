@@ -520,8 +520,8 @@ final class H1Upstream implements Upstream {
         }
 
         @Override
-        public void authority(HostAndPort a) {
-            host = a.port() > 0 && a.port() != 80 ? a.host() + ":" + a.port() : a.host();
+        public void authority(HostAndPort a, String text) {
+            host = a.port() > 0 && a.port() != 80 ? text : a.host();
         }
 
         @Override

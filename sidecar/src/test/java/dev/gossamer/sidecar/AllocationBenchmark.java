@@ -199,6 +199,7 @@ class AllocationBenchmark {
         Map<String, Long> bySite = new HashMap<>();
         Map<String, Long> byTop = new HashMap<>();
         Map<String, Long> byLibrary = new HashMap<>();
+        Map<String, Long> byOurs = new HashMap<>();
         long total = 0;
         long samples = 0;
         List<RecordedEvent> events = new ArrayList<>(RecordingFile.readAllEvents(file));
@@ -220,12 +221,18 @@ class AllocationBenchmark {
             bySite.merge(siteName + "  [" + type + "]", w, Long::sum);
             byTop.merge(top + "  [" + type + "]", w, Long::sum);
             byLibrary.merge(site == null ? "JDK" : library(site), w, Long::sum);
+            RecordedFrame ours = frames.stream()
+                    .filter(f -> f.getMethod().getType().getName().startsWith("dev.gossamer.")).findFirst().orElse(null);
+            byOurs.merge(ours != null ? name(ours) : "(no Gossamer frame) " + (site == null ? "JDK" : library(site)),
+                    w, Long::sum);
             total += w;
             samples++;
         }
         line(report, "%nJFR jdk.ObjectAllocationSample on the event loops: %d samples, %.0f bytes (weighted) over %d "
                 + "requests = %.0f B/req", samples, (double) total, REQUESTS, total / (double) REQUESTS);
         table(report, "by library of the allocating code (the first frame outside the JDK)", byLibrary, total, 20);
+        table(report, "by the innermost Gossamer frame on the stack (what of ours caused it, in a library or not)",
+                byOurs, total, 30);
         table(report, "by site: first frame outside the JDK [allocated class]", bySite, total, 30);
         table(report, "by top frame [allocated class]", byTop, total, 20);
     }
