@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 
 import dev.gossamer.vertx.VertxInternals;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AttributeKey;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
@@ -656,7 +657,9 @@ final class Exchange implements Handler<Buffer>, Runnable {
         responded = true;
         a.status = status;
         out.setStatusCode(status);
-        if (head.statusMessage() != null && in.version() != HttpVersion.HTTP_2) {
+        if (head.statusMessage() != null && in.version() != HttpVersion.HTTP_2
+                && !head.statusMessage().equals(HttpResponseStatus.valueOf(status).reasonPhrase())) {
+            // Only a reason phrase of the endpoint's own: Vert.x makes a status object for every message set.
             out.setStatusMessage(head.statusMessage());
         }
         Headers.copyEndToEnd(headers, out.headers(), false);

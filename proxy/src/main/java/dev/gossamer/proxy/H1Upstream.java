@@ -540,7 +540,8 @@ final class H1Upstream implements Upstream {
                 headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             }
             conn.ch.write(new DefaultHttpRequest(HttpVersion.HTTP_1_1,
-                    io.netty.handler.codec.http.HttpMethod.valueOf(method.name()), uri, VertxInternals.asNetty(headers)));
+                    io.netty.handler.codec.http.HttpMethod.valueOf(method.name()), uri, VertxInternals.asNetty(headers)),
+                    conn.ch.voidPromise()); // a failed write reaches exceptionCaught, as the body's writes do
         }
 
         @Override
