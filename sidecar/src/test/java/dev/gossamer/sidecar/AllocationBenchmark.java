@@ -51,7 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  * thousands of samples instead of a few hundred; they do not change the bytes counted.
  *
  * <pre>
- * mvn -B -o -q -pl sidecar -am test -Dtest=AllocationBenchmark -Dgossamer.bench=true -Dgossamer.bench.jfr=true \
+ * mvn -B -q -pl sidecar -am test -Dtest=AllocationBenchmark -Dgossamer.bench=true -Dgossamer.bench.jfr=true \
  *     -DargLine="-XX:TLABSize=8k -XX:-ResizeTLAB" -Dsurefire.failIfNoSpecifiedTests=false
  * cat sidecar/target/allocation/report.txt
  * </pre>
@@ -200,6 +200,7 @@ class AllocationBenchmark {
         Map<String, Long> byTop = new HashMap<>();
         Map<String, Long> byLibrary = new HashMap<>();
         Map<String, Long> byOurs = new HashMap<>();
+        Map<String, Long> bySide = new HashMap<>();
         long total = 0;
         long samples = 0;
         List<RecordedEvent> events = new ArrayList<>(RecordingFile.readAllEvents(file));
@@ -222,7 +223,9 @@ class AllocationBenchmark {
             byTop.merge(top + "  [" + type + "]", w, Long::sum);
             byLibrary.merge(site == null ? "JDK" : library(site), w, Long::sum);
             RecordedFrame ours = frames.stream()
-                    .filter(f -> f.getMethod().getType().getName().startsWith("dev.gossamer.")).findFirst().orElse(null);
+                    .filter(f -> f.getMethod().getType().getName().startsWith("dev.gossamer."))
+                    .findFirst().orElse(null);
+            bySide.merge(side(frames), w, Long::sum);
             byOurs.merge(ours != null ? name(ours) : "(no Gossamer frame) " + (site == null ? "JDK" : library(site)),
                     w, Long::sum);
             total += w;
@@ -230,6 +233,8 @@ class AllocationBenchmark {
         }
         line(report, "%nJFR jdk.ObjectAllocationSample on the event loops: %d samples, %.0f bytes (weighted) over %d "
                 + "requests = %.0f B/req", samples, (double) total, REQUESTS, total / (double) REQUESTS);
+        table(report, "by side: whose code is innermost on the stack, ours or Vert.x's HTTP server (see side())",
+                bySide, total, 10);
         table(report, "by library of the allocating code (the first frame outside the JDK)", byLibrary, total, 20);
         table(report, "by the innermost Gossamer frame on the stack (what of ours caused it, in a library or not)",
                 byOurs, total, 30);
@@ -244,6 +249,52 @@ class AllocationBenchmark {
         for (Map.Entry<String, Long> e : rows.subList(0, Math.min(limit, rows.size()))) {
             line(report, "  %5.1f %%  %s", 100.0 * e.getValue() / total, e.getKey());
         }
+    }
+
+    /**
+     * Which side of the proxy made an allocation: the innermost frame that is either ours or Vert.x's HTTP/net
+     * machinery ({@code io.vertx.core.http.impl}, {@code io.vertx.core.net.impl}, {@code io.vertx.core.streams.impl};
+     * not its header map, a data structure ours and Netty's decoder both fill) decides. ListenerGuard's head timer
+     * only passes the server's reads on, so it does not count as ours. With neither, Netty's own work: the
+     * response decoder of H1Upstream's connections, the request decoder in the server's pipeline, or the loop's I/O.
+     */
+    private static String side(List<RecordedFrame> frames) {
+        boolean upstream = false;
+        boolean downstream = false;
+        for (RecordedFrame f : frames) {
+            String c = f.getMethod().getType().getName();
+            if (c.startsWith("dev.gossamer.proxy.ListenerGuard")) {
+                downstream = true;
+                continue;
+            }
+            if (c.startsWith("io.netty.handler.codec.http.HttpClientCodec")
+                    || c.startsWith("io.netty.handler.codec.http.HttpResponseDecoder")
+                    || c.startsWith("dev.gossamer.proxy.H1Upstream$1") // the decoder's header-map factory
+                    || c.startsWith("dev.gossamer.vertx.VertxInternals") && upstreamDecoderBelow(frames, f)) {
+                upstream = true;
+                continue;
+            }
+            if (c.startsWith("dev.gossamer.")) {
+                return "Gossamer's code and what it calls (header maps, buffers, timers, H1Upstream's encoder)";
+            }
+            if (c.startsWith("io.vertx.core.http.impl.") && !c.startsWith("io.vertx.core.http.impl.headers.")
+                    || c.startsWith("io.vertx.core.net.impl.") || c.startsWith("io.vertx.core.streams.impl.")) {
+                return "Vert.x's HTTP server (its decoder's messages, request/response objects, queues, encoding, "
+                        + "writes)";
+            }
+        }
+        if (upstream) {
+            return "Netty's client codec on H1Upstream's connections (response decoding)";
+        }
+        return downstream ? "Netty's decoder in the server's pipeline (request decoding, before Vert.x's objects)"
+                : "the event loop's own I/O (selector, NIO buffers)";
+    }
+
+    /** Whether the decoder of H1Upstream's connections called {@code f} (its header-map factory). */
+    private static boolean upstreamDecoderBelow(List<RecordedFrame> frames, RecordedFrame f) {
+        int i = frames.indexOf(f);
+        return i + 1 < frames.size()
+                && frames.get(i + 1).getMethod().getType().getName().startsWith("dev.gossamer.proxy.H1Upstream$1");
     }
 
     private static boolean jdk(RecordedFrame f) {
