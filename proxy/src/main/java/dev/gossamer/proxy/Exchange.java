@@ -120,7 +120,7 @@ final class Exchange implements Handler<Buffer>, Runnable {
             ex.onAttemptFailure(a, TryOutcome.CONNECT_FAILURE);
         }
     };
-    private static final Step<Attempt, ResponseHead> RESPONSE = (ex, a, head) -> ex.onResponse(a, head);
+    private static final Step<Attempt, MultiMap> RESPONSE = (ex, a, headers) -> ex.onResponse(a, headers);
     private static final Step<Attempt, Buffer> DATA = (ex, a, chunk) -> ex.onResponseData(a, chunk);
     private static final Step<Attempt, MultiMap> END = (ex, a, trailers) -> ex.onResponseEnd(a, trailers);
     private static final Step<Attempt, Void> RESET = (ex, a, b) -> {
@@ -190,9 +190,6 @@ final class Exchange implements Handler<Buffer>, Runnable {
         }
     }
 
-    /** A response head as one value, so it crosses the boundary as one argument (one per response). */
-    private record ResponseHead(int status, String statusMessage, MultiMap headers, boolean http2) {
-    }
 
     /** One try against one endpoint; hears its upstream call (on this exchange's event loop). */
     final class Attempt implements Upstream.Listener {
@@ -207,6 +204,9 @@ final class Exchange implements Handler<Buffer>, Runnable {
         int status; // the response status, once a response was taken
         long bodyLeft = -1; // an HTTP/1.x response body's bytes still to come, when it declared a length
         long headLatency = -1; // a gRPC response's time to headers, its outcome reported when its grpc-status comes
+        int headStatus; // the response head as the upstream gave it, read by onResponse
+        String headMessage;
+        boolean headHttp2;
 
         Attempt(Endpoint ep, boolean holdsToken) {
             this.ep = ep;
@@ -228,7 +228,11 @@ final class Exchange implements Handler<Buffer>, Runnable {
 
         @Override
         public void onResponse(int status, String statusMessage, MultiMap headers, boolean http2) {
-            guarded(RESPONSE, this, new ResponseHead(status, statusMessage, headers, http2));
+            // The head's other parts wait on the try itself, so it crosses the boundary without a holder object.
+            headStatus = status;
+            headMessage = statusMessage;
+            headHttp2 = http2;
+            guarded(RESPONSE, this, headers);
         }
 
         @Override
@@ -615,9 +619,9 @@ final class Exchange implements Handler<Buffer>, Runnable {
         }
     }
 
-    private void onResponse(Attempt a, ResponseHead head) {
-        int status = head.status();
-        MultiMap headers = head.headers();
+    private void onResponse(Attempt a, MultiMap headers) {
+        int status = a.headStatus;
+        String statusMessage = a.headMessage;
         if (a.finished || done || a != current) {
             a.req.reset();
             return;
@@ -657,10 +661,10 @@ final class Exchange implements Handler<Buffer>, Runnable {
         responded = true;
         a.status = status;
         out.setStatusCode(status);
-        if (head.statusMessage() != null && in.version() != HttpVersion.HTTP_2
-                && !head.statusMessage().equals(HttpResponseStatus.valueOf(status).reasonPhrase())) {
+        if (statusMessage != null && in.version() != HttpVersion.HTTP_2
+                && !statusMessage.equals(HttpResponseStatus.valueOf(status).reasonPhrase())) {
             // Only a reason phrase of the endpoint's own: Vert.x makes a status object for every message set.
-            out.setStatusMessage(head.statusMessage());
+            out.setStatusMessage(statusMessage);
         }
         Headers.copyEndToEnd(headers, out.headers(), false);
         if (!out.headers().contains(X_REQUEST_ID)) {
@@ -674,7 +678,7 @@ final class Exchange implements Handler<Buffer>, Runnable {
         }
         // An HTTP/1.x body with a Content-Length ends with its last byte (no trailers can follow), so that chunk
         // goes out with the end of the response: head, body and end in one write down the pipeline.
-        a.bodyLeft = head.http2() ? -1 : contentLength(headers);
+        a.bodyLeft = a.headHttp2 ? -1 : contentLength(headers);
     }
 
     private void onResponseData(Attempt a, Buffer buf) {
