@@ -359,8 +359,8 @@ final class Exchange implements Handler<Buffer>, Runnable {
             path = in.path();
             return true;
         }
-        RequestTarget t = RequestTarget.http1(in.version() == HttpVersion.HTTP_1_1, in.uri(), in.path(),
-                hostLines());
+        List<String> hosts = hostLines();
+        RequestTarget t = RequestTarget.http1(in.version() == HttpVersion.HTTP_1_1, in.uri(), in.path(), hosts);
         if (t.problem() != null) {
             // Two Host lines are a request-smuggling shape: nothing more is read from this connection.
             closeAfter = true;
@@ -371,6 +371,13 @@ final class Exchange implements Handler<Buffer>, Runnable {
         authority = t.authority();
         uri = t.uri();
         path = t.path();
+        String received = in.uri();
+        if (authority != null && hosts.size() == 1
+                && (received.isEmpty() || received.charAt(0) == '/' || received.equals("*"))) {
+            // An origin-form target (as received): the authority is the Host line, which RequestTarget accepted
+            // only as exactly host[:port] as Vert.x parsed it (case kept), so the line is its text already.
+            authorityText = hosts.get(0);
+        }
         return true;
     }
 
