@@ -15,6 +15,9 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 
+import dev.gossamer.vertx.VertxInternals;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.AttributeKey;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
@@ -36,7 +39,7 @@ import java.util.UUID;
  * <p>What it delegates: whether a failed try is retried is {@link RetryState}'s decision (sans-IO, table-tested);
  * a WebSocket upgrade is handed to {@link WebSocketTunnel}; the bytes to an endpoint go through {@link Upstream}.
  */
-final class Exchange {
+final class Exchange implements Handler<Buffer>, Runnable {
 
     static final String REASON = "x-gossamer-reason";
     private static final System.Logger LOG = System.getLogger(Exchange.class.getName());
@@ -83,6 +86,7 @@ final class Exchange {
     private List<Buffer> replay = List.of();
     private long replayBytes;
     private boolean inEnded;
+    private boolean pausedIn; // the request is paused by this exchange (not yet resumed)
 
     private RetryState retry;
     private Endpoint firstTried; // the first try's endpoint, when the route may retry
@@ -97,6 +101,7 @@ final class Exchange {
     private boolean nextHoldsToken; // the next try holds a retry-budget token
     private boolean awaitingDrain; // the client's body is held back because the endpoint is not taking it
     private WebSocketTunnel tunnel; // a WebSocket upgrade in progress
+    private String authorityText; // authority as host[:port], made once (x-forwarded-host, upstream Host, access log)
 
     // ---- the one exception boundary ----
 
@@ -115,7 +120,7 @@ final class Exchange {
             ex.onAttemptFailure(a, TryOutcome.CONNECT_FAILURE);
         }
     };
-    private static final Step<Attempt, ResponseHead> RESPONSE = (ex, a, head) -> ex.onResponse(a, head);
+    private static final Step<Attempt, MultiMap> RESPONSE = (ex, a, headers) -> ex.onResponse(a, headers);
     private static final Step<Attempt, Buffer> DATA = (ex, a, chunk) -> ex.onResponseData(a, chunk);
     private static final Step<Attempt, MultiMap> END = (ex, a, trailers) -> ex.onResponseEnd(a, trailers);
     private static final Step<Attempt, Void> RESET = (ex, a, b) -> {
@@ -129,6 +134,10 @@ final class Exchange {
     private static final Step<Attempt, Void> TRY_TIMEOUT = (ex, a, b) -> ex.onTryTimeout(a);
     private static final Step<Void, Void> ROUTE_TIMEOUT = (ex, a, b) -> ex.onRouteTimeout();
     private static final Step<Void, Void> IDLE_CHECK = (ex, a, b) -> ex.onIdleCheck();
+    private static final Step<Buffer, Void> CHUNK_IN = (ex, chunk, b) -> ex.onInboundChunk(chunk);
+    private static final Step<Void, Void> END_IN = (ex, a, b) -> ex.onInboundEnd();
+    private static final Step<Void, Void> ABORTED = (ex, a, b) -> ex.abortByClient();
+    private static final AttributeKey<String> CLIENT_ADDRESS = AttributeKey.valueOf("gossamer.client.address");
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static final Step<Handler, Object> HANDLER = (ex, h, x) -> h.handle(x);
 
@@ -150,9 +159,37 @@ final class Exchange {
         return x -> guarded((Step) HANDLER, h, x);
     }
 
-    /** A response head as one value, so it crosses the boundary as one argument (one per response). */
-    private record ResponseHead(int status, String statusMessage, MultiMap headers, boolean http2) {
+    // The request's own handlers are this exchange (body chunks, the route timer) and two small objects, made once
+    // per request instead of a guard lambda around a method reference for each (issue 13).
+
+    /** A chunk of the request body (the request's data handler). */
+    @Override
+    public void handle(Buffer chunk) {
+        guarded(CHUNK_IN, chunk, null);
     }
+
+    /** The route timeout fired (the route timer's task). */
+    @Override
+    public void run() {
+        guarded(ROUTE_TIMEOUT, null, null);
+    }
+
+    /** The request's end handler. */
+    private final class InboundEnd implements Handler<Void> {
+        @Override
+        public void handle(Void v) {
+            guarded(END_IN, null, null);
+        }
+    }
+
+    /** The request's exception handler and the response's close handler: the client went away. */
+    private final class ClientGone implements Handler<Object> {
+        @Override
+        public void handle(Object ignored) {
+            guarded(ABORTED, null, null);
+        }
+    }
+
 
     /** One try against one endpoint; hears its upstream call (on this exchange's event loop). */
     final class Attempt implements Upstream.Listener {
@@ -167,6 +204,9 @@ final class Exchange {
         int status; // the response status, once a response was taken
         long bodyLeft = -1; // an HTTP/1.x response body's bytes still to come, when it declared a length
         long headLatency = -1; // a gRPC response's time to headers, its outcome reported when its grpc-status comes
+        int headStatus; // the response head as the upstream gave it, read by onResponse
+        String headMessage;
+        boolean headHttp2;
 
         Attempt(Endpoint ep, boolean holdsToken) {
             this.ep = ep;
@@ -188,7 +228,11 @@ final class Exchange {
 
         @Override
         public void onResponse(int status, String statusMessage, MultiMap headers, boolean http2) {
-            guarded(RESPONSE, this, new ResponseHead(status, statusMessage, headers, http2));
+            // The head's other parts wait on the try itself, so it crosses the boundary without a holder object.
+            headStatus = status;
+            headMessage = statusMessage;
+            headHttp2 = http2;
+            guarded(RESPONSE, this, headers);
         }
 
         @Override
@@ -222,12 +266,18 @@ final class Exchange {
         guarded(BEGIN, null, null);
     }
 
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private void begin() {
-        pauseInbound();
-        in.handler(guard(this::onInboundChunk));
-        in.endHandler(guard(v -> onInboundEnd()));
-        in.exceptionHandler(guard(t -> abortByClient()));
-        out.closeHandler(guard(v -> abortByClient()));
+        if (mayHaveBody()) {
+            // Held until a try is connected; a request without a body is not paused: its end is all that comes, and
+            // an end heard before the try connects is kept (inEnded), so pausing would only cost Vert.x a queue.
+            pauseInbound();
+        }
+        in.handler(this);
+        in.endHandler(new InboundEnd());
+        Handler gone = new ClientGone();
+        in.exceptionHandler(gone);
+        out.closeHandler(gone);
         grpc = Grpc.isGrpc(in.getHeader(HttpHeaders.CONTENT_TYPE));
 
         requestId = in.getHeader(X_REQUEST_ID);
@@ -287,7 +337,7 @@ final class Exchange {
             deadlineNanos = startNanos + timeout.toNanos();
         }
         if (timeout.compareTo(Duration.ZERO) > 0) {
-            routeTimer = dp.scheduleOn(ctx, timeout, () -> guarded(ROUTE_TIMEOUT, null, null));
+            routeTimer = dp.scheduleOn(ctx, timeout, this);
         }
         Duration idle = route.idleTimeout();
         if (idle.compareTo(Duration.ZERO) > 0 && (timeout.isZero() || idle.compareTo(timeout) < 0)) {
@@ -309,8 +359,8 @@ final class Exchange {
             path = in.path();
             return true;
         }
-        RequestTarget t = RequestTarget.http1(in.version() == HttpVersion.HTTP_1_1, in.uri(), in.path(),
-                in.headers().getAll(HttpHeaders.HOST));
+        List<String> hosts = hostLines();
+        RequestTarget t = RequestTarget.http1(in.version() == HttpVersion.HTTP_1_1, in.uri(), in.path(), hosts);
         if (t.problem() != null) {
             // Two Host lines are a request-smuggling shape: nothing more is read from this connection.
             closeAfter = true;
@@ -321,20 +371,83 @@ final class Exchange {
         authority = t.authority();
         uri = t.uri();
         path = t.path();
+        String received = in.uri();
+        if (authority != null && hosts.size() == 1
+                && (received.isEmpty() || received.charAt(0) == '/' || received.equals("*"))) {
+            // An origin-form target (as received): the authority is the Host line, which RequestTarget accepted
+            // only as exactly host[:port] as Vert.x parsed it (case kept), so the line is its text already.
+            authorityText = hosts.get(0);
+        }
         return true;
+    }
+
+    /**
+     * Whether this request may carry a body, or bytes after its head: HTTP/2 (a stream ends when it ends), a
+     * {@code Transfer-Encoding}, an {@code Upgrade}, or a {@code Content-Length} other than 0 (RFC 9112 §6.3:
+     * otherwise an HTTP/1.x request has none).
+     */
+    private boolean mayHaveBody() {
+        if (in.version() == HttpVersion.HTTP_2 || in.headers().contains(HttpHeaders.TRANSFER_ENCODING)
+                || in.headers().contains(HttpHeaders.UPGRADE)) { // a WebSocket tunnel resumes when it is connected
+            return true;
+        }
+        String cl = in.getHeader(HttpHeaders.CONTENT_LENGTH);
+        return cl != null && !cl.equals("0");
+    }
+
+    /** Every {@code Host} line's value; the one line of nearly every request without Vert.x's list of lists. */
+    private List<String> hostLines() {
+        MultiMap h = in.headers();
+        String host = h.get(HttpHeaders.HOST);
+        if (host == null) {
+            return List.of();
+        }
+        if (h instanceof io.netty.handler.codec.http.HttpHeaders netty) {
+            int n = 0;
+            java.util.Iterator<java.util.Map.Entry<CharSequence, CharSequence>> it = netty.iteratorCharSequence();
+            while (it.hasNext() && n < 2) {
+                if (io.netty.util.AsciiString.contentEqualsIgnoreCase(it.next().getKey(), HttpHeaders.HOST)) {
+                    n++;
+                }
+            }
+            if (n == 1) {
+                return List.of(host);
+            }
+        }
+        return h.getAll(HttpHeaders.HOST);
+    }
+
+    /** The client's address as text, made once per connection (kept on its channel), not once per request. */
+    private String clientAddress() {
+        io.vertx.core.http.HttpConnection conn = in.connection();
+        if (conn == null) {
+            return remoteText(in.remoteAddress());
+        }
+        io.netty.util.Attribute<String> attr = VertxInternals.channel(conn).attr(CLIENT_ADDRESS);
+        String a = attr.get();
+        if (a == null) {
+            a = remoteText(in.remoteAddress());
+            if (a != null) {
+                attr.set(a);
+            }
+        }
+        return a;
+    }
+
+    private static String remoteText(SocketAddress remote) {
+        return remote == null ? null : remote.hostAddress();
     }
 
     /** The request's end-to-end headers plus the forwarding headers, written straight into the upstream request. */
     void writeUpstreamHeaders(MultiMap dst) {
         Headers.copyEndToEnd(in.headers(), dst, true);
-        SocketAddress remote = in.remoteAddress();
-        if (remote != null && remote.hostAddress() != null) {
-            Headers.append(dst, X_FORWARDED_FOR, remote.hostAddress());
+        String client = clientAddress();
+        if (client != null) {
+            Headers.append(dst, X_FORWARDED_FOR, client);
         }
         Headers.append(dst, X_FORWARDED_PROTO, in.scheme() == null ? "http" : in.scheme());
         if (authority != null) {
-            Headers.append(dst, X_FORWARDED_HOST,
-                    authority.port() > 0 ? authority.host() + ":" + authority.port() : authority.host());
+            Headers.append(dst, X_FORWARDED_HOST, authorityText());
         }
         if (generatedId) {
             dst.set(X_REQUEST_ID, requestId);
@@ -418,7 +531,7 @@ final class Exchange {
         a.req = req;
         writeUpstreamHeaders(req.headers());
         if (authority != null) {
-            req.authority(authority);
+            req.authority(authority, authorityText());
         }
         if (chunkedUpstream) {
             req.chunked();
@@ -451,11 +564,14 @@ final class Exchange {
     private void pauseInbound() {
         if (!in.isEnded()) {
             in.pause();
+            pausedIn = true;
         }
     }
 
+    /** Lets the request's body flow again, if this exchange paused it (resuming a flowing one costs Vert.x a queue). */
     void resumeInbound() {
-        if (!in.isEnded()) {
+        if (pausedIn && !in.isEnded()) {
+            pausedIn = false;
             in.resume();
         }
     }
@@ -510,9 +626,9 @@ final class Exchange {
         }
     }
 
-    private void onResponse(Attempt a, ResponseHead head) {
-        int status = head.status();
-        MultiMap headers = head.headers();
+    private void onResponse(Attempt a, MultiMap headers) {
+        int status = a.headStatus;
+        String statusMessage = a.headMessage;
         if (a.finished || done || a != current) {
             a.req.reset();
             return;
@@ -552,8 +668,10 @@ final class Exchange {
         responded = true;
         a.status = status;
         out.setStatusCode(status);
-        if (head.statusMessage() != null && in.version() != HttpVersion.HTTP_2) {
-            out.setStatusMessage(head.statusMessage());
+        if (statusMessage != null && in.version() != HttpVersion.HTTP_2
+                && !statusMessage.equals(HttpResponseStatus.valueOf(status).reasonPhrase())) {
+            // Only a reason phrase of the endpoint's own: Vert.x makes a status object for every message set.
+            out.setStatusMessage(statusMessage);
         }
         Headers.copyEndToEnd(headers, out.headers(), false);
         if (!out.headers().contains(X_REQUEST_ID)) {
@@ -567,7 +685,7 @@ final class Exchange {
         }
         // An HTTP/1.x body with a Content-Length ends with its last byte (no trailers can follow), so that chunk
         // goes out with the end of the response: head, body and end in one write down the pipeline.
-        a.bodyLeft = head.http2() ? -1 : contentLength(headers);
+        a.bodyLeft = a.headHttp2 ? -1 : contentLength(headers);
     }
 
     private void onResponseData(Attempt a, Buffer buf) {
@@ -989,7 +1107,10 @@ final class Exchange {
         if (authority == null) {
             return null;
         }
-        return authority.port() > 0 ? authority.host() + ":" + authority.port() : authority.host();
+        if (authorityText == null) {
+            authorityText = authority.port() > 0 ? authority.host() + ":" + authority.port() : authority.host();
+        }
+        return authorityText;
     }
 
     private static String protocol(HttpVersion v) {

@@ -520,8 +520,8 @@ final class H1Upstream implements Upstream {
         }
 
         @Override
-        public void authority(HostAndPort a) {
-            host = a.port() > 0 && a.port() != 80 ? a.host() + ":" + a.port() : a.host();
+        public void authority(HostAndPort a, String text) {
+            host = a.port() > 0 && a.port() != 80 ? text : a.host();
         }
 
         @Override
@@ -540,7 +540,8 @@ final class H1Upstream implements Upstream {
                 headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             }
             conn.ch.write(new DefaultHttpRequest(HttpVersion.HTTP_1_1,
-                    io.netty.handler.codec.http.HttpMethod.valueOf(method.name()), uri, VertxInternals.asNetty(headers)));
+                    io.netty.handler.codec.http.HttpMethod.valueOf(method.name()), uri, VertxInternals.asNetty(headers)),
+                    conn.ch.voidPromise()); // a failed write reaches exceptionCaught, as the body's writes do
         }
 
         @Override

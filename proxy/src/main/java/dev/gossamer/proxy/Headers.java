@@ -2,6 +2,8 @@ package dev.gossamer.proxy;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
+import io.netty.util.AsciiString;
+import java.util.Iterator;
 import java.util.Map;
 
 /** Hop-by-hop header handling (RFC 9110 §7.6.1). Stateless. */
@@ -17,39 +19,58 @@ final class Headers {
      */
     static void copyEndToEnd(MultiMap src, MultiMap dst, boolean request) {
         String connection = src.get(HttpHeaders.CONNECTION);
+        if (src instanceof io.netty.handler.codec.http.HttpHeaders netty) {
+            // Vert.x's HTTP/1.x header maps (the server's request, H1Upstream's response) are Netty headers too:
+            // their entries as they are, without the String conversion and the wrapper per entry of MultiMap's
+            // iterator (issue 13: a third of the header copy's allocation).
+            Iterator<Map.Entry<CharSequence, CharSequence>> it = netty.iteratorCharSequence();
+            while (it.hasNext()) {
+                Map.Entry<CharSequence, CharSequence> e = it.next();
+                copy(e.getKey(), e.getValue(), connection, dst, request);
+            }
+            return;
+        }
         for (Map.Entry<String, String> e : src) {
-            String n = e.getKey();
-            if (isHopByHop(n)) {
-                if (request && n.equalsIgnoreCase("te") && e.getValue().trim().equalsIgnoreCase("trailers")) {
-                    dst.add(n, "trailers");
-                }
-                continue;
-            }
-            if (request && (n.equalsIgnoreCase("host") || n.equalsIgnoreCase("expect"))) {
-                continue;
-            }
-            if (connection != null && listed(connection, n)) {
-                continue;
-            }
-            dst.add(n, e.getValue());
+            copy(e.getKey(), e.getValue(), connection, dst, request);
         }
     }
 
-    static boolean isHopByHop(String n) {
+    private static void copy(CharSequence n, CharSequence value, String connection, MultiMap dst, boolean request) {
+        if (isHopByHop(n)) {
+            if (request && eq(n, "te") && value.toString().trim().equalsIgnoreCase("trailers")) {
+                dst.add(n, "trailers");
+            }
+            return;
+        }
+        if (request && (eq(n, "host") || eq(n, "expect"))) {
+            return;
+        }
+        if (connection != null && listed(connection, n)) {
+            return;
+        }
+        dst.add(n, value);
+    }
+
+    private static boolean eq(CharSequence a, String b) {
+        return AsciiString.contentEqualsIgnoreCase(a, b);
+    }
+
+    static boolean isHopByHop(CharSequence n) {
         return switch (n.length()) {
-            case 2 -> n.equalsIgnoreCase("te");
-            case 7 -> n.equalsIgnoreCase("trailer") || n.equalsIgnoreCase("upgrade");
-            case 10 -> n.equalsIgnoreCase("connection") || n.equalsIgnoreCase("keep-alive");
-            case 16 -> n.equalsIgnoreCase("proxy-connection");
-            case 17 -> n.equalsIgnoreCase("transfer-encoding");
+            case 2 -> eq(n, "te");
+            case 7 -> eq(n, "trailer") || eq(n, "upgrade");
+            case 10 -> eq(n, "connection") || eq(n, "keep-alive");
+            case 16 -> eq(n, "proxy-connection");
+            case 17 -> eq(n, "transfer-encoding");
             default -> false;
         };
     }
 
     /** True when the comma-separated {@code connection} value names {@code header}. */
-    static boolean listed(String connection, String header) {
+    static boolean listed(String connection, CharSequence header) {
         int i = 0;
         int len = connection.length();
+        int hlen = header.length();
         while (i < len) {
             int comma = connection.indexOf(',', i);
             int end = comma < 0 ? len : comma;
@@ -61,12 +82,23 @@ final class Headers {
             while (t > s && connection.charAt(t - 1) == ' ') {
                 t--;
             }
-            if (t - s == header.length() && connection.regionMatches(true, s, header, 0, header.length())) {
+            if (t - s == hlen && regionEqualsIgnoreCase(connection, s, header)) {
                 return true;
             }
             i = end + 1;
         }
         return false;
+    }
+
+    private static boolean regionEqualsIgnoreCase(String s, int from, CharSequence h) {
+        for (int k = 0; k < h.length(); k++) {
+            char a = s.charAt(from + k);
+            char b = h.charAt(k);
+            if (a != b && Character.toLowerCase(a) != Character.toLowerCase(b)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Appends {@code value} to a comma-separated header, joining every existing line. */

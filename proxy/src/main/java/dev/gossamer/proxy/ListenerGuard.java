@@ -154,7 +154,9 @@ final class ListenerGuard {
     private final class HeadTimer extends ChannelDuplexHandler {
         private ChannelHandlerContext ctx;
         private State state = State.HEAD;
-        private ScheduledFuture<?> timer;
+        private ScheduledFuture<?> timer; // pending; it may be due before the current deadline, never after it
+        private long deadline; // the event loop's ticker time the current head must be complete by
+        private final Runnable fireTask = this::fire;
         private boolean bytes; // bytes of the current head arrived
         private int seen; // bytes of the connection seen, up to the length of the HTTP/2 preface's start
         private long heads; // request heads completed on this connection
@@ -209,7 +211,9 @@ final class ListenerGuard {
         long headComplete() {
             state = State.BODY;
             bytes = false;
-            cancel();
+            // The timer is left pending: when it comes it sees BODY or IDLE and stops, or a later head's deadline
+            // and waits for the rest. So a keep-alive connection schedules one timer per timeout, not one per request
+            // (issue 13: a Netty task and a method reference per request).
             return ++heads;
         }
 
@@ -232,8 +236,10 @@ final class ListenerGuard {
         }
 
         private void arm() {
-            cancel();
-            timer = ctx.executor().schedule(this::fire, timeoutNanos, TimeUnit.NANOSECONDS);
+            deadline = ctx.executor().ticker().nanoTime() + timeoutNanos;
+            if (timer == null) {
+                timer = ctx.executor().schedule(fireTask, timeoutNanos, TimeUnit.NANOSECONDS);
+            }
         }
 
         private void cancel() {
@@ -246,6 +252,11 @@ final class ListenerGuard {
         private void fire() {
             timer = null;
             if (state != State.HEAD || !ctx.channel().isActive()) {
+                return;
+            }
+            long left = deadline - ctx.executor().ticker().nanoTime();
+            if (left > 0) {
+                timer = ctx.executor().schedule(fireTask, left, TimeUnit.NANOSECONDS); // armed for an earlier head
                 return;
             }
             headerTimeouts.increment();

@@ -87,8 +87,35 @@ record RequestTarget(HostAndPort authority, String uri, String path, String prob
         if (a == null) {
             return null;
         }
-        String back = a.port() >= 0 ? a.host() + ":" + a.port() : a.host();
-        return back.equalsIgnoreCase(s) ? a : null;
+        return wholeMatch(s, a) ? a : null;
+    }
+
+    /** Whether {@code s} is exactly {@code a} written out ({@code host} or {@code host:port}), ignoring case. */
+    private static boolean wholeMatch(String s, HostAndPort a) {
+        String host = a.host();
+        int h = host.length();
+        if (!s.regionMatches(true, 0, host, 0, h)) {
+            return false;
+        }
+        if (a.port() < 0) {
+            return s.length() == h;
+        }
+        if (s.length() < h + 2 || s.charAt(h) != ':') {
+            return false;
+        }
+        // The port as Integer.toString writes it: no sign, no leading zero (a "0" port alone is fine).
+        int port = 0;
+        for (int i = h + 1; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9' || (i == h + 1 && c == '0' && s.length() > h + 2)) {
+                return false;
+            }
+            port = port * 10 + (c - '0');
+            if (port > 65535) {
+                return false;
+            }
+        }
+        return port == a.port();
     }
 
     private static RequestTarget refused(String problem) {

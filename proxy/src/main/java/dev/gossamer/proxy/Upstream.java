@@ -33,8 +33,11 @@ interface Upstream {
         /** The request headers, written before the first {@link #write} or {@link #end}. */
         MultiMap headers();
 
-        /** The authority sent upstream (Host); the endpoint's address when never set. */
-        void authority(HostAndPort authority);
+        /**
+         * The authority sent upstream (Host); the endpoint's address when never set. {@code text} is the same as
+         * {@code host[:port]} (made once by the exchange, so a call need not build it again).
+         */
+        void authority(HostAndPort authority, String text);
 
         /** The body has no declared length: send it chunked. Call before the first write. */
         void chunked();

@@ -104,7 +104,7 @@ final class VertxUpstream implements Upstream {
         }
 
         @Override
-        public void authority(HostAndPort authority) {
+        public void authority(HostAndPort authority, String text) {
             req.authority(authority);
         }
 

@@ -24,6 +24,8 @@ class RequestTargetTest {
         "1.1; /x;                      a b;             invalid Host;           ;                ;                ",
         "1.1; /x;                      a:port;          invalid Host;           ;                ;                ",
         "1.1; /x;                      a/b;             invalid Host;           ;                ;                ",
+        "1.1; /x;                      a:080;           invalid Host;           ;                ;                ",
+        "1.1; /x;                      a:;              invalid Host;           ;                ;                ",
         "1.1; http://other/x?q=1;      orders;          ;                       other;           /x?q=1;          /x",
         "1.1; HTTP://other:8080/x;     orders;          ;                       other:8080;      /x;              /x",
         "1.1; https://other;           orders;          ;                       other;           /;               /",

@@ -62,7 +62,7 @@ class TimeoutsTest extends ProxyTestBase {
                 }
 
                 @Override
-                public void authority(HostAndPort authority) {
+                public void authority(HostAndPort authority, String text) {
                 }
 
                 @Override

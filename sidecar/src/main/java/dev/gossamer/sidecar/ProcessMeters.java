@@ -19,6 +19,13 @@ import java.lang.management.OperatingSystemMXBean;
  * {@code process.cpu.time} in nanoseconds becomes {@code process_cpu_time_seconds_total} (Prometheus wants base
  * units, seconds), and the gauge {@code system.cpu.count} becomes {@code system_available_processors} (a
  * {@code _count} suffix belongs to histograms and summaries).
+ *
+ * <p>One of its own: {@code gossamer.process.allocated} (Prometheus {@code gossamer_process_allocated_bytes_total}),
+ * the bytes every thread of the JVM allocated on the heap since it started (terminated threads included), from
+ * {@link com.sun.management.ThreadMXBean#getTotalThreadAllocatedBytes}; its rate over the request rate is the
+ * allocation per request (issue 13, bench/load/run.sh). Not registered where the JVM cannot measure it (another
+ * {@code ThreadMXBean}, or thread allocation accounting unsupported or switched off): no series rather than a made-up
+ * value.
  */
 final class ProcessMeters {
 
@@ -43,5 +50,21 @@ final class ProcessMeters {
             FunctionCounter.builder("process.cpu.time.seconds", sun, b -> b.getProcessCpuTime() / 1e9)
                     .description("CPU time used by the process").register(registry);
         }
+        bindAllocated(registry, ManagementFactory.getThreadMXBean());
+    }
+
+    /** {@code gossamer.process.allocated} from {@code threads}, when it measures allocation; false when not. */
+    static boolean bindAllocated(MeterRegistry registry, java.lang.management.ThreadMXBean threads) {
+        if (!(threads instanceof com.sun.management.ThreadMXBean sun)
+                || !sun.isThreadAllocatedMemorySupported() || !sun.isThreadAllocatedMemoryEnabled()
+                || sun.getTotalThreadAllocatedBytes() < 0) {
+            return false;
+        }
+        FunctionCounter.builder("gossamer.process.allocated", sun,
+                        com.sun.management.ThreadMXBean::getTotalThreadAllocatedBytes)
+                .baseUnit("bytes")
+                .description("Bytes allocated on the heap by every thread of the process since it started")
+                .register(registry);
+        return true;
     }
 }

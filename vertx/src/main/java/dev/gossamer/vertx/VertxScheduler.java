@@ -90,11 +90,33 @@ public final class VertxScheduler implements Scheduler {
         Objects.requireNonNull(ctx, "ctx");
         Objects.requireNonNull(task, "task");
         if (ctx instanceof ContextInternal ci && ci.isEventLoopContext()) {
-            ScheduledFuture<?> f = ci.nettyEventLoop().schedule(() -> ci.emit(v -> task.run()), millisUp(delay),
-                    TimeUnit.MILLISECONDS);
-            return () -> f.cancel(false);
+            LoopTimer t = new LoopTimer(ci, task); // the task and the handle as one object: one per request
+            t.future = ci.nettyEventLoop().schedule(t, millisUp(delay), TimeUnit.MILLISECONDS);
+            return t;
         }
         return schedule(delay, () -> ctx.runOnContext(v -> task.run()));
+    }
+
+    /** One {@link #scheduleOn} timer: the event loop's task (it runs {@code task} on the context) and its handle. */
+    private static final class LoopTimer implements Runnable, Cancellable {
+        private final ContextInternal ctx;
+        private final Runnable task;
+        volatile ScheduledFuture<?> future;
+
+        LoopTimer(ContextInternal ctx, Runnable task) {
+            this.ctx = ctx;
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
+            ctx.emit(v -> task.run());
+        }
+
+        @Override
+        public boolean cancel() {
+            return future.cancel(false);
+        }
     }
 
     /** {@code delay} in whole milliseconds, rounded up (at least 1 ms); 0 for zero or negative delays. */

@@ -1,0 +1,53 @@
+package dev.gossamer.sidecar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.lang.reflect.Proxy;
+import org.junit.jupiter.api.Test;
+
+/** The process meters of our own: {@code gossamer.process.allocated}, and no series where the JVM cannot count. */
+class ProcessMetersTest {
+
+    private static volatile Object sink; // keeps the allocation below from being optimised away
+
+    @Test
+    void theAllocatedCounterGrowsByWhatThisThreadAllocates() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ProcessMeters.bind(registry);
+        FunctionCounter allocated = registry.get("gossamer.process.allocated").functionCounter();
+        double before = allocated.count();
+        for (int i = 0; i < 16; i++) {
+            sink = new byte[1 << 20];
+        }
+        assertThat(allocated.count() - before).isGreaterThanOrEqualTo(16.0 * (1 << 20));
+        assertThat(registry.scrape())
+                .contains("# HELP gossamer_process_allocated_bytes_total Bytes allocated on the heap")
+                .contains("# TYPE gossamer_process_allocated_bytes_total counter");
+    }
+
+    @Test
+    void noCounterWhenTheJvmDoesNotCountAllocation() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ThreadMXBean real = ManagementFactory.getThreadMXBean();
+        ThreadMXBean disabled = (ThreadMXBean) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {com.sun.management.ThreadMXBean.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("isThreadAllocatedMemoryEnabled")) {
+                        return false;
+                    }
+                    return method.invoke(real, args);
+                });
+        ThreadMXBean plain = (ThreadMXBean) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ThreadMXBean.class}, (proxy, method, args) -> method.invoke(real, args));
+
+        assertThat(ProcessMeters.bindAllocated(registry, disabled)).isFalse();
+        assertThat(ProcessMeters.bindAllocated(registry, plain)).isFalse();
+        assertThat(registry.find("gossamer.process.allocated").meter()).isNull();
+        assertThat(ProcessMeters.bindAllocated(registry, real)).isTrue();
+        assertThat(registry.find("gossamer.process.allocated").meter()).isNotNull();
+    }
+}
