@@ -120,9 +120,31 @@ for j in $JAVAS; do
 done
 ((HAPROXY)) && VARIANTS+=(haproxy)
 
+# thread_ticks PID [PREFIX...]: utime+stime (clock ticks) of the live threads of PID whose name starts with one of
+# the prefixes; without one, of the whole process (threads that ended included). Thread names are cut at 15
+# characters: "vert.x-eventloo", "C2 CompilerThre". The JVM ends idle compiler threads, whose time is then lost.
+thread_ticks() {
+  local pid=$1 total=0 f name rest pre match fields
+  shift
+  if (($# == 0)); then cpu_ticks "$pid"; return; fi
+  for f in /proc/"$pid"/task/*/stat; do
+    rest="$(cat "$f" 2>/dev/null)" || continue
+    name="${rest#*(}"; name="${name%%)*}"
+    match=0
+    for pre in "$@"; do [[ "$name" == "$pre"* ]] && match=1; done
+    ((match)) || continue
+    read -ra fields <<<"${rest##*) }"
+    total=$((total + fields[11] + fields[12]))
+  done
+  echo "$total"
+}
+CLK_TCK="$(getconf CLK_TCK)"
+
 # ---------------------------------------------------------------- one start
-# measure VARIANT ROUND -> CSV fields: ready_ms,proxied_ms,cpu_ms_at_ready,rss_kb_at_ready,load1,window_p99_us,
-#   window_max_us,errors, then the p99 of each second of the window (µs)
+# measure VARIANT ROUND -> CSV fields: ready_ms,proxied_ms,cpu_ms_at_ready,rss_kb_at_ready,load1,window_cpu_ms,
+#   window_loop_cpu_ms,window_jit_cpu_ms,window_p99_us,window_max_us,errors, then the p99 of each second (µs).
+#   The window's CPU (all threads; the event loop; the C1/C2 compilers) says how warm the code was, and unlike
+#   latency it hardly depends on what else the machine runs.
 measure() {
   local v=$1 r=$2 line pid lf="$WORK/h2load-$1-r$2.tsv" load1
   load1="$(cut -d' ' -f1 /proc/loadavg)"
@@ -140,8 +162,11 @@ measure() {
   STARTED_PIDS+=("$pid")
   local url="http://127.0.0.1:$GOSSAMER_PORT/"
   [[ "$v" == haproxy ]] && url="http://127.0.0.1:$HAPROXY_PORT/"
+  local c0 l0 j0 c1 l1 j1
+  c0=$(thread_ticks "$pid"); l0=$(thread_ticks "$pid" vert.x-eventlo); j0=$(thread_ticks "$pid" "C1 Comp" "C2 Comp")
   h2load_at_rate "$url" "$WINDOW" "$lf" >"$OUT/raw/h2load-$v-r$r.txt" 2>&1 \
     || die "h2load against $v failed: $(cat "$OUT/raw/h2load-$v-r$r.txt")"
+  c1=$(thread_ticks "$pid"); l1=$(thread_ticks "$pid" vert.x-eventlo); j1=$(thread_ticks "$pid" "C1 Comp" "C2 Comp")
   stop_group "$pid"
   local keep=() p
   for p in "${STARTED_PIDS[@]}"; do [[ "$p" == "$pid" ]] || keep+=("$p"); done
@@ -163,11 +188,13 @@ measure() {
         out = out (s ? "," : "") (k ? v[s, i] : "")
       }
       print out }')"
-  echo "$ready,$proxied,$cpu,$rss,$load1,$window,$per_second"
+  local ms=$((1000 / CLK_TCK))
+  echo "$ready,$proxied,$cpu,$rss,$load1,$(((c1 - c0) * ms)),$(((l1 - l0) * ms)),$(((j1 - j0) * ms)),$window,$per_second"
 }
 
 # ---------------------------------------------------------------- rounds
-HEADER="variant,round,ready_ms,proxied_ms,cpu_ms_at_ready,rss_kb_at_ready,load1,window_p99_us,window_max_us,errors"
+HEADER="variant,round,ready_ms,proxied_ms,cpu_ms_at_ready,rss_kb_at_ready,load1,window_cpu_ms,window_loop_cpu_ms"
+HEADER+=",window_jit_cpu_ms,window_p99_us,window_max_us,errors"
 for ((s = 1; s <= WINDOW; s++)); do HEADER+=",p99_s${s}_us"; done
 echo "$HEADER" >"$OUT/results.csv"
 LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -197,10 +224,11 @@ done
   echo
   echo "Medians over rounds (every round in results.csv): ms from spawning the process; p99 in ms."
   echo
-  head="| variant | to ready, ms (every round) | to first proxied | CPU ms at ready | RSS MiB at ready | p99 of the window | worst second's p99 |"
+  head="| variant | to ready, ms (every round) | to first proxied | CPU ms at ready | RSS MiB at ready |"
+  head+=" window CPU ms: all / event loop / JIT | p99 of the window | worst second's p99 |"
   for ((s = 1; s <= WINDOW; s++)); do head+=" s$s |"; done
   echo "$head"
-  sep="|---|---|---|---|---|---|---|"
+  sep="|---|---|---|---|---|---|---|---|"
   for ((s = 1; s <= WINDOW; s++)); do sep+="---|"; done
   echo "$sep"
   for v in "${VARIANTS[@]}"; do
@@ -212,14 +240,14 @@ done
       }
       $1 == v {
         ready = ready " " $3; every = every (every == "" ? "" : ", ") $3; prox = prox " " $4; cpu = cpu " " $5
-        rss = rss " " $6 / 1024; p99 = p99 " " $8 / 1000
-        worst = 0; for (s = 0; s < w; s++) if ($(11 + s) + 0 > worst) worst = $(11 + s) + 0
+        rss = rss " " $6 / 1024; wc = wc " " $8; wl = wl " " $9; wj = wj " " $10; p99 = p99 " " $11 / 1000
+        worst = 0; for (s = 0; s < w; s++) if ($(14 + s) + 0 > worst) worst = $(14 + s) + 0
         wst = wst " " worst / 1000
-        for (s = 0; s < w; s++) sec[s] = sec[s] " " $(11 + s) / 1000
+        for (s = 0; s < w; s++) sec[s] = sec[s] " " $(14 + s) / 1000
       }
       END {
-        line = sprintf("| %s | **%s** (%s) | %s | %s | %.1f | %.2f | %.2f |", v, median(ready), every, median(prox),
-          median(cpu), median(rss), median(p99), median(wst))
+        line = sprintf("| %s | **%s** (%s) | %s | %s | %.1f | %s / %s / %s | %.2f | %.2f |", v, median(ready), every,
+          median(prox), median(cpu), median(rss), median(wc), median(wl), median(wj), median(p99), median(wst))
         for (s = 0; s < w; s++) line = line sprintf(" %.2f |", median(sec[s]))
         print line
       }' "$OUT/results.csv"
