@@ -43,8 +43,9 @@ final class TrainCommand implements Callable<Integer> {
     /**
      * Enough for the request path to be profiled as a loaded sidecar's is: JDK 25's AOT cache keeps the method
      * profiles of the training run, and C2 compiles a method only after thousands of calls (Tier4InvocationThreshold
-     * 5000). Trained with 5000 instead of 200, the event loop spent about a third less CPU in the first 10 s at
-     * 1000 req/s (docs/performance.md, "Start-up"); the training takes a few seconds longer, once per build.
+     * 5000). With 5000 instead of 200 the JIT compiled more in the first 10 s at 1000 req/s; the effect on the tail
+     * was below the noise of a busy machine (docs/performance.md, "Start-up"). It costs a few seconds of training,
+     * once per build.
      */
     static final int DEFAULT_REQUESTS = 5000;
 
