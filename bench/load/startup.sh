@@ -141,13 +141,20 @@ thread_ticks() {
 CLK_TCK="$(getconf CLK_TCK)"
 
 # ---------------------------------------------------------------- one start
-# measure VARIANT ROUND -> CSV fields: ready_ms,proxied_ms,cpu_ms_at_ready,rss_kb_at_ready,load1,window_cpu_ms,
+# measure VARIANT ROUND -> CSV fields (runs in a command substitution, so it stops what it started itself): ready_ms,proxied_ms,cpu_ms_at_ready,rss_kb_at_ready,load1,window_cpu_ms,
 #   window_loop_cpu_ms,window_jit_cpu_ms,window_p99_us,window_max_us,errors, then the p99 of each second (µs).
 #   The window's CPU (all threads; the event loop; the C1/C2 compilers) says how warm the code was, and unlike
 #   latency it hardly depends on what else the machine runs.
 measure() {
   local v=$1 r=$2 line pid lf="$WORK/h2load-$1-r$2.tsv" load1
   load1="$(cut -d' ' -f1 /proc/loadavg)"
+  # A start must bind its own ports: another process answering /ready there would be timed instead (a shared
+  # machine's other benchmarks have used these ports).
+  local port
+  for port in $HAPROXY_PORT $GOSSAMER_PORT $GOSSAMER_ADMIN_PORT; do
+    for _ in $(seq 100); do port_free "$port" && break; sleep 0.1; done
+    port_free "$port" || die "port 127.0.0.1:$port is in use by another process: $(ss -ltnpH "sport = :$port")"
+  done
   if [[ "$v" == haproxy ]]; then
     line="$(python3 "$HERE/startup_probe.py" "http://127.0.0.1:$HAPROXY_PORT/" "http://127.0.0.1:$HAPROXY_PORT/" \
       "$WORK/$v-r$r.log" 60 -- taskset -c "$SERVER_CPU" haproxy -db -f "$WORK/haproxy.cfg")" \
@@ -159,18 +166,14 @@ measure() {
       || die "$v did not start: $(tail -30 "$WORK/$v-r$r.log")"
   fi
   read -r pid ready proxied cpu rss <<<"$line"
-  STARTED_PIDS+=("$pid")
   local url="http://127.0.0.1:$GOSSAMER_PORT/"
   [[ "$v" == haproxy ]] && url="http://127.0.0.1:$HAPROXY_PORT/"
   local c0 l0 j0 c1 l1 j1
   c0=$(thread_ticks "$pid"); l0=$(thread_ticks "$pid" vert.x-eventlo); j0=$(thread_ticks "$pid" "C1 Comp" "C2 Comp")
   h2load_at_rate "$url" "$WINDOW" "$lf" >"$OUT/raw/h2load-$v-r$r.txt" 2>&1 \
-    || die "h2load against $v failed: $(cat "$OUT/raw/h2load-$v-r$r.txt")"
+    || { stop_group "$pid"; die "h2load against $v failed: $(cat "$OUT/raw/h2load-$v-r$r.txt")"; }
   c1=$(thread_ticks "$pid"); l1=$(thread_ticks "$pid" vert.x-eventlo); j1=$(thread_ticks "$pid" "C1 Comp" "C2 Comp")
   stop_group "$pid"
-  local keep=() p
-  for p in "${STARTED_PIDS[@]}"; do [[ "$p" == "$pid" ]] || keep+=("$p"); done
-  STARTED_PIDS=("${keep[@]}")
   cp -f "$lf" "$OUT/raw/"
   # p99 and max of the whole window, the errors, and the p99 of each second (by the request's start time)
   local window per_second
