@@ -173,7 +173,13 @@ public final class Sidecar {
             return Future.failedFuture(new ConfigRejected(plan.problems()));
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        ProcessMeters.bind(registry);
+        ProcessMeters.filter(registry);
+        // The JVM's meters (platform MXBeans, GC listeners) bind on a worker thread while the rest starts: they
+        // are not part of readiness, but the returned future waits for them, so a started sidecar has them all.
+        Future<Void> processMeters = vertx.executeBlocking(() -> {
+            ProcessMeters.bind(registry);
+            return null;
+        });
         AccessLogWriter accessLog = null;
         AccessLogOptions accessLogOptions = plan.value().accessLog();
         if (accessLogOptions.enabled()) {
@@ -186,7 +192,7 @@ public final class Sidecar {
             }
         }
         Sidecar s = new Sidecar(vertx, plan.value(), sidecarSource, runtime, registry, accessLog);
-        return s.startAll().map(v -> s).onFailure(err -> s.closeAccessLog());
+        return Future.all(s.startAll(), processMeters).map(v -> s).onFailure(err -> s.closeAccessLog());
     }
 
     private Future<Void> startAll() {

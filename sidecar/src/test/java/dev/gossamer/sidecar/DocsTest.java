@@ -94,7 +94,7 @@ class DocsTest {
 
     @Test
     void everyGossamerCommandShownInTheDocsExistsWithItsOptions() throws IOException {
-        CommandLine root = new CommandLine(new Main());
+        CommandLine root = Main.fullTree();
         List<String> shown = commandsShown();
         assertThat(shown).as("commands found in the docs").hasSizeGreaterThan(20);
         List<String> wrong = new ArrayList<>();
