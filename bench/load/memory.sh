@@ -145,6 +145,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
     taskset -c "$LOADGEN_CPU" wrk -t1 -c"$CONNS" -d"${WARMUP}s" "http://127.0.0.1:$PORT/" >/dev/null
     h2load_at_rate "http://127.0.0.1:$PORT/" "$RATE_WARMUP" /dev/null >/dev/null
     # Fixed rate: the tail and CPU per request at 1000 req/s.
+    rm -f "$WORK/rate.tsv"  # h2load appends to its log file
     c0=$(cpu_ticks "$pid")
     h2load_at_rate "http://127.0.0.1:$PORT/" "$DURATION" "$WORK/rate.tsv" >"$OUT/raw/h2load-$label-r$r.txt"
     c1=$(cpu_ticks "$pid")
