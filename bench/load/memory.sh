@@ -129,11 +129,9 @@ for ((r = 1; r <= ROUNDS; r++)); do
     i=$(((k + r - 1) % n)); label="${LABELS[$i]}"; d="$WORK/v$i"
     env=(GOSSAMER_JAVA="${JAVAS[$i]}")
     opts="${OPTS[$i]}"
-    if ((NMT)); then
-      [[ "$opts" == "-" ]] && opts="$(sed -n 's/^opts=(\${JAVA_OPTS:-\(.*\)})$/\1/p' "$d/gossamer")"
-      opts="$opts -XX:NativeMemoryTracking=summary"
-    fi
     [[ "$opts" != "-" ]] && env+=(JAVA_OPTS="$opts")
+    # Through JAVA_TOOL_OPTIONS, so the launcher's flags (and its archive) stay the variant's own.
+    ((NMT)) && env+=(JAVA_TOOL_OPTIONS=-XX:NativeMemoryTracking=summary)
     cd "$WORK"
     start "sidecar-$label-r$r" env "${env[@]}" "$d/gossamer" run --config "$WORK/sidecar.yaml" --event-loops 1
     lp=$LAST_PID
