@@ -16,8 +16,9 @@
 #   CONNS=50            wrk connections for the closed loop
 #   NMT=0               1: add -XX:NativeMemoryTracking=summary and save `jcmd VM.native_memory summary` after load
 #   LOADGEN_CPU=0 SERVER_CPU=1   core layout, as in run.sh
-#   GOSSAMER_JAR=<repo>/sidecar/target/gossamer.jar   copied once per variant with the launcher, so each variant
-#                       trains its own archive once and a rebuild of the tree cannot change the jar mid-run
+#   GOSSAMER_JAR=<repo>/sidecar/target/gossamer.jar   (built by ./gossamer when missing or stale) copied once per
+#                       variant with the launcher, so each variant trains its own archive once and a rebuild of
+#                       the tree cannot change the jar mid-run
 #   RESULTS_DIR=bench/load/results
 set -euo pipefail
 
@@ -48,6 +49,10 @@ source "$HERE/peers.sh"
 require_integers ROUNDS WARMUP RATE_WARMUP DURATION RATE RATE_CONNS CONNS NMT LOADGEN_CPU SERVER_CPU
 (($# > 0)) || die "usage: $0 \"LABEL|JAVA|JAVA_OPTS\" ... (JAVA_OPTS - = the launcher's default)"
 ((RATE_CONNS > 0 && RATE % RATE_CONNS == 0)) || die "RATE: $RATE (expected: a multiple of RATE_CONNS=$RATE_CONNS)"
+if [[ "$GOSSAMER_JAR" == "$ROOT/sidecar/target/gossamer.jar" ]]; then
+  # The launcher (re)builds a missing or stale jar before anything is timed.
+  timeout 900 "$ROOT/gossamer" version >/dev/null || die "'$ROOT/gossamer version' failed"
+fi
 [[ -f "$GOSSAMER_JAR" ]] || die "GOSSAMER_JAR: $GOSSAMER_JAR does not exist (build it: ./gossamer version)"
 require_root_and_cpus
 install_missing nginx:nginx-light wrk:wrk h2load:nghttp2-client curl:curl taskset:util-linux ss:iproute2
