@@ -213,9 +213,10 @@ def main():
     time.sleep(a.settle)
     rss1, anon1 = memory_kib(a.pid)
     per_conn = (rss1 - rss0) * 1024 / len(ok) if ok and a.pid else None
-    print(f"ready: {len(ok)} of {a.conns} connections open and answered 200 in {open_seconds:.1f} s; "
-          f"proxy RSS {rss0 / 1024:.1f} -> {rss1 / 1024:.1f} MiB"
-          + (f" ({per_conn / 1024:.2f} KiB per connection)" if per_conn is not None else ""), flush=True)
+    memory = (f"; proxy RSS {rss0 / 1024:.1f} -> {rss1 / 1024:.1f} MiB" if a.pid else "") \
+        + (f" ({per_conn / 1024:.2f} KiB per connection)" if per_conn is not None else "")
+    print(f"ready: {len(ok)} of {a.conns} connections open and answered 200 in {open_seconds:.1f} s{memory}",
+          flush=True)
     if a.ready_file:
         open(a.ready_file, "w").close()
 
