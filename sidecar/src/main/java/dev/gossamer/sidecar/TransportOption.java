@@ -21,6 +21,21 @@ import picocli.CommandLine.TypeConversionException;
  */
 final class TransportOption {
 
+    /**
+     * Vert.x's internal blocking pool: its file-system calls (the mesh file's watcher polls its size and time, the
+     * persisted config is read and written). Vert.x's default of 20 is sized for applications; a Java pool starts a
+     * new thread for every task until it reaches its size, so the watcher alone grew a sidecar to 20 idle threads,
+     * each with its stack and its own malloc arena. One call at a time is all a sidecar makes; two leave room for a
+     * config write beside a poll (docs/performance.md, "Memory and the runtime").
+     */
+    static final int DEFAULT_INTERNAL_BLOCKING_THREADS = 2;
+
+    /**
+     * Vert.x's worker pool: {@code executeBlocking} starts and stops the Raft voter (Ratis runs its own threads), and
+     * nothing on the request path blocks. Vert.x's default of 20 is sized for applications that block.
+     */
+    static final int DEFAULT_WORKER_THREADS = 2;
+
     @Option(names = "--transport", paramLabel = "KIND", defaultValue = "auto", converter = Converter.class,
             description = "Socket transport: auto (io_uring, else epoll, else nio: the first that loads here), "
                     + "io_uring, epoll or nio. Default: ${DEFAULT-VALUE}.")
@@ -38,10 +53,16 @@ final class TransportOption {
         };
     }
 
-    /** A Vert.x with {@code eventLoops} event loops on the chosen transport. */
+    /** The options of a sidecar's Vert.x: {@code eventLoops} event loops and the small blocking pools above. */
+    static VertxOptions options(int eventLoops) {
+        return new VertxOptions().setEventLoopPoolSize(eventLoops)
+                .setInternalBlockingPoolSize(DEFAULT_INTERNAL_BLOCKING_THREADS)
+                .setWorkerPoolSize(DEFAULT_WORKER_THREADS);
+    }
+
+    /** A Vert.x with {@code eventLoops} event loops on the chosen transport, sized by {@link #options}. */
     Vertx vertx(int eventLoops) {
-        Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(eventLoops))
-                .withTransport(transport).build();
+        Vertx vertx = Vertx.builder().with(options(eventLoops)).withTransport(transport).build();
         LoggerFactory.getLogger(TransportOption.class).info("{} transport, {} event loop(s)", transport.name(),
                 eventLoops);
         return vertx;

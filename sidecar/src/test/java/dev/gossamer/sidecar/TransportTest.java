@@ -17,10 +17,14 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.transport.Transport;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +72,33 @@ class TransportTest {
                 .hasMessageContaining("expected: auto, io_uring, epoll or nio");
         assertThat(Main.execute("run", "--config", dir.resolve("missing.yaml").toString(), "--transport", "x"))
                 .as("a usage error, before the config is read").isEqualTo(2);
+    }
+
+    /**
+     * A Java pool starts a new thread for every task until it reaches its size, even while its other threads idle,
+     * so eight blocking calls one after another show the pools' sizes: Vert.x's defaults (20 each) would start eight.
+     */
+    @Test
+    void blockingPoolsAreSidecarSized() throws Exception {
+        TransportOption option = new TransportOption();
+        option.transport = TransportOption.choose("nio");
+        Set<Thread> before = Set.copyOf(Thread.getAllStackTraces().keySet());
+        vertx = option.vertx(1);
+        Set<String> workers = ConcurrentHashMap.newKeySet();
+        Path file = Files.writeString(dir.resolve("mesh.yaml"), "routes: []\n");
+        for (int i = 0; i < 8; i++) {
+            Futures.await(vertx.executeBlocking(() -> workers.add(Thread.currentThread().getName()), false));
+            Futures.await(vertx.fileSystem().props(file.toString()));
+        }
+        List<String> internal = new ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (!before.contains(t) && t.getName().startsWith("vert.x-internal-blocking-")) {
+                internal.add(t.getName());
+            }
+        }
+        assertThat(workers).as("worker threads").hasSizeLessThanOrEqualTo(TransportOption.DEFAULT_WORKER_THREADS);
+        assertThat(internal).as("internal blocking threads")
+                .hasSizeLessThanOrEqualTo(TransportOption.DEFAULT_INTERNAL_BLOCKING_THREADS).isNotEmpty();
     }
 
     @ParameterizedTest
