@@ -266,7 +266,9 @@ public final class DataPlane {
                 .setMaxInitialLineLength(options.maxInitialLineLength())
                 .setHttp2ClearTextEnabled(true)
                 .setUseAlpn(false)
-                .setHandle100ContinueAutomatically(true)
+                // Exchange answers 100-continue itself, once a try is connected: Vert.x would answer every request
+                // at once, before the proxy knows whether it will take the body (no route, breakers, endpoints).
+                .setHandle100ContinueAutomatically(false)
                 .setTcpNoDelay(true)
                 .setDecompressionSupported(false)
                 .setCompressionSupported(false)
