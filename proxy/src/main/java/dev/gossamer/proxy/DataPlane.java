@@ -311,6 +311,9 @@ public final class DataPlane {
 
     private void handle(String listener, HttpServerRequest req, Context ctx) {
         ListenerGuard.headComplete(req);
+        if (Exchange.closing(req)) {
+            return; // pipelined behind an answer that closes the connection: dropped with it
+        }
         new Exchange(this, snapshot, listener, req, ctx).start();
     }
 

@@ -139,6 +139,8 @@ final class Exchange implements Handler<Buffer>, Runnable {
     private static final Step<Void, Void> END_IN = (ex, a, b) -> ex.onInboundEnd();
     private static final Step<Void, Void> ABORTED = (ex, a, b) -> ex.abortByClient();
     private static final AttributeKey<String> CLIENT_ADDRESS = AttributeKey.valueOf("gossamer.client.address");
+    /** Set on an HTTP/1.x connection the proxy is closing after its answer: requests pipelined behind it are not served. */
+    private static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf("gossamer.closing");
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static final Step<Handler, Object> HANDLER = (ex, h, x) -> h.handle(x);
 
@@ -1100,14 +1102,34 @@ final class Exchange implements Handler<Buffer>, Runnable {
             closeAfter = true;
         }
         markConnectionClose();
+        markClosing();
         io.vertx.core.Future<Void> sent = r.body() == null || in.method() == HttpMethod.HEAD ? out.end()
                 : out.end(r.body());
         if (closeAfter && in.version() != HttpVersion.HTTP_2) {
             // Vert.x's server keeps an HTTP/1.1 connection open whatever the response's Connection header says (it
-            // reads only the request's), so the proxy closes it once the answer is written (RFC 9112 §9.6).
+            // reads only the request's), so the proxy closes it once the answer is written (RFC 9112 §9.6). Vert.x
+            // hands over a request pipelined behind this one as soon as this answer ends, before the close:
+            // markClosing, before the end, keeps it from being served.
             io.vertx.core.http.HttpConnection conn = in.connection();
             sent.onComplete(v -> conn.close());
         }
+    }
+
+    /** Marks the connection as closing when this answer closes it, before the answer ends ({@link #localReply}). */
+    private void markClosing() {
+        if (closeAfter && in.version() != HttpVersion.HTTP_2 && in.connection() != null) {
+            VertxInternals.channel(in.connection()).attr(CLOSING).set(Boolean.TRUE);
+        }
+    }
+
+    /**
+     * Whether {@code req} arrived on an HTTP/1.x connection the proxy is closing after an earlier answer (pipelined
+     * behind it): such a request is not served at all (RFC 9112 §9.6: no further request on that connection is
+     * processed). One attribute lookup, no allocation.
+     */
+    static boolean closing(HttpServerRequest req) {
+        return req.version() != HttpVersion.HTTP_2 && req.connection() != null
+                && VertxInternals.channel(req.connection()).hasAttr(CLOSING);
     }
 
     void finish(int status) {

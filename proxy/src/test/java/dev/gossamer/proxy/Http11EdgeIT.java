@@ -231,6 +231,23 @@ class Http11EdgeIT extends ProxyTestBase {
         assertThat(echo.requests).extracting(r -> r.path()).containsExactly("/c");
     }
 
+    @Test
+    void noRequestPipelinedBehindAClosingAnswerIsForwarded() throws Exception {
+        DataPlane p = echoPlane();
+        try (Raw c = new Raw(p)) {
+            // RFC 9112 §9.6: after a Connection: close answer the server processes nothing more from the connection.
+            c.write("GET /a HTTP/1.1\r\nHost: orders\r\nHost: other\r\n\r\n"
+                    + "GET /b HTTP/1.1\r\nHost: orders\r\n\r\n");
+            Raw.Response r = c.read();
+            assertThat(r.status).isEqualTo(400);
+            assertThat(r.headers.get(HttpHeaders.CONNECTION)).isEqualTo("close");
+            c.assertClosed();
+        }
+        assertThat(echo.hits.get()).as("the pipelined GET /b was not forwarded").isZero();
+        assertThat(registry.get("gossamer.requests").tag("route", "r").counters())
+                .as("nor even routed").allSatisfy(m -> assertThat(m.count()).isZero());
+    }
+
     // ---- curl ----
 
     @Test
