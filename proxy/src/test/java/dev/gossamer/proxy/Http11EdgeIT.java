@@ -190,6 +190,23 @@ class Http11EdgeIT extends ProxyTestBase {
         assertThat(bodies).containsExactly(BODY, "");
     }
 
+    @Test
+    void anHttp2ClientGetsThe100FromTheProxyToo() {
+        DataPlane p = echoPlane();
+        io.vertx.core.http.HttpClientAgent h2 = client(new io.vertx.core.http.HttpClientOptions()
+                .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+        io.vertx.core.http.HttpClientRequest req = await(h2.request(new io.vertx.core.http.RequestOptions()
+                .setServer(io.vertx.core.net.SocketAddress.inetSocketAddress(p.boundPort("in"), HOST))
+                .setHost("orders").setPort(80).setMethod(io.vertx.core.http.HttpMethod.POST)
+                .setURI("/h2").putHeader("expect", "100-continue")));
+        req.setChunked(true);
+        req.continueHandler(v -> req.end(BODY)); // the body only after the 100
+        io.vertx.core.Future<String> body = req.response().compose(resp -> resp.body().map(Object::toString));
+        await(req.sendHead());
+        assertThat(await(body)).isEqualTo("/h2:2048");
+        assertThat(bodies).containsExactly(BODY);
+    }
+
     // ---- pipelining ----
 
     @Test
