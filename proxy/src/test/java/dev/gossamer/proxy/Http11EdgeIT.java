@@ -161,6 +161,27 @@ class Http11EdgeIT extends ProxyTestBase {
         assertThat(echo.hits.get()).isZero();
     }
 
+    @Test
+    void aClientThatSendsALargeBodyAnywayStillReadsTheRefusal() throws Exception {
+        DataPlane p = echoPlane();
+        int length = 4 << 20;
+        try (Raw c = new Raw(p)) {
+            c.write(post("/up", "nowhere", length, "Expect: 100-continue\r\n"));
+            // Not waiting for the 100 (allowed): the body is on its way while the proxy answers and closes.
+            Thread writer = new Thread(() -> {
+                try {
+                    c.out.write(new byte[length]);
+                } catch (IOException closed) {
+                    // the proxy closed the connection: expected
+                }
+            });
+            writer.start();
+            Raw.Response r = c.read();
+            assertThat(r.status).isEqualTo(404);
+            writer.join(WAIT_MS);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"no healthy endpoint", "upstream connect failure"})
     void aRefusalAfterRoutingIsAlsoAnsweredBeforeThe100(String reason) throws Exception {
