@@ -396,7 +396,7 @@ final class Exchange implements Handler<Buffer>, Runnable {
             return true; // nearly every request: no list is built
         }
         switch (ExpectHeader.of(in.version() != HttpVersion.HTTP_1_0, in.headers().getAll(HttpHeaders.EXPECT))) {
-            case CONTINUE -> awaitingContinue = !in.isEnded();
+            case CONTINUE -> awaitingContinue = mayHaveBody() && !in.isEnded(); // a bodiless GET waits for nothing
             case UNSUPPORTED -> {
                 // The client may send its body at once or never: nothing more is read from this connection.
                 closeAfter = true;

@@ -162,6 +162,19 @@ class Http11EdgeIT extends ProxyTestBase {
     }
 
     @Test
+    void aRefusedRequestWithoutABodyKeepsItsConnectionDespiteExpect() throws Exception {
+        DataPlane p = echoPlane();
+        try (Raw c = new Raw(p)) {
+            c.write("GET /x HTTP/1.1\r\nHost: nowhere\r\nExpect: 100-continue\r\n\r\n");
+            Raw.Response r = c.read();
+            assertThat(r.status).isEqualTo(404);
+            assertThat(r.headers.get(HttpHeaders.CONNECTION)).as("nothing is left unread").isNull();
+            c.write("GET /y HTTP/1.1\r\nHost: orders\r\n\r\n");
+            assertThat(c.read().body).isEqualTo("/y:0");
+        }
+    }
+
+    @Test
     void aClientThatSendsALargeBodyAnywayStillReadsTheRefusal() throws Exception {
         DataPlane p = echoPlane();
         int length = 4 << 20;
