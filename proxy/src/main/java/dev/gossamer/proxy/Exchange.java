@@ -139,7 +139,7 @@ final class Exchange implements Handler<Buffer>, Runnable {
     private static final Step<Void, Void> END_IN = (ex, a, b) -> ex.onInboundEnd();
     private static final Step<Void, Void> ABORTED = (ex, a, b) -> ex.abortByClient();
     private static final AttributeKey<String> CLIENT_ADDRESS = AttributeKey.valueOf("gossamer.client.address");
-    /** Set on an HTTP/1.x connection the proxy is closing after its answer: requests pipelined behind it are not served. */
+    /** Set on an HTTP/1.x connection the proxy closes after its answer: requests pipelined behind it are not served. */
     private static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf("gossamer.closing");
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static final Step<Handler, Object> HANDLER = (ex, h, x) -> h.handle(x);
@@ -1102,23 +1102,19 @@ final class Exchange implements Handler<Buffer>, Runnable {
             closeAfter = true;
         }
         markConnectionClose();
-        markClosing();
+        // Vert.x's server keeps an HTTP/1.1 connection open whatever the response's Connection header says (it reads
+        // only the request's), so the proxy closes it once the answer is written (RFC 9112 §9.6). Vert.x hands over a
+        // request pipelined behind this one as soon as this answer ends, before the close: the mark, set before the
+        // end, keeps it from being served ({@link #closing}).
+        io.vertx.core.http.HttpConnection closing = closeAfter && in.version() != HttpVersion.HTTP_2
+                ? in.connection() : null;
+        if (closing != null) {
+            VertxInternals.channel(closing).attr(CLOSING).set(Boolean.TRUE);
+        }
         io.vertx.core.Future<Void> sent = r.body() == null || in.method() == HttpMethod.HEAD ? out.end()
                 : out.end(r.body());
-        if (closeAfter && in.version() != HttpVersion.HTTP_2) {
-            // Vert.x's server keeps an HTTP/1.1 connection open whatever the response's Connection header says (it
-            // reads only the request's), so the proxy closes it once the answer is written (RFC 9112 §9.6). Vert.x
-            // hands over a request pipelined behind this one as soon as this answer ends, before the close:
-            // markClosing, before the end, keeps it from being served.
-            io.vertx.core.http.HttpConnection conn = in.connection();
-            sent.onComplete(v -> conn.close());
-        }
-    }
-
-    /** Marks the connection as closing when this answer closes it, before the answer ends ({@link #localReply}). */
-    private void markClosing() {
-        if (closeAfter && in.version() != HttpVersion.HTTP_2 && in.connection() != null) {
-            VertxInternals.channel(in.connection()).attr(CLOSING).set(Boolean.TRUE);
+        if (closing != null) {
+            sent.onComplete(v -> closing.close());
         }
     }
 
