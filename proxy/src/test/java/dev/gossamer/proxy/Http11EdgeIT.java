@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -64,9 +65,12 @@ class Http11EdgeIT extends ProxyTestBase {
 
     // ---- Expect: 100-continue ----
 
-    @Test
-    void theClientGets100ContinueBeforeItSendsTheBodyAndTheEndpointGetsTheBodyOnce() throws Exception {
-        DataPlane p = echoPlane();
+    @ParameterizedTest(name = "endpoint {0}")
+    @EnumSource(Protocol.class)
+    void theClientGets100ContinueBeforeItSendsTheBodyAndTheEndpointGetsTheBodyOnce(Protocol protocol)
+            throws Exception {
+        DataPlane p = plane(route("r", RouteMatch.ANY.withAuthority("orders"), "c"),
+                cluster("c", echo.endpoint()).withProtocol(protocol));
         try (Raw c = new Raw(p)) {
             c.write(post("/up", "orders", BODY.length(), "Expect: 100-continue\r\n"));
             Raw.Response interim = c.read();
@@ -78,6 +82,8 @@ class Http11EdgeIT extends ProxyTestBase {
         }
         assertThat(bodies).containsExactly(BODY);
         assertThat(echo.headers.get(0).contains("expect")).as("Expect is hop-by-hop here: not forwarded").isFalse();
+        assertThat(echo.versions).containsExactly(protocol == Protocol.HTTP2 ? io.vertx.core.http.HttpVersion.HTTP_2
+                : io.vertx.core.http.HttpVersion.HTTP_1_1);
     }
 
     @Test
