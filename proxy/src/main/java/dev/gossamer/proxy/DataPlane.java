@@ -48,11 +48,15 @@ import java.util.function.Predicate;
  * {@link CircuitBreakers} limit; with {@code x-gossamer-overloaded: true}), 502 "upstream connect failure" /
  * "upstream reset", 504 "upstream timeout", 408 "request body timeout" (a timeout while the proxy was still waiting
  * for the client's request body), 408 "request headers timeout" (the head did not arrive within the listener's
- * {@code request_headers_timeout}; {@link ListenerSpec}), and 502 "proxy error" when
+ * {@code request_headers_timeout}; {@link ListenerSpec}), 417 "unsupported expectation" (an {@code Expect} other
+ * than {@code 100-continue}; {@link ExpectHeader}), and 502 "proxy error" when
  * the proxy itself failed unexpectedly (logged; the request is never left waiting). Each is made by
  * {@link LocalReply}: a body naming the reason (text, or JSON when {@code Accept} asks for it), and for a gRPC
  * request a trailers-only gRPC response ({@code grpc-status} 14, 4, 12, ... and {@code grpc-message}). Vert.x itself answers
  * 400 (malformed), 414 (request line too long) and 431 (headers over {@link DataPlaneOptions#maxHeaderSize()}).
+ * {@code 100 Continue} is the proxy's, sent once a try is connected; a request refused before it, and any answer
+ * with {@code Connection: close}, closes an HTTP/1.1 connection, and nothing pipelined behind it is served
+ * (docs/design.md, "Expect: 100-continue").
  *
  * <p>Metrics (Micrometer names; Prometheus renders dots as underscores, e.g. {@code gossamer_requests_total}):
  * {@code gossamer.requests} (counter; route, cluster, status_class, response_flags: {@link RequestLabels}, with route
@@ -266,7 +270,9 @@ public final class DataPlane {
                 .setMaxInitialLineLength(options.maxInitialLineLength())
                 .setHttp2ClearTextEnabled(true)
                 .setUseAlpn(false)
-                .setHandle100ContinueAutomatically(true)
+                // Exchange answers 100-continue itself, once a try is connected: Vert.x would answer every request
+                // at once, before the proxy knows whether it will take the body (no route, breakers, endpoints).
+                .setHandle100ContinueAutomatically(false)
                 .setTcpNoDelay(true)
                 .setDecompressionSupported(false)
                 .setCompressionSupported(false)
@@ -309,6 +315,9 @@ public final class DataPlane {
 
     private void handle(String listener, HttpServerRequest req, Context ctx) {
         ListenerGuard.headComplete(req);
+        if (Exchange.closing(req)) {
+            return; // pipelined behind an answer that closes the connection: dropped with it
+        }
         new Exchange(this, snapshot, listener, req, ctx).start();
     }
 

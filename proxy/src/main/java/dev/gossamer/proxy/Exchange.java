@@ -63,7 +63,8 @@ final class Exchange implements Handler<Buffer>, Runnable {
     private HostAndPort authority; // where the request is addressed: :authority, Host or an absolute-form target
     private String uri; // the request-target sent upstream (origin-form)
     private String path;
-    private boolean closeAfter; // the answer carries Connection: close (a refused request, a 408)
+    private boolean closeAfter; // the answer carries Connection: close and the connection is closed after it
+    private boolean awaitingContinue; // the client holds its body back for a 100 Continue not sent yet
     private RouteSpec route;
     private ClusterState cluster;
     private DataPlane.RouteMetrics metrics;
@@ -138,6 +139,8 @@ final class Exchange implements Handler<Buffer>, Runnable {
     private static final Step<Void, Void> END_IN = (ex, a, b) -> ex.onInboundEnd();
     private static final Step<Void, Void> ABORTED = (ex, a, b) -> ex.abortByClient();
     private static final AttributeKey<String> CLIENT_ADDRESS = AttributeKey.valueOf("gossamer.client.address");
+    /** Set on an HTTP/1.x connection the proxy closes after its answer: requests pipelined behind it are not served. */
+    private static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf("gossamer.closing");
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static final Step<Handler, Object> HANDLER = (ex, h, x) -> h.handle(x);
 
@@ -285,7 +288,7 @@ final class Exchange implements Handler<Buffer>, Runnable {
             requestId = requestId();
             generatedId = true;
         }
-        if (!readTarget()) {
+        if (!readTarget() || !readExpectation()) {
             return;
         }
         String host = authority == null ? null : authority.host();
@@ -377,6 +380,31 @@ final class Exchange implements Handler<Buffer>, Runnable {
             // An origin-form target (as received): the authority is the Host line, which RequestTarget accepted
             // only as exactly host[:port] as Vert.x parsed it (case kept), so the line is its text already.
             authorityText = hosts.get(0);
+        }
+        return true;
+    }
+
+    /**
+     * Reads {@code Expect} ({@link ExpectHeader}); false when it was refused with 417. A client that sent
+     * {@code 100-continue} is sent {@code 100 Continue} only once a try is connected ({@link #onConnected}): every
+     * refusal before that (no route, a circuit breaker, no healthy endpoint, connect failures, a timeout) is a final
+     * answer the client gets without having sent its body, and the connection is closed after it ({@link #localReply}).
+     */
+    private boolean readExpectation() {
+        String expect = in.getHeader(HttpHeaders.EXPECT);
+        if (expect == null) {
+            return true; // nearly every request: no list is built
+        }
+        switch (ExpectHeader.of(in.version() != HttpVersion.HTTP_1_0, in.headers().getAll(HttpHeaders.EXPECT))) {
+            case CONTINUE -> awaitingContinue = mayHaveBody() && !in.isEnded(); // a bodiless GET waits for nothing
+            case UNSUPPORTED -> {
+                // The client may send its body at once or never: nothing more is read from this connection.
+                closeAfter = true;
+                metrics = dp.noRouteMetrics;
+                respondError(417, "unsupported expectation");
+                return false;
+            }
+            default -> { }
         }
         return true;
     }
@@ -529,6 +557,13 @@ final class Exchange implements Handler<Buffer>, Runnable {
             return;
         }
         a.req = req;
+        if (awaitingContinue) {
+            // The body has somewhere to go now: ask the client for it (Envoy answers 100-continue itself too).
+            awaitingContinue = false;
+            if (!in.isEnded()) {
+                out.writeContinue();
+            }
+        }
         writeUpstreamHeaders(req.headers());
         if (authority != null) {
             req.authority(authority, authorityText());
@@ -1061,12 +1096,36 @@ final class Exchange implements Handler<Buffer>, Runnable {
         if (requestId != null) {
             out.headers().set(X_REQUEST_ID, requestId);
         }
-        markConnectionClose();
-        if (r.body() == null || in.method() == HttpMethod.HEAD) {
-            out.end();
-        } else {
-            out.end(r.body());
+        if (awaitingContinue) {
+            // Refused before the client was asked for its body: it may send it anyway (it need not wait for the 100)
+            // or never, so the bytes after this answer could be either; RFC 9110 §10.1.1 has the server say which.
+            closeAfter = true;
         }
+        markConnectionClose();
+        // Vert.x's server keeps an HTTP/1.1 connection open whatever the response's Connection header says (it reads
+        // only the request's), so the proxy closes it once the answer is written (RFC 9112 §9.6). Vert.x hands over a
+        // request pipelined behind this one as soon as this answer ends, before the close: the mark, set before the
+        // end, keeps it from being served ({@link #closing}).
+        io.vertx.core.http.HttpConnection closing = closeAfter && in.version() != HttpVersion.HTTP_2
+                ? in.connection() : null;
+        if (closing != null) {
+            VertxInternals.channel(closing).attr(CLOSING).set(Boolean.TRUE);
+        }
+        io.vertx.core.Future<Void> sent = r.body() == null || in.method() == HttpMethod.HEAD ? out.end()
+                : out.end(r.body());
+        if (closing != null) {
+            sent.onComplete(v -> closing.close());
+        }
+    }
+
+    /**
+     * Whether {@code req} arrived on an HTTP/1.x connection the proxy is closing after an earlier answer (pipelined
+     * behind it): such a request is not served at all (RFC 9112 §9.6: no further request on that connection is
+     * processed). One attribute lookup, no allocation.
+     */
+    static boolean closing(HttpServerRequest req) {
+        return req.version() != HttpVersion.HTTP_2 && req.connection() != null
+                && VertxInternals.channel(req.connection()).hasAttr(CLOSING);
     }
 
     void finish(int status) {

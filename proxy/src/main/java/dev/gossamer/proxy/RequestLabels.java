@@ -36,7 +36,7 @@ public final class RequestLabels {
      */
     static Flag proxyFlag(int status, String reason) {
         return switch (status) {
-            case 400 -> Flag.DOWNSTREAM_PROTOCOL_ERROR;
+            case 400, 417 -> Flag.DOWNSTREAM_PROTOCOL_ERROR;
             case 404 -> Flag.NO_ROUTE;
             case 408 -> Flag.DOWNSTREAM_TIMEOUT;
             case 503 -> Flag.NO_HEALTHY_UPSTREAM;

@@ -40,7 +40,9 @@
  *
  * <p>HTTP/1.x request targets and {@code Host} follow RFC 9112 §3.2 ({@code RequestTarget}, a pure function):
  * 400 for a missing or repeated {@code Host}; an absolute-form target is routed by its authority and sent upstream
- * in origin-form.
+ * in origin-form. {@code Expect: 100-continue} is answered by the proxy once a try is connected, any other
+ * expectation is 417 ({@code ExpectHeader}, a pure function), and an answer that closes the connection serves
+ * nothing pipelined behind it (docs/design.md).
  *
  * <p>Limits (issue 14; all of them, with reasons, in docs/limits.md): a listener's {@code request_headers_timeout}
  * and {@code max_connections} ({@link dev.gossamer.proxy.ListenerSpec}, enforced by {@code ListenerGuard} on Netty's

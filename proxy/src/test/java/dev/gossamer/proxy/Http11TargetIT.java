@@ -52,6 +52,11 @@ class Http11TargetIT extends ProxyTestBase {
         assertThat(head).as("answer to %s", request).first().isEqualTo("http/1.1 400 bad request");
         assertThat(head).contains(Exchange.REASON + ": " + reason.toLowerCase(java.util.Locale.ROOT),
                 "connection: close");
+        try (Http11EdgeIT.Raw c = new Http11EdgeIT.Raw(plane)) {
+            c.write(request);
+            assertThat(c.read().status()).isEqualTo(400);
+            c.assertClosed(); // the header is kept: nothing more is read from this connection
+        }
         assertThat(orders.hits.get() + other.hits.get()).as("nothing forwarded").isZero();
     }
 
