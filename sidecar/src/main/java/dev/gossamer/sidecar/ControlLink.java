@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Every other node is a plain sidecar with a {@link ControlClient}. When gossip shows a voter announcing a
  *       newer committed version than it applied, it reads that voter's latest version from the voter itself (a
  *       stale read, exact for an immutable version, and answered while the voters elect a leader), asking the next
- *       announcing voter when one fails; every {@link #POLL_INTERVAL} it also asks the leader (a linearizable read),
- *       which is all it has without gossip. It checks the digest, applies through the same two phases as a file,
+ *       announcing voter when one fails; every {@link #POLL_INTERVAL} it looks at the announcements again and asks
+ *       the leader (a linearizable read), which is all it has without gossip. It checks the digest, applies through the same two phases as a file,
  *       persists the version and announces it.</li>
  *   <li>Writes ({@code PUT /admin/config}, rollback) go through the client to the leader; the leader validates with
  *       the sidecar's phase one before the log ({@link MeshValidator}).</li>
@@ -210,6 +210,8 @@ final class ControlLink {
         if (closed) {
             return;
         }
+        // an announcement seen before this link existed, or whose voters did not answer, is asked for again here
+        followAnnounced();
         if (!polling) {
             polling = true;
             onContext(client.latest()).onComplete(ar -> {
@@ -257,7 +259,7 @@ final class ControlLink {
     /** Asks {@code voters} from index {@code i} on for their latest version until one has {@code version}. */
     private Future<Void> askVoters(List<String> voters, int i, long version) {
         if (closed || i == voters.size()) {
-            return Future.succeededFuture(); // none had it: the next gossip change or poll asks again
+            return Future.succeededFuture(); // none had it: the next gossip change or poll tick asks again
         }
         String id = voters.get(i);
         return onContext(client.latestAt(id)).timeout(ASK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
