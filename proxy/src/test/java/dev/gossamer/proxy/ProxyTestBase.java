@@ -14,6 +14,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -30,6 +31,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -188,6 +190,21 @@ abstract class ProxyTestBase {
     }
 
     record Resp(int status, MultiMap headers, String body, HttpVersion version) {
+    }
+
+    /**
+     * Sends {@code ro} without a body and hands the response to {@code onResponse} on the event loop the moment its
+     * head arrives. A handler attached in a callback chained from the test thread can run later than that (a
+     * listener added to a completed future is dispatched to the event loop as a task), and the body chunks that
+     * arrived meanwhile would be lost: the test would then wait for a byte that came.
+     */
+    static <T> Future<T> streamed(HttpClientAgent c, RequestOptions ro,
+                                  Function<HttpClientResponse, Future<T>> onResponse) {
+        return c.request(ro).compose(req -> {
+            Future<T> result = req.response().compose(onResponse);
+            req.end();
+            return result;
+        });
     }
 
     static Future<Resp> send(HttpClientAgent c, int port, HttpMethod method, String uri, Map<String, String> hdrs,

@@ -116,8 +116,8 @@ class StreamingTest extends ProxyTestBase {
                 List.of(cluster("c", a.endpoint())));
         HttpClientAgent c = client();
         AtomicLong writtenAtFirstByte = new AtomicLong(-1);
-        long received = await(c.request(new RequestOptions().setHost(HOST).setPort(p.boundPort("in"))
-                .setURI("/down")).compose(req -> req.send()).compose(resp -> {
+        long received = await(streamed(c, new RequestOptions().setHost(HOST).setPort(p.boundPort("in"))
+                .setURI("/down"), resp -> {
                     AtomicLong got = new AtomicLong();
                     Promise<Long> done = Promise.promise();
                     resp.handler(b -> {
@@ -148,8 +148,8 @@ class StreamingTest extends ProxyTestBase {
         for (int i = 0; i < 3; i++) { // the same keep-alive connections are reused: each response ended cleanly
             backendWritten.set(0);
             String[] head = new String[2];
-            long received = await(c.request(new RequestOptions().setHost(HOST).setPort(p.boundPort("in"))
-                    .setURI("/fixed")).compose(req -> req.send()).compose(resp -> {
+            long received = await(streamed(c, new RequestOptions().setHost(HOST).setPort(p.boundPort("in"))
+                    .setURI("/fixed"), resp -> {
                         head[0] = resp.getHeader(HttpHeaders.CONTENT_LENGTH);
                         head[1] = resp.getHeader(HttpHeaders.TRANSFER_ENCODING);
                         AtomicLong got = new AtomicLong();

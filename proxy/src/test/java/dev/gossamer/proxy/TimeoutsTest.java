@@ -223,8 +223,8 @@ class TimeoutsTest extends ProxyTestBase {
                 .withRetries(RetrySpec.NONE));
         HttpClientAgent c = client();
         List<String> received = new CopyOnWriteArrayList<>();
-        Future<Integer> answer = c.request(new io.vertx.core.http.RequestOptions().setHost(HOST)
-                .setPort(p.boundPort("in")).setURI("/")).compose(req -> req.send()).compose(resp -> {
+        Future<Integer> answer = streamed(c, new io.vertx.core.http.RequestOptions().setHost(HOST)
+                .setPort(p.boundPort("in")).setURI("/"), resp -> {
                     resp.handler(b -> received.add(b.toString()));
                     return resp.end().map(v -> resp.statusCode());
                 });
@@ -252,7 +252,7 @@ class TimeoutsTest extends ProxyTestBase {
         io.vertx.core.http.RequestOptions ro = new io.vertx.core.http.RequestOptions().setHost(HOST)
                 .setPort(p.boundPort("in")).setURI("/");
         List<String> received = new CopyOnWriteArrayList<>();
-        Future<Integer> answer = h2.request(ro).compose(req -> req.send()).compose(resp -> {
+        Future<Integer> answer = streamed(h2, ro, resp -> {
             resp.handler(b -> received.add(b.toString()));
             return resp.end().map(v -> resp.statusCode());
         });
