@@ -1,9 +1,8 @@
 package dev.gossamer.sidecar;
 
-import dev.gossamer.common.testing.Await;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gossamer.common.testing.Await;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
