@@ -78,8 +78,8 @@ class BodiesAndRepliesTest extends ProxyTestBase {
             if (asks) {
                 ro.addHeader("te", "trailers");
             }
-            String got = await(c.request(ro).compose(req -> req.send()).compose(resp -> resp.body()
-                    .map(b -> b + "|" + resp.getTrailer("x-checksum"))));
+            String got = await(c.request(ro).compose(req -> req.send().compose(resp -> resp.body()
+                    .map(b -> b + "|" + resp.getTrailer("x-checksum")))));
             assertThat(got).as("te: trailers sent: %s", asks).isEqualTo(asks ? "part|42" : "part|null");
         }
     }

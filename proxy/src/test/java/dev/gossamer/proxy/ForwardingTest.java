@@ -304,8 +304,8 @@ class ForwardingTest extends ProxyTestBase {
         String status = await(h2.request(new io.vertx.core.http.RequestOptions().setHost(HOST)
                 .setPort(p.boundPort("in")).setMethod(HttpMethod.POST).setURI("/svc/Method")
                 .addHeader("te", "trailers").addHeader("content-type", "application/grpc"))
-                .compose(req -> req.send("x")).compose(resp -> resp.body().map(b -> b + "|"
-                        + resp.getTrailer("grpc-status"))));
+                .compose(req -> req.send("x").compose(resp -> resp.body().map(b -> b + "|"
+                        + resp.getTrailer("grpc-status")))));
         assertThat(status).isEqualTo("msg|0");
         assertThat(a.headers.get(0).get("te")).isEqualTo("trailers");
     }

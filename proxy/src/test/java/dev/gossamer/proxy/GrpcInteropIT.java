@@ -472,9 +472,9 @@ class GrpcInteropIT extends ProxyTestBase {
         Resp r = await(h2.request(new RequestOptions().setHost(HOST).setPort(p.boundPort("in"))
                 .setMethod(HttpMethod.POST).setURI("/grpc.testing.TestService/EmptyCall")
                 .addHeader("content-type", "application/grpc").addHeader("grpc-timeout", "0m"))
-                .compose(req -> req.send(io.vertx.core.buffer.Buffer.buffer(new byte[5])))
-                .compose(resp -> resp.body().map(b -> new Resp(resp.statusCode(), resp.headers(), b.toString(),
-                        resp.version()))));
+                .compose(req -> req.send(io.vertx.core.buffer.Buffer.buffer(new byte[5]))
+                        .compose(resp -> resp.body().map(b -> new Resp(resp.statusCode(), resp.headers(),
+                                b.toString(), resp.version())))));
         assertThat(r.headers().get("grpc-status")).isEqualTo("4");
     }
 
@@ -492,9 +492,9 @@ class GrpcInteropIT extends ProxyTestBase {
                 .setMethod(HttpMethod.POST).setURI("/grpc.testing.TestService/EmptyCall")
                 .addHeader("content-type", "application/grpc").addHeader("te", "trailers")
                 .addHeader("grpc-timeout", "200m"))
-                .compose(req -> req.send(io.vertx.core.buffer.Buffer.buffer(new byte[5])))
-                .compose(resp -> resp.body().map(b -> new Resp(resp.statusCode(), resp.headers(), b.toString(),
-                        resp.version()))));
+                .compose(req -> req.send(io.vertx.core.buffer.Buffer.buffer(new byte[5]))
+                        .compose(resp -> resp.body().map(b -> new Resp(resp.statusCode(), resp.headers(),
+                                b.toString(), resp.version())))));
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.headers().get("grpc-status")).isEqualTo("4");
         assertThat(r.headers().get("grpc-message")).isEqualTo("upstream timeout");

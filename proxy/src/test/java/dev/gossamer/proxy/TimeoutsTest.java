@@ -260,7 +260,7 @@ class TimeoutsTest extends ProxyTestBase {
         clock.advance(Duration.ofSeconds(20));
         assertThat(awaitFailure(answer)).isInstanceOf(io.vertx.core.http.StreamResetException.class);
         // The same HTTP/2 connection carries the next request (round robin: to b, which answers).
-        assertThat(await(h2.request(ro).compose(req -> req.send()).compose(r -> r.body())).toString())
+        assertThat(await(h2.request(ro).compose(req -> req.send().compose(r -> r.body()))).toString())
                 .isEqualTo("b!");
         assertThat(count("gossamer.response.timeouts")).isEqualTo(1.0);
     }
