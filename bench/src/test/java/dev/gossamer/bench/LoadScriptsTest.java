@@ -57,8 +57,14 @@ class LoadScriptsTest {
         while (h.find()) {
             inHelp.add(h.group(1));
         }
+        // run.sh's table is the README's first knob table (the other scripts' tables follow in their sections)
         Set<String> inReadme = new TreeSet<>();
-        for (String row : Files.readAllLines(LOAD.resolve("README.md"))) {
+        List<String> lines = Files.readAllLines(LOAD.resolve("README.md"));
+        int start = lines.indexOf(lines.stream().filter(l -> l.startsWith("| knob")).findFirst().orElseThrow());
+        for (String row : lines.subList(start, lines.size())) {
+            if (!row.startsWith("|")) {
+                break;
+            }
             Matcher first = Pattern.compile("^\\| ([^|]+) \\|").matcher(row);
             if (first.find()) {
                 Matcher knob = Pattern.compile("`([A-Z][A-Z_]+)`").matcher(first.group(1));

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
@@ -246,7 +245,7 @@ public final class ControlNode implements AutoCloseable {
         }
     }
 
-    /** How long a stopping leader tries to hand over (it waits for nothing more when a voter takes over sooner). */
+    /** How long a stopping leader tries to hand over in all (it waits no longer once a voter has taken over). */
     static final Duration HANDOVER_TIMEOUT = Duration.ofSeconds(3);
 
     private void handOverLeadership() {
@@ -259,17 +258,17 @@ public final class ControlNode implements AutoCloseable {
         if (!"LEADER".equals(st.role()) || options.voters().size() < 2) {
             return;
         }
-        long deadline = System.nanoTime() + HANDOVER_TIMEOUT.toNanos();
+        // each other voter in turn gets its share of the time (the first that is up to date takes over at once)
+        long perVoter = HANDOVER_TIMEOUT.toMillis() / (options.voters().size() - 1);
         try (org.apache.ratis.client.RaftClient admin = RatisSetup.client(options, RaftPeerId.valueOf(self.id()),
                 false)) {
             for (Voter v : options.voters()) {
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (v.equals(self) || left <= 0) {
+                if (v.equals(self)) {
                     continue;
                 }
                 try {
                     RaftClientReply reply = admin.admin().transferLeadership(RaftPeerId.valueOf(v.id()),
-                            RaftPeerId.valueOf(self.id()), left);
+                            RaftPeerId.valueOf(self.id()), perVoter);
                     if (reply.isSuccess()) {
                         LOG.info("control plane: leadership handed to {} before {} stops", v.id(), self.id());
                         return;
