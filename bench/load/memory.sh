@@ -104,13 +104,7 @@ mkdir -p "$WORK/backend-tmp"
 backend_nginx_conf >"$WORK/backend.conf"
 start backend nginx -c "$WORK/backend.conf" -p "$WORK"
 BACKEND_PIDS=$LAST_PID
-cat >"$WORK/sidecar.yaml" <<EOF
-node: {id: bench, zone: local}
-admin: {address: 127.0.0.1:$ADMIN_PORT}
-listeners:
-  - {name: outbound, address: 127.0.0.1:$PORT}
-mesh_config: ./mesh.yaml
-EOF
+bench_sidecar_yaml bench "$PORT" "$ADMIN_PORT" >"$WORK/sidecar.yaml"
 bench_mesh_yaml >"$WORK/mesh.yaml"
 
 # One launcher tree per variant (the launcher keeps one archive per JVM; flags change it), trained up front.

@@ -82,6 +82,20 @@ EOF
   for p in "${BACKEND_PORTS[@]}"; do echo "  server b$i 127.0.0.1:$p"; i=$((i + 1)); done
 }
 
+# Gossamer's sidecar.yaml: ID PORT ADMIN_PORT [MAX_CONNECTIONS] (the listener's default limit when not given);
+# the mesh is ./mesh.yaml beside it (bench_mesh_yaml).
+bench_sidecar_yaml() {
+  local limit=""
+  [[ -n "${4:-}" ]] && limit=", max_connections: $4"
+  cat <<EOF
+node: {id: $1, zone: local}
+admin: {address: 127.0.0.1:$3}
+listeners:
+  - {name: outbound, address: 127.0.0.1:$2$limit}
+mesh_config: ./mesh.yaml
+EOF
+}
+
 # Gossamer's mesh document: route / to the backends, round robin.
 bench_mesh_yaml() {
   local endpoints

@@ -324,17 +324,9 @@ EOF
 haproxy_cfg "$HAPROXY_PORT" "$CONN_LIMIT" >"$WORK/haproxy.cfg"
 haproxy_cfg "$STARTUP_HAPROXY_PORT" >"$WORK/haproxy-startup.cfg"
 
-sidecar_yaml() {  # ID PORT ADMIN_PORT
-  cat <<EOF
-node: {id: $1, zone: local}
-admin: {address: 127.0.0.1:$3}
-listeners:
-  - {name: outbound, address: 127.0.0.1:$2, max_connections: $CONN_LIMIT}
-mesh_config: ./mesh.yaml
-EOF
-}
-sidecar_yaml bench $GOSSAMER_PORT $GOSSAMER_ADMIN_PORT >"$WORK/sidecar.yaml"
-sidecar_yaml bench-startup $STARTUP_GOSSAMER_PORT $STARTUP_GOSSAMER_ADMIN_PORT >"$WORK/sidecar-startup.yaml"
+bench_sidecar_yaml bench $GOSSAMER_PORT $GOSSAMER_ADMIN_PORT "$CONN_LIMIT" >"$WORK/sidecar.yaml"
+bench_sidecar_yaml bench-startup $STARTUP_GOSSAMER_PORT $STARTUP_GOSSAMER_ADMIN_PORT "$CONN_LIMIT" \
+  >"$WORK/sidecar-startup.yaml"
 bench_mesh_yaml >"$WORK/mesh.yaml"
 
 # ---------------------------------------------------------------- versions and machine

@@ -78,13 +78,7 @@ done
 # ---------------------------------------------------------------- configs and the backends
 backend_nginx_conf >"$WORK/backend-nginx.conf"
 haproxy_cfg "$HAPROXY_PORT" >"$WORK/haproxy.cfg"
-cat >"$WORK/sidecar.yaml" <<EOF
-node: {id: bench, zone: local}
-admin: {address: 127.0.0.1:$GOSSAMER_ADMIN_PORT}
-listeners:
-  - {name: outbound, address: 127.0.0.1:$GOSSAMER_PORT}
-mesh_config: ./mesh.yaml
-EOF
+bench_sidecar_yaml bench "$GOSSAMER_PORT" "$GOSSAMER_ADMIN_PORT" >"$WORK/sidecar.yaml"
 bench_mesh_yaml >"$WORK/mesh.yaml"
 
 setsid taskset -c "$SERVER_CPU" nginx -e "$WORK/backend-error.log" -p "$WORK" -c "$WORK/backend-nginx.conf" \
