@@ -169,7 +169,10 @@ interface Downstream {
      */
     interface Listener {
 
-        /** A request body chunk, lent for the call (retain it to keep it); never empty. */
+        /**
+         * A request body chunk, lent for the call (retain it to keep it). May be empty (Vert.x hands over an h2c
+         * upgrade request's empty body); the exchange skips those.
+         */
         void onRequestBody(ByteBuf chunk);
 
         /** The request is complete; {@code trailers} are the request's trailers, or null when it had none. */
