@@ -61,6 +61,22 @@ public final class VertxInternals {
         return ((BufferInternal) buffer).getByteBuf();
     }
 
+    /**
+     * The {@code ByteBuf} a Vert.x buffer holds, itself: no slice is made (unlike {@link #byteBuf}), so its reader and
+     * writer indices are the buffer's own. Vert.x's buffers hold un-releasable heap {@code ByteBuf}s, whose
+     * {@code retain}/{@code release} do nothing.
+     */
+    public static ByteBuf unwrap(Buffer buffer) {
+        return buffer instanceof io.vertx.core.buffer.impl.BufferImpl b ? b.byteBuf()
+                : ((BufferInternal) buffer).getByteBuf();
+    }
+
+    /** Whether {@code buf} is one of Vert.x's heap {@code ByteBuf}s, on which reference counting does nothing. */
+    public static boolean unreleasable(ByteBuf buf) {
+        return buf instanceof io.vertx.core.buffer.impl.VertxHeapByteBuf
+                || buf instanceof io.vertx.core.buffer.impl.VertxUnsafeHeapByteBuf;
+    }
+
     /** A Vert.x buffer over {@code buf}, without a copy (the buffer takes ownership). */
     public static Buffer buffer(ByteBuf buf) {
         return BufferInternal.buffer(buf);
