@@ -36,8 +36,9 @@ import java.util.UUID;
  * client is read and answered only through {@link Downstream}, whatever server read the request.
  *
  * <p>Reference counts: request body chunks are lent by the downstream; those kept for a retry (the replay buffer)
- * are retained and released when the exchange finishes or the buffer overflows ({@link #dropReplay}). Response
- * chunks are Vert.x heap buffers from the {@link Upstream}; their {@code ByteBuf}s are given to the downstream.
+ * are retained and released when the exchange finishes or the buffer overflows ({@link #dropReplay}); each write
+ * upstream gets a retained slice of its own. Response chunks are given by the {@link Upstream} (the pooled read
+ * buffers themselves from {@code H1Upstream}) and given on to the downstream, or released when dropped.
  */
 final class Exchange implements Downstream.Listener, Runnable {
 
@@ -537,7 +538,7 @@ final class Exchange implements Downstream.Listener, Runnable {
         }
         if (replay != null) {
             for (ByteBuf b : replay) {
-                req.write(VertxInternals.buffer(b));
+                req.write(VertxInternals.buffer(b.retainedSlice())); // the kept chunk stays whole for the next try
             }
         }
         if (inEnded) {
@@ -607,7 +608,7 @@ final class Exchange implements Downstream.Listener, Runnable {
             }
         }
         if (a != null && a.req != null && !a.finished) {
-            a.req.write(VertxInternals.buffer(b));
+            a.req.write(VertxInternals.buffer(b.retainedSlice())); // lent to us: the write gets its own reference
             if (a.req.writeQueueFull()) {
                 pauseInbound();
                 awaitingDrain = true;
@@ -683,13 +684,14 @@ final class Exchange implements Downstream.Listener, Runnable {
     }
 
     private void onResponseData(Attempt a, Buffer chunk) {
+        ByteBuf buf = VertxInternals.unwrap(chunk); // one reference given to this exchange: passed on or released
         if (done || outEnded || a != current) {
+            buf.release();
             return;
         }
         if (idleTimer != null) {
             lastActivity = dp.ticker.nanoTime();
         }
-        ByteBuf buf = VertxInternals.unwrap(chunk); // given to the downstream below
         int n = buf.readableBytes();
         bytesOut += n;
         if (a.bodyLeft >= 0) {

@@ -224,7 +224,7 @@ final class VertxDownstream implements Downstream, Handler<Buffer> {
 
     @Override
     public void write(ByteBuf chunk) {
-        out.write(buffer(chunk));
+        out.write(VertxInternals.take(chunk));
     }
 
     @Override
@@ -235,29 +235,12 @@ final class VertxDownstream implements Downstream, Handler<Buffer> {
             }
             return;
         }
-        Future<Void> sent = last == null ? out.end() : out.end(buffer(last));
+        Future<Void> sent = last == null ? out.end() : out.end(VertxInternals.take(last));
         // What Vert.x's response end handler did: the connection waits for its next head (ListenerGuard).
         ListenerGuard.responseEnded(ch, head, in.isEnded());
         if (closeAfter) {
             HttpConnection conn = in.connection();
             sent.onComplete(v -> conn.close());
-        }
-    }
-
-    /**
-     * A Vert.x buffer over {@code b}: Vert.x's own heap buffers as they are; any other (a pooled read buffer) copied to
-     * the heap and released, because Vert.x's writes never release a {@code ByteBuf} they did not make.
-     */
-    private static Buffer buffer(ByteBuf b) {
-        if (VertxInternals.unreleasable(b)) {
-            return VertxInternals.buffer(b);
-        }
-        try {
-            ByteBuf copy = VertxInternals.heapBuffer(b.readableBytes());
-            copy.writeBytes(b, b.readerIndex(), b.readableBytes());
-            return VertxInternals.buffer(copy);
-        } finally {
-            b.release();
         }
     }
 

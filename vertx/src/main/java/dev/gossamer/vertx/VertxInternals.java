@@ -71,10 +71,36 @@ public final class VertxInternals {
                 : ((BufferInternal) buffer).getByteBuf();
     }
 
-    /** Whether {@code buf} is one of Vert.x's heap {@code ByteBuf}s, on which reference counting does nothing. */
+    /**
+     * Whether {@code buf} is one of Vert.x's heap {@code ByteBuf}s, or a slice or duplicate of one, on which reference
+     * counting does nothing.
+     */
     public static boolean unreleasable(ByteBuf buf) {
-        return buf instanceof io.vertx.core.buffer.impl.VertxHeapByteBuf
-                || buf instanceof io.vertx.core.buffer.impl.VertxUnsafeHeapByteBuf;
+        for (ByteBuf b = buf; b != null; b = b.unwrap()) {
+            if (b instanceof io.vertx.core.buffer.impl.VertxHeapByteBuf
+                    || b instanceof io.vertx.core.buffer.impl.VertxUnsafeHeapByteBuf) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A Vert.x buffer with the readable bytes of {@code given}, taking its reference: a Vert.x heap buffer (or a slice
+     * of one) is wrapped as it is; any other (a pooled read buffer) is copied to the heap and released, because
+     * Vert.x's writes never release a {@code ByteBuf} they did not make. Allocates the wrapper (and the copy).
+     */
+    public static Buffer take(ByteBuf given) {
+        if (unreleasable(given)) {
+            return buffer(given);
+        }
+        try {
+            ByteBuf copy = heapBuffer(given.readableBytes());
+            copy.writeBytes(given, given.readerIndex(), given.readableBytes());
+            return buffer(copy);
+        } finally {
+            given.release();
+        }
     }
 
     /** A Vert.x buffer over {@code buf}, without a copy (the buffer takes ownership). */
