@@ -547,12 +547,13 @@ final class H1Upstream implements Upstream {
         @Override
         public void write(Buffer chunk) {
             if (gone || requestEnded || conn.call != this || chunk.length() == 0) {
+                VertxInternals.unwrap(chunk).release(); // given, and not sent
                 return;
             }
             sendHead();
             conn.lastActive = conn.pool.now();
-            conn.ch.writeAndFlush(new DefaultHttpContent(VertxInternals.byteBuf(chunk)),
-                    conn.ch.voidPromise());
+            // The chunk's ByteBuf is given (Upstream.Call#write): Netty releases it once written.
+            conn.ch.writeAndFlush(new DefaultHttpContent(VertxInternals.unwrap(chunk)), conn.ch.voidPromise());
         }
 
         @Override
@@ -652,11 +653,9 @@ final class H1Upstream implements Upstream {
             if (gone) {
                 return;
             }
-            // A copy on the heap, as Vert.x's own connections make: the read buffer goes back to its pool now.
-            int n = b.readableBytes();
-            ByteBuf copy = VertxInternals.heapBuffer(n);
-            copy.writeBytes(b, b.readerIndex(), n);
-            l.onData(VertxInternals.buffer(copy));
+            // The read buffer's bytes themselves, one reference given to the listener (Listener#onData), which passes
+            // them on to the client: no copy on the way (issue 13).
+            l.onData(VertxInternals.buffer(b.retain()));
         }
 
         void onEnd(HttpHeaders trailers) {

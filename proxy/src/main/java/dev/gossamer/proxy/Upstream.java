@@ -42,6 +42,11 @@ interface Upstream {
         /** The body has no declared length: send it chunked. Call before the first write. */
         void chunked();
 
+        /**
+         * Sends a body chunk. One reference of the chunk's {@code ByteBuf} ({@code VertxInternals.unwrap}) is given
+         * with the call: the call releases it once written, or at once when it drops the chunk; the bytes may be
+         * consumed (pass a slice of a buffer kept for a retry).
+         */
         void write(Buffer chunk);
 
         /** The request is complete. */
@@ -80,6 +85,12 @@ interface Upstream {
         /** The response head; {@code http2} is the protocol it came over. */
         void onResponse(int status, String statusMessage, MultiMap headers, boolean http2);
 
+        /**
+         * A response body chunk, never empty. One reference of its {@code ByteBuf} ({@code VertxInternals.unwrap}) is
+         * given to the listener, which releases it or passes it on ({@link Downstream#write} takes it): {@code
+         * H1Upstream}'s are the pooled read buffers themselves, Vert.x's are heap buffers on which releasing does
+         * nothing.
+         */
         void onData(Buffer chunk);
 
         /** The response is complete; {@code trailers} may be empty. */
