@@ -66,6 +66,16 @@ interface Downstream {
      */
     MultiMap headers();
 
+    /**
+     * Whether the exchange may make {@link #headers()} itself the upstream request's header map once it has read
+     * the request's own fields (hop-by-hop fields removed in place, forwarding fields added; {@code Headers}): true
+     * only for a mutable map of the request's own that nothing reads after the exchange started, which saves a map
+     * and a copy per request. False (the default): the exchange copies the fields it forwards.
+     */
+    default boolean headersReusable() {
+        return false;
+    }
+
     /** The client's IP address as text ({@code 10.0.0.7}, no port); null when unknown. Made once per connection. */
     String remoteHost();
 
