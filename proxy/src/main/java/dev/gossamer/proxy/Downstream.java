@@ -25,7 +25,8 @@ import io.vertx.core.net.NetSocket;
  * releases it once written, or at once when it drops it (response ended, closed, reset). Vert.x's own heap buffers
  * are un-releasable, so both rules cost {@code VertxDownstream} nothing.
  *
- * <p><b>Types:</b> no server, stream, handler or callback type of Vert.x appears here. Headers are Vert.x's
+ * <p><b>Types:</b> no server, stream, handler or buffer type of Vert.x appears here, except in the WebSocket hand-off
+ * ({@link #tunnel}: its peer is a socket of Vert.x's client, which opens every upgrade). Headers are Vert.x's
  * {@link MultiMap} because it costs neither side a copy: Vert.x's HTTP/1.x map ({@code HeadersMultiMap}) is a Netty
  * {@code HttpHeaders} too, so {@code H1Downstream} configures its decoder with that map (as {@code H1Upstream}
  * does, {@code HttpDecoderConfig.setHeadersFactory}) and hands the decoded map over as is, while Vert.x's HTTP/2
