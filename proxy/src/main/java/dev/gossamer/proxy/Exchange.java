@@ -103,6 +103,8 @@ final class Exchange implements Downstream.Listener, Runnable {
     private boolean awaitingDrain; // the client's body is held back because the endpoint is not taking it
     private WebSocketTunnel tunnel; // a WebSocket upgrade in progress
     private String authorityText; // authority as host[:port], made once (x-forwarded-host, upstream Host, access log)
+    private MultiMap upstreamHeaders; // the upstream request's fields, made once and handed to every try
+    private byte trailersTaken; // the client's TE names trailers: 0 not read yet, 1 yes, 2 no
 
     // ---- the one exception boundary ----
 
@@ -437,6 +439,37 @@ final class Exchange implements Downstream.Listener, Runnable {
     /** The request's end-to-end headers plus the forwarding headers, written straight into the upstream request. */
     void writeUpstreamHeaders(MultiMap dst) {
         Headers.copyEndToEnd(down.headers(), dst, true);
+        addForwarding(dst);
+        setDeadline(dst);
+    }
+
+    /**
+     * The upstream request's header fields: made on the first try and handed to every try ({@link
+     * Upstream.Call#useHeaders}), so a retry neither copies them again nor adds the forwarding fields twice. Where the
+     * downstream allows it ({@link Downstream#headersReusable}) the request's own map becomes it, its hop-by-hop
+     * fields removed in place ({@link Headers#keepEndToEnd}): no second map, no copy (issue 13). Only the gRPC
+     * deadline is set anew for each try.
+     */
+    private MultiMap upstreamHeaders() {
+        MultiMap dst = upstreamHeaders;
+        if (dst == null) {
+            MultiMap src = down.headers();
+            if (down.headersReusable()) {
+                acceptsTrailers(); // read before TE is rewritten in place
+                Headers.keepEndToEnd(src);
+                dst = src;
+            } else {
+                dst = VertxInternals.httpHeaders();
+                Headers.copyEndToEnd(src, dst, true);
+            }
+            addForwarding(dst);
+            upstreamHeaders = dst;
+        }
+        setDeadline(dst);
+        return dst;
+    }
+
+    private void addForwarding(MultiMap dst) {
         String client = down.remoteHost();
         if (client != null) {
             Headers.append(dst, X_FORWARDED_FOR, client);
@@ -448,6 +481,9 @@ final class Exchange implements Downstream.Listener, Runnable {
         if (generatedId) {
             dst.set(X_REQUEST_ID, requestId);
         }
+    }
+
+    private void setDeadline(MultiMap dst) {
         if (deadlineNanos != 0) {
             dst.set(Grpc.TIMEOUT, Grpc.formatTimeout(deadlineNanos - dp.ticker.nanoTime()));
         }
@@ -529,7 +565,7 @@ final class Exchange implements Downstream.Listener, Runnable {
                 down.writeContinue();
             }
         }
-        writeUpstreamHeaders(req.headers());
+        req.useHeaders(upstreamHeaders());
         if (authority != null) {
             req.authority(authority, authorityText());
         }
@@ -537,8 +573,8 @@ final class Exchange implements Downstream.Listener, Runnable {
             req.chunked();
         }
         if (replay != null) {
-            for (ByteBuf b : replay) {
-                req.write(VertxInternals.buffer(b.retainedSlice())); // the kept chunk stays whole for the next try
+            for (int i = 0; i < replay.size(); i++) { // no iterator: a request without a body holds List.of()
+                req.write(VertxInternals.buffer(replay.get(i).retainedSlice())); // the kept chunk stays whole
             }
         }
         if (inEnded) {
@@ -948,17 +984,23 @@ final class Exchange implements Downstream.Listener, Runnable {
         return latency;
     }
 
+    /** Whether the client's {@code TE} names trailers; read once, before the request's map may be reused. */
     private boolean acceptsTrailers() {
-        for (String te : down.headers().getAll("te")) {
-            for (String part : te.split(",")) {
-                String p = part.trim();
-                int semi = p.indexOf(';');
-                if ((semi < 0 ? p : p.substring(0, semi)).trim().equalsIgnoreCase("trailers")) {
-                    return true;
+        if (trailersTaken == 0) {
+            trailersTaken = 2;
+            if (down.headers().contains(io.netty.handler.codec.http.HttpHeaderNames.TE)) {
+                for (String te : down.headers().getAll("te")) {
+                    for (String part : te.split(",")) {
+                        String p = part.trim();
+                        int semi = p.indexOf(';');
+                        if ((semi < 0 ? p : p.substring(0, semi)).trim().equalsIgnoreCase("trailers")) {
+                            trailersTaken = 1;
+                        }
+                    }
                 }
             }
         }
-        return false;
+        return trailersTaken == 1;
     }
 
     void endAttempt(Attempt a) {
@@ -1113,8 +1155,8 @@ final class Exchange implements Downstream.Listener, Runnable {
         List<ByteBuf> held = replay;
         replay = null;
         if (held != null) {
-            for (ByteBuf b : held) {
-                b.release();
+            for (int i = 0; i < held.size(); i++) { // no iterator: nearly every request holds none
+                held.get(i).release();
             }
         }
     }

@@ -494,7 +494,7 @@ final class H1Upstream implements Upstream {
         final HttpMethod method;
         final String uri;
         final Listener l;
-        final MultiMap headers = VertxInternals.httpHeaders();
+        MultiMap headers; // made on first use, or the exchange's own map (useHeaders)
         Conn conn;
         String host;
         boolean chunked;
@@ -516,7 +516,20 @@ final class H1Upstream implements Upstream {
 
         @Override
         public MultiMap headers() {
+            if (headers == null) {
+                headers = VertxInternals.httpHeaders();
+            }
             return headers;
+        }
+
+        /** Vert.x's HTTP/1.x map (the request's own, as the server decoded it) is taken as it is: no second map. */
+        @Override
+        public void useHeaders(MultiMap fields) {
+            if (headers == null && VertxInternals.isHttpHeaders(fields)) {
+                headers = fields;
+            } else {
+                Headers.addAll(fields, headers());
+            }
         }
 
         @Override
@@ -535,6 +548,7 @@ final class H1Upstream implements Upstream {
             }
             headSent = true;
             conn.used = true;
+            MultiMap headers = headers();
             headers.set(HttpHeaderNames.HOST, host != null ? host : server.host() + ":" + server.port());
             if (chunked) {
                 headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);

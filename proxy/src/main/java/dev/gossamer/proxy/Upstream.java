@@ -34,6 +34,16 @@ interface Upstream {
         MultiMap headers();
 
         /**
+         * Sends {@code fields} as the request's header fields; before the first {@link #write} or {@link #end}, and
+         * instead of filling {@link #headers()}. A call may take the map itself instead of copying it (then it may set
+         * {@code Host} and {@code Transfer-Encoding} in it): the exchange makes one map per request and hands it to
+         * every try. By default the fields are added to {@link #headers()}.
+         */
+        default void useHeaders(MultiMap fields) {
+            Headers.addAll(fields, headers());
+        }
+
+        /**
          * The authority sent upstream (Host); the endpoint's address when never set. {@code text} is the same as
          * {@code host[:port]} (made once by the exchange, so a call need not build it again).
          */

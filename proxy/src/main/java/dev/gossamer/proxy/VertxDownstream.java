@@ -105,6 +105,15 @@ final class VertxDownstream implements Downstream, Handler<Buffer> {
         return in.headers();
     }
 
+    /**
+     * HTTP/1.x: the map Vert.x's decoder made for this request (a {@code HeadersMultiMap}), which Vert.x reads no more
+     * once the request is handed over (keep-alive is decided before; a WebSocket tunnel never reuses it).
+     */
+    @Override
+    public boolean headersReusable() {
+        return in.version() != HttpVersion.HTTP_2 && VertxInternals.isHttpHeaders(in.headers());
+    }
+
     /** Made once per connection and kept on its channel (an HTTP/2 stream: its connection's). */
     @Override
     public String remoteHost() {
@@ -143,11 +152,11 @@ final class VertxDownstream implements Downstream, Handler<Buffer> {
     }
 
     @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
     public void listen(Listener l) {
         this.listener = l;
         in.handler(this);
         in.endHandler(new End());
-        @SuppressWarnings({"unchecked", "rawtypes"})
         Handler gone = new Gone(); // one object for both: the request's exception and the response's close
         in.exceptionHandler(gone);
         out.closeHandler(gone);

@@ -129,6 +129,14 @@ public final class VertxInternals {
         return HeadersMultiMap.httpHeaders();
     }
 
+    /**
+     * Whether {@code headers} is Vert.x's HTTP/1.x map ({@link #httpHeaders()}'s kind: the server's decoded requests
+     * and {@code H1Upstream}'s responses), so {@link #asNetty} takes it as it is.
+     */
+    public static boolean isHttpHeaders(MultiMap headers) {
+        return headers instanceof HeadersMultiMap;
+    }
+
     /** A map made by {@link #httpHeaders()} as Netty's {@link HttpHeaders}, without a copy. */
     public static HttpHeaders asNetty(MultiMap headers) {
         return (HeadersMultiMap) headers;
