@@ -466,6 +466,15 @@ final class H1Downstream implements Downstream {
         }
 
         @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof io.netty.handler.timeout.IdleStateEvent) {
+                ctx.close(); // the listener's idle timeout, as for Vert.x's own tunnelled sockets
+            } else {
+                ctx.fireUserEventTriggered(evt);
+            }
+        }
+
+        @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ctx.close();
         }
