@@ -3,7 +3,6 @@ package dev.gossamer.proxy;
 import dev.gossamer.vertx.VertxInternals;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -33,9 +32,11 @@ import java.net.SocketAddress;
  * request heads and bodies from {@link HttpServerCodec} and serves them one exchange at a time, each through an
  * {@link H1Downstream} handed to the data plane. What Vert.x's server did and this class does instead:
  * <ul>
- *   <li><b>One exchange at a time, in order.</b> Once a request is complete, reading stops ({@code autoRead} off)
- *       until its response has ended; Netty's {@link FlowControlHandler} holds heads the codec decoded from the
- *       same read. Pipelined requests are so answered in order, and none is read behind an answer that closes.</li>
+ *   <li><b>One exchange at a time, in order.</b> A head that comes while an exchange is under way (pipelined) is
+ *       held, and reading stops ({@code autoRead} off) until that exchange's response has ended; Netty's
+ *       {@link FlowControlHandler} holds what the codec decoded after it from the same read. Pipelined requests are
+ *       so answered in order, and none is served behind an answer that closes. A client that waits for each answer
+ *       never has its reading stopped and restarted (each costs an interest-set change).</li>
  *   <li><b>Keep-alive</b> as {@code HttpUtil.isKeepAlive} reads the request (HTTP/1.0 needs {@code keep-alive},
  *       HTTP/1.1 closes on {@code close}); a response whose body ends with the connection closes it; an answer the
  *       exchange closes after ({@link H1Downstream#closeAfterResponse}) closes it once written.</li>
@@ -102,6 +103,10 @@ final class H1Connection extends ChannelDuplexHandler {
     private H1Downstream current; // the exchange being served; null between requests
     private boolean closing; // no further request is served: the connection closes after the current answer
     private boolean shutdown; // the server drains: close once idle
+    private HttpRequest held; // a pipelined head that came while an exchange was under way; served after it
+    // A held head is served from a task, not inside the call that ended the exchange before it (which is still
+    // unwinding its end); reading resumes after it. One object per connection.
+    private final Runnable serveHeld = this::serveHeld;
 
     private H1Connection(Setup setup, Context context, ListenerGuard.Heads heads) {
         this.setup = setup;
@@ -119,18 +124,30 @@ final class H1Connection extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
-            if (msg instanceof HttpRequest req) {
-                onHead(req);
+            if (msg instanceof HttpRequest req && current != null && !closing && held == null) {
+                // Pipelined behind an exchange under way: this head waits for its answer, and reading stops until
+                // then (what the codec decoded from the same read waits in the flow-control handler). Reading is
+                // stopped only here, not after every request: a client that waits for its answers costs nothing.
+                held = ReferenceCountUtil.retain(req);
+                autoRead(false);
+                return;
             }
-            if (msg instanceof HttpContent content) {
-                onContent(content);
-            }
+            dispatch(msg);
         } catch (RuntimeException e) {
             // The exchange guards its own steps; this is a bug here. The connection goes, the loop goes on.
             LOG.log(System.Logger.Level.ERROR, "HTTP/1.1 connection failed in the proxy", e);
             ctx.close();
         } finally {
             ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void dispatch(Object msg) {
+        if (msg instanceof HttpRequest req) {
+            onHead(req);
+        }
+        if (msg instanceof HttpContent content) {
+            onContent(content);
         }
     }
 
@@ -166,10 +183,7 @@ final class H1Connection extends ChannelDuplexHandler {
         if (content instanceof LastHttpContent last) {
             MultiMap trailers = last.trailingHeaders().isEmpty() ? null : (MultiMap) last.trailingHeaders();
             d.onEnd(trailers);
-            if (current == d && !d.responseEnded()) {
-                // The next head waits until this answer is out (answered in order; none behind a closing one).
-                ctx.channel().config().setAutoRead(false);
-            } else if (current == d) {
+            if (current == d && d.responseEnded()) {
                 next(d);
             }
         }
@@ -208,14 +222,22 @@ final class H1Connection extends ChannelDuplexHandler {
         ctx.channel().config().setAutoRead(on);
     }
 
-    /** The response of {@code d} was written up to its end ({@code written}: the end's write). */
-    void responseEnded(H1Downstream d, ChannelFuture written) {
+    /** Whether the connection closes once the response of {@code d} is written. */
+    boolean closesAfter(H1Downstream d) {
+        return closing || shutdown || d.closesConnection();
+    }
+
+    /**
+     * The response of {@code d} was written up to its end; {@code close}: {@link #closesAfter} said so, and the end's
+     * write closes the connection once done.
+     */
+    void responseEnded(H1Downstream d, boolean close) {
         if (current != d) {
             return;
         }
-        if (closing || shutdown || d.closesConnection()) {
+        if (close) {
             closing = true;
-            written.addListener(ChannelFutureListener.CLOSE);
+            dropHeld();
             return;
         }
         if (d.requestEnded()) {
@@ -231,10 +253,39 @@ final class H1Connection extends ChannelDuplexHandler {
         current = null;
         if (shutdown) {
             closing = true;
+            dropHeld();
             ctx.close();
             return;
         }
-        autoRead(true); // reads what the flow-control handler holds first
+        if (held != null) {
+            ctx.executor().execute(serveHeld);
+        } else if (!ctx.channel().config().isAutoRead()) {
+            ctx.executor().execute(serveHeld); // reading stopped by back-pressure: resumed from the task too
+        }
+    }
+
+    private void serveHeld() {
+        if (current != null || closing) {
+            return;
+        }
+        HttpRequest h = held;
+        held = null;
+        if (h != null) {
+            try {
+                dispatch(h);
+            } finally {
+                ReferenceCountUtil.release(h);
+            }
+        }
+        if (!closing) {
+            autoRead(true); // the held head's body and the heads after it, as the flow-control handler has them
+        }
+    }
+
+    private void dropHeld() {
+        HttpRequest h = held;
+        held = null;
+        ReferenceCountUtil.release(h);
     }
 
     /** The response was abandoned ({@link H1Downstream#reset}): HTTP/1.x can only close. */
@@ -246,6 +297,7 @@ final class H1Connection extends ChannelDuplexHandler {
     /** Marks the connection as closing after the current answer: nothing read after it is served. */
     void closeAfterResponse() {
         closing = true;
+        dropHeld();
     }
 
     boolean draining() {
@@ -277,6 +329,7 @@ final class H1Connection extends ChannelDuplexHandler {
             current = null;
         }
         closing = true;
+        dropHeld();
     }
 
     // ---- the connection's events ----
@@ -293,6 +346,7 @@ final class H1Connection extends ChannelDuplexHandler {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
+        dropHeld();
         H1Downstream d = current;
         current = null;
         if (d != null) {

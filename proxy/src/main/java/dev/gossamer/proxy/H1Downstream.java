@@ -4,7 +4,7 @@ import dev.gossamer.vertx.VertxInternals;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
@@ -325,11 +326,18 @@ final class H1Downstream implements Downstream {
         } else if (last == null) {
             end = LastHttpContent.EMPTY_LAST_CONTENT;
         } else {
-            end = new DefaultLastHttpContent(body);
+            // Netty's one-argument constructor makes an empty trailers map (an entry array of 16) per response.
+            end = new DefaultLastHttpContent(body, EmptyHttpHeaders.INSTANCE);
         }
-        ChannelFuture written = conn.ctx().writeAndFlush(end);
+        boolean close = conn.closesAfter(this);
+        ChannelHandlerContext ctx = conn.ctx();
+        if (close) {
+            ctx.writeAndFlush(end).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.writeAndFlush(end, ctx.voidPromise()); // no promise per response
+        }
         responseEnded = true;
-        conn.responseEnded(this, written);
+        conn.responseEnded(this, close);
     }
 
     @Override
