@@ -20,7 +20,9 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.flow.FlowControlHandler;
-import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
@@ -44,8 +46,9 @@ import java.net.SocketAddress;
  *       431 for headers over {@link DataPlaneOptions#maxHeaderSize()}, 400 for anything else malformed; each through
  *       {@link LocalReply} (the reason as {@code x-gossamer-reason}), then the connection closes.</li>
  *   <li><b>The listener's timers:</b> the head timer hears each head and each response's end
- *       ({@link ListenerGuard.Heads}); the idle timeout is Vert.x's {@code IdleStateHandler}, left in the pipeline,
- *       whose event closes the connection as Vert.x did.</li>
+ *       ({@link ListenerGuard.Heads}); the idle timeout ({@link DataPlaneOptions#downstreamIdleTimeout()}) closes a
+ *       connection without an exchange for that long. Vert.x's {@code IdleStateHandler} is taken out: it made a
+ *       promise and a listener for every write.</li>
  *   <li><b>Drain:</b> the server's shutdown ({@code HttpServer.shutdown}, which waits for its channel group, this
  *       connection included) closes an idle connection at once and the busy one once its response is written
  *       (with {@code Connection: close}, which the exchange sets while the data plane drains).</li>
@@ -63,6 +66,8 @@ final class H1Connection extends ChannelDuplexHandler {
     private static final System.Logger LOG = System.getLogger(H1Connection.class.getName());
     /** Body chunks as the client's reads bring them, at most this large (Vert.x's server: 8 KiB too). */
     private static final int MAX_CHUNK = 8192;
+    /** The name Vert.x's {@code NetServerImpl} gives its {@code IdleStateHandler}. */
+    private static final String IDLE = "idle";
 
     /** Where a request read here goes: the data plane starts an exchange on it (tests: a stub). */
     @FunctionalInterface
@@ -91,6 +96,11 @@ final class H1Connection extends ChannelDuplexHandler {
                     .setHeadersFactory(H1Upstream.VERTX_HEADERS)
                     .setTrailersFactory(H1Upstream.VERTX_HEADERS)));
             pipeline.addLast("gossamer-h1-flow", new FlowControlHandler());
+            if (pipeline.get(IDLE) instanceof IdleStateHandler) {
+                // Vert.x's idle handler turns every write's void promise into a promise with a listener (three
+                // objects per write); the connection keeps its own idle timer instead (one task per timeout period).
+                pipeline.remove(IDLE);
+            }
             pipeline.addLast("gossamer-h1", new H1Connection(this, context, heads));
         }
     }
@@ -98,6 +108,10 @@ final class H1Connection extends ChannelDuplexHandler {
     private final Setup setup;
     private final Context context;
     private final ListenerGuard.Heads heads;
+    private final long idleNanos; // downstreamIdleTimeout; 0: never
+    private long idleSince; // the executor ticker's time the connection became idle; -1 while an exchange runs
+    private ScheduledFuture<?> idleTimer; // pending; never due after the current idle deadline
+    private final Runnable idleCheck = this::idleCheck;
     private ChannelHandlerContext ctx;
     private String remoteHost; // the client's address as text, made once per connection
     private H1Downstream current; // the exchange being served; null between requests
@@ -112,11 +126,14 @@ final class H1Connection extends ChannelDuplexHandler {
         this.setup = setup;
         this.context = context;
         this.heads = heads;
+        this.idleNanos = setup.options().downstreamIdleTimeout().toNanos();
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        idleSince = now();
+        armIdle(idleNanos);
     }
 
     // ---- reading ----
@@ -161,6 +178,7 @@ final class H1Connection extends ChannelDuplexHandler {
         }
         H1Downstream d = new H1Downstream(this, req, heads.headComplete());
         current = d;
+        idleSince = -1;
         setup.requests().serve(setup.listener(), d, context);
     }
 
@@ -251,6 +269,7 @@ final class H1Connection extends ChannelDuplexHandler {
     private void next(H1Downstream d) {
         heads.responseEnded(d.head(), true);
         current = null;
+        idleSince = now();
         if (shutdown) {
             closing = true;
             dropHeld();
@@ -312,6 +331,10 @@ final class H1Connection extends ChannelDuplexHandler {
         return context;
     }
 
+    long idleTimeoutNanos() {
+        return idleNanos;
+    }
+
     /** The client's address as text, made once per connection. */
     String remoteHost() {
         if (remoteHost == null) {
@@ -332,6 +355,43 @@ final class H1Connection extends ChannelDuplexHandler {
         dropHeld();
     }
 
+    // ---- the idle timeout (downstreamIdleTimeout) ----
+
+    private long now() {
+        return ctx.executor().ticker().nanoTime();
+    }
+
+    private void armIdle(long delay) {
+        if (idleNanos > 0 && idleTimer == null) {
+            idleTimer = ctx.executor().schedule(idleCheck, delay, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * A connection without an exchange for the idle timeout is closed, as Vert.x's idle handler closed it. The timer
+     * is not moved on each request: when it comes it looks at when the connection last became idle and waits again
+     * for the rest, so a busy keep-alive connection schedules one task per timeout period, not one per request. An
+     * exchange under way is bounded by its route's timeouts instead.
+     */
+    private void idleCheck() {
+        idleTimer = null;
+        if (closing || !ctx.channel().isActive()) {
+            return;
+        }
+        if (idleSince < 0) {
+            armIdle(idleNanos);
+            return;
+        }
+        long left = idleSince + idleNanos - now();
+        if (left <= 0) {
+            closing = true;
+            dropHeld();
+            ctx.close();
+        } else {
+            armIdle(left);
+        }
+    }
+
     // ---- the connection's events ----
 
     @Override
@@ -347,6 +407,10 @@ final class H1Connection extends ChannelDuplexHandler {
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
         dropHeld();
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+            idleTimer = null;
+        }
         H1Downstream d = current;
         current = null;
         if (d != null) {
@@ -363,9 +427,7 @@ final class H1Connection extends ChannelDuplexHandler {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            ctx.close(); // the listener's idle timeout (downstreamIdleTimeout), as Vert.x's connection closes
-        } else if (VertxInternals.isShutdownEvent(evt)) {
+        if (VertxInternals.isShutdownEvent(evt)) {
             shutdown = true;
             if (current == null) {
                 closing = true;

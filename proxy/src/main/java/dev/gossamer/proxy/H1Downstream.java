@@ -416,6 +416,12 @@ final class H1Downstream implements Downstream {
             ChannelPipeline p = ch.pipeline();
             p.remove("gossamer-h1");
             p.remove("gossamer-h1-flow");
+            long idle = conn.idleTimeoutNanos();
+            if (idle > 0) {
+                // A tunnel that carries nothing either way for the idle timeout is closed, as Vert.x's sockets were.
+                p.addLast("gossamer-tunnel-idle", new io.netty.handler.timeout.IdleStateHandler(0, 0, idle,
+                        java.util.concurrent.TimeUnit.NANOSECONDS));
+            }
             p.addLast("gossamer-tunnel", new Splice(peer));
             p.remove("gossamer-h1-codec"); // what the client sent after the upgrade request reaches the splice
             joined.complete();

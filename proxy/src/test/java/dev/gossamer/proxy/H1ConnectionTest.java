@@ -43,7 +43,13 @@ class H1ConnectionTest {
 
     @BeforeEach
     void start() throws Exception {
-        DataPlaneOptions options = DataPlaneOptions.builder().maxInitialLineLength(256).maxHeaderSize(1024).build();
+        start(DataPlaneOptions.builder().maxInitialLineLength(256).maxHeaderSize(1024).build());
+    }
+
+    private void start(DataPlaneOptions options) throws Exception {
+        if (server != null) {
+            server.close().sync();
+        }
         H1Connection.Setup setup = new H1Connection.Setup(options, "in", (listener, d, ctx) -> serve((H1Downstream) d),
                 () -> draining);
         ListenerGuard.Heads heads = new ListenerGuard.Heads() {
@@ -228,6 +234,24 @@ class H1ConnectionTest {
             sb.append((char) b);
         }
         return sb.toString();
+    }
+
+    @Test
+    void aConnectionIdleForTheIdleTimeoutIsClosedButNotOneServingAnExchange() throws Exception {
+        start(DataPlaneOptions.builder().downstreamIdleTimeout(Duration.ofMillis(300)).build());
+        List<H1Downstream> waiting = new CopyOnWriteArrayList<>();
+        answer = waiting::add;
+        try (Http11EdgeIT.Raw c = new Http11EdgeIT.Raw(port())) {
+            c.write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+            Await.until("the request", WAIT, () -> waiting.size() == 1);
+            // The answer comes after more than twice the idle timeout: an exchange under way is not idle.
+            long t0 = System.nanoTime();
+            Await.until("700 ms passed", WAIT, () -> System.nanoTime() - t0 > Duration.ofMillis(700).toNanos());
+            assertThat(waiting.get(0).closed()).as("closed while answering").isFalse();
+            reply(waiting.get(0), 200, "late");
+            assertThat(c.read().body()).isEqualTo("late");
+            c.assertClosed(); // then idle: closed within the reader's deadline
+        }
     }
 
     @Test
