@@ -314,11 +314,11 @@ public final class DataPlane {
     }
 
     private void handle(String listener, HttpServerRequest req, Context ctx) {
-        ListenerGuard.headComplete(req);
-        if (Exchange.closing(req)) {
+        VertxDownstream down = VertxDownstream.accept(req);
+        if (down == null) {
             return; // pipelined behind an answer that closes the connection: dropped with it
         }
-        new Exchange(this, snapshot, listener, req, ctx).start();
+        new Exchange(this, snapshot, listener, down, ctx).start();
     }
 
     /** Client connections open now on listener {@code listenerName}; -1 when it is not started. */

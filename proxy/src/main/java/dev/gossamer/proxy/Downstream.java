@@ -25,7 +25,8 @@ import io.vertx.core.net.NetSocket;
  * releases it once written, or at once when it drops it (response ended, closed, reset). Vert.x's own heap buffers
  * are un-releasable, so both rules cost {@code VertxDownstream} nothing.
  *
- * <p><b>Types:</b> no server, stream, handler or callback type of Vert.x appears here. Headers are Vert.x's
+ * <p><b>Types:</b> no server, stream, handler or buffer type of Vert.x appears here, except in the WebSocket hand-off
+ * ({@link #tunnel}: its peer is a socket of Vert.x's client, which opens every upgrade). Headers are Vert.x's
  * {@link MultiMap} because it costs neither side a copy: Vert.x's HTTP/1.x map ({@code HeadersMultiMap}) is a Netty
  * {@code HttpHeaders} too, so {@code H1Downstream} configures its decoder with that map (as {@code H1Upstream}
  * does, {@code HttpDecoderConfig.setHeadersFactory}) and hands the decoded map over as is, while Vert.x's HTTP/2
@@ -65,6 +66,16 @@ interface Downstream {
      * server's own map.
      */
     MultiMap headers();
+
+    /**
+     * Whether the exchange may make {@link #headers()} itself the upstream request's header map once it has read
+     * the request's own fields (hop-by-hop fields removed in place, forwarding fields added; {@code Headers}): true
+     * only for a mutable map of the request's own that nothing reads after the exchange started, which saves a map
+     * and a copy per request. False (the default): the exchange copies the fields it forwards.
+     */
+    default boolean headersReusable() {
+        return false;
+    }
 
     /** The client's IP address as text ({@code 10.0.0.7}, no port); null when unknown. Made once per connection. */
     String remoteHost();
@@ -169,7 +180,10 @@ interface Downstream {
      */
     interface Listener {
 
-        /** A request body chunk, lent for the call (retain it to keep it); never empty. */
+        /**
+         * A request body chunk, lent for the call (retain it to keep it). May be empty (Vert.x hands over an h2c
+         * upgrade request's empty body); the exchange skips those.
+         */
         void onRequestBody(ByteBuf chunk);
 
         /** The request is complete; {@code trailers} are the request's trailers, or null when it had none. */

@@ -8,18 +8,13 @@ import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 
 import dev.gossamer.vertx.VertxInternals;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.util.AttributeKey;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.net.HostAndPort;
-import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -32,14 +27,20 @@ import java.util.UUID;
  *
  * <p>Threading: confined to the event loop of the downstream connection. The {@link Upstream} calls back on the
  * event loop that opened the try (this one); timers run on it too. So no field needs synchronisation. Nothing
- * thrown in a callback reaches Vert.x or Netty: every entry point (the start, the request's handlers, the
+ * thrown in a callback reaches Vert.x or Netty: every entry point (the start, the {@link Downstream}'s callbacks, the
  * {@link Attempt}'s callbacks, the timers) goes through one exception boundary, {@link #guarded}, which turns it into
  * a failed exchange, so a bug never leaves a client waiting for its own timeout.
  *
  * <p>What it delegates: whether a failed try is retried is {@link RetryState}'s decision (sans-IO, table-tested);
- * a WebSocket upgrade is handed to {@link WebSocketTunnel}; the bytes to an endpoint go through {@link Upstream}.
+ * a WebSocket upgrade is handed to {@link WebSocketTunnel}; the bytes to an endpoint go through {@link Upstream}, the
+ * client is read and answered only through {@link Downstream}, whatever server read the request.
+ *
+ * <p>Reference counts: request body chunks are lent by the downstream; those kept for a retry (the replay buffer)
+ * are retained and released when the exchange finishes or the buffer overflows ({@link #dropReplay}); each write
+ * upstream gets a retained slice of its own. Response chunks are given by the {@link Upstream} (the pooled read
+ * buffers themselves from {@code H1Upstream}) and given on to the downstream, or released when dropped.
  */
-final class Exchange implements Handler<Buffer>, Runnable {
+final class Exchange implements Downstream.Listener, Runnable {
 
     static final String REASON = "x-gossamer-reason";
     private static final System.Logger LOG = System.getLogger(Exchange.class.getName());
@@ -55,8 +56,7 @@ final class Exchange implements Handler<Buffer>, Runnable {
     private final DataPlane dp;
     private final DataPlane.Snapshot snap;
     private final String listener;
-    private final HttpServerRequest in;
-    private final HttpServerResponse out;
+    private final Downstream down;
     private final Context ctx;
     private final long startNanos;
 
@@ -84,7 +84,7 @@ final class Exchange implements Handler<Buffer>, Runnable {
     private int grpcStatus = -1; // the call's grpc-status once known (the endpoint's or the proxy's own answer)
 
     // Replay buffer (Linkerd-style): the body so far while it fits; null once it no longer does.
-    private List<Buffer> replay = List.of();
+    private List<ByteBuf> replay = List.of(); // each chunk retained while held
     private long replayBytes;
     private boolean inEnded;
     private boolean pausedIn; // the request is paused by this exchange (not yet resumed)
@@ -103,6 +103,8 @@ final class Exchange implements Handler<Buffer>, Runnable {
     private boolean awaitingDrain; // the client's body is held back because the endpoint is not taking it
     private WebSocketTunnel tunnel; // a WebSocket upgrade in progress
     private String authorityText; // authority as host[:port], made once (x-forwarded-host, upstream Host, access log)
+    private MultiMap upstreamHeaders; // the upstream request's fields, made once and handed to every try
+    private byte trailersTaken; // the client's TE names trailers: 0 not read yet, 1 yes, 2 no
 
     // ---- the one exception boundary ----
 
@@ -135,12 +137,9 @@ final class Exchange implements Handler<Buffer>, Runnable {
     private static final Step<Attempt, Void> TRY_TIMEOUT = (ex, a, b) -> ex.onTryTimeout(a);
     private static final Step<Void, Void> ROUTE_TIMEOUT = (ex, a, b) -> ex.onRouteTimeout();
     private static final Step<Void, Void> IDLE_CHECK = (ex, a, b) -> ex.onIdleCheck();
-    private static final Step<Buffer, Void> CHUNK_IN = (ex, chunk, b) -> ex.onInboundChunk(chunk);
+    private static final Step<ByteBuf, Void> CHUNK_IN = (ex, chunk, b) -> ex.onInboundChunk(chunk);
     private static final Step<Void, Void> END_IN = (ex, a, b) -> ex.onInboundEnd();
     private static final Step<Void, Void> ABORTED = (ex, a, b) -> ex.abortByClient();
-    private static final AttributeKey<String> CLIENT_ADDRESS = AttributeKey.valueOf("gossamer.client.address");
-    /** Set on an HTTP/1.x connection the proxy closes after its answer: requests pipelined behind it are not served. */
-    private static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf("gossamer.closing");
     @SuppressWarnings({"rawtypes", "unchecked"})
     private static final Step<Handler, Object> HANDLER = (ex, h, x) -> h.handle(x);
 
@@ -162,35 +161,31 @@ final class Exchange implements Handler<Buffer>, Runnable {
         return x -> guarded((Step) HANDLER, h, x);
     }
 
-    // The request's own handlers are this exchange (body chunks, the route timer) and two small objects, made once
-    // per request instead of a guard lambda around a method reference for each (issue 13).
+    // The downstream's listener and the route timer's task are this exchange itself: no handler object per request
+    // (issue 13).
 
-    /** A chunk of the request body (the request's data handler). */
+    /** A chunk of the request body, lent by the downstream. */
     @Override
-    public void handle(Buffer chunk) {
+    public void onRequestBody(ByteBuf chunk) {
         guarded(CHUNK_IN, chunk, null);
+    }
+
+    /** The request is complete (its trailers are not forwarded). */
+    @Override
+    public void onRequestEnd(MultiMap trailers) {
+        guarded(END_IN, null, null);
+    }
+
+    /** The client reset or closed its connection or stream. */
+    @Override
+    public void onClientGone(Throwable cause) {
+        guarded(ABORTED, null, null);
     }
 
     /** The route timeout fired (the route timer's task). */
     @Override
     public void run() {
         guarded(ROUTE_TIMEOUT, null, null);
-    }
-
-    /** The request's end handler. */
-    private final class InboundEnd implements Handler<Void> {
-        @Override
-        public void handle(Void v) {
-            guarded(END_IN, null, null);
-        }
-    }
-
-    /** The request's exception handler and the response's close handler: the client went away. */
-    private final class ClientGone implements Handler<Object> {
-        @Override
-        public void handle(Object ignored) {
-            guarded(ABORTED, null, null);
-        }
     }
 
 
@@ -254,12 +249,11 @@ final class Exchange implements Handler<Buffer>, Runnable {
         }
     }
 
-    Exchange(DataPlane dp, DataPlane.Snapshot snap, String listener, HttpServerRequest in, Context ctx) {
+    Exchange(DataPlane dp, DataPlane.Snapshot snap, String listener, Downstream down, Context ctx) {
         this.dp = dp;
         this.snap = snap;
         this.listener = listener;
-        this.in = in;
-        this.out = in.response();
+        this.down = down;
         this.ctx = ctx;
         this.startNanos = dp.ticker.nanoTime();
     }
@@ -269,21 +263,16 @@ final class Exchange implements Handler<Buffer>, Runnable {
         guarded(BEGIN, null, null);
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     private void begin() {
         if (mayHaveBody()) {
             // Held until a try is connected; a request without a body is not paused: its end is all that comes, and
             // an end heard before the try connects is kept (inEnded), so pausing would only cost Vert.x a queue.
             pauseInbound();
         }
-        in.handler(this);
-        in.endHandler(new InboundEnd());
-        Handler gone = new ClientGone();
-        in.exceptionHandler(gone);
-        out.closeHandler(gone);
-        grpc = Grpc.isGrpc(in.getHeader(HttpHeaders.CONTENT_TYPE));
+        down.listen(this);
+        grpc = Grpc.isGrpc(down.headers().get(HttpHeaders.CONTENT_TYPE));
 
-        requestId = in.getHeader(X_REQUEST_ID);
+        requestId = down.headers().get(X_REQUEST_ID);
         if (requestId == null) {
             requestId = requestId();
             generatedId = true;
@@ -292,7 +281,7 @@ final class Exchange implements Handler<Buffer>, Runnable {
             return;
         }
         String host = authority == null ? null : authority.host();
-        route = snap.table.match(listener, in.method().name(), host, path == null ? "" : path, in.headers());
+        route = snap.table.match(listener, down.method().name(), host, path == null ? "" : path, down.headers());
         if (route == null) {
             metrics = dp.noRouteMetrics;
             respondError(404, "no route");
@@ -300,7 +289,7 @@ final class Exchange implements Handler<Buffer>, Runnable {
         }
         metrics = snap.routeMetrics.get(route.name());
         cluster = snap.clusters.get(route.cluster());
-        retry = new RetryState(route.retries(), in.method());
+        retry = new RetryState(route.retries(), down.method());
         if (cluster.active.incrementAndGet() > cluster.spec().breakers().maxRequests()) {
             overflow(CircuitBreakers.Breaker.MAX_REQUESTS);
             return;
@@ -308,7 +297,7 @@ final class Exchange implements Handler<Buffer>, Runnable {
 
         pickContext = pickContext(cluster.spec().hashOn());
 
-        String contentLength = in.getHeader(HttpHeaders.CONTENT_LENGTH);
+        String contentLength = down.headers().get(HttpHeaders.CONTENT_LENGTH);
         if (contentLength != null) {
             try {
                 if (Long.parseLong(contentLength.trim()) > dp.options.replayBufferBytes()) {
@@ -317,19 +306,20 @@ final class Exchange implements Handler<Buffer>, Runnable {
             } catch (NumberFormatException e) {
                 replay = null;
             }
-        } else if (in.version() == HttpVersion.HTTP_2) {
-            chunkedUpstream = in.method() != HttpMethod.GET && in.method() != HttpMethod.HEAD;
+        } else if (down.version() == HttpVersion.HTTP_2) {
+            chunkedUpstream = down.method() != HttpMethod.GET && down.method() != HttpMethod.HEAD;
         } else {
-            chunkedUpstream = in.headers().contains(HttpHeaders.TRANSFER_ENCODING);
+            chunkedUpstream = down.headers().contains(HttpHeaders.TRANSFER_ENCODING);
         }
 
-        if (in.version() != HttpVersion.HTTP_2 && "websocket".equalsIgnoreCase(in.getHeader(HttpHeaders.UPGRADE))) {
+        if (down.version() != HttpVersion.HTTP_2
+                && "websocket".equalsIgnoreCase(down.headers().get(HttpHeaders.UPGRADE))) {
             tunnel = new WebSocketTunnel(this);
             tunnel.open();
             return;
         }
         Duration timeout = route.timeout();
-        long grpcTimeout = grpc ? Grpc.parseTimeoutNanos(in.getHeader(Grpc.TIMEOUT)) : -1;
+        long grpcTimeout = grpc ? Grpc.parseTimeoutNanos(down.headers().get(Grpc.TIMEOUT)) : -1;
         if (grpcTimeout >= 0) {
             // The client's deadline caps the route timeout; it is sent on, decremented, with every try. A deadline of
             // 0 has passed already: it must not read as "no timeout".
@@ -356,14 +346,14 @@ final class Exchange implements Handler<Buffer>, Runnable {
      * {@code :path} as Vert.x checked them); false when it was refused with 400.
      */
     private boolean readTarget() {
-        if (in.version() == HttpVersion.HTTP_2) {
-            authority = in.authority();
-            uri = in.uri();
-            path = in.path();
+        if (down.version() == HttpVersion.HTTP_2) {
+            authority = down.authority();
+            uri = down.uri();
+            path = down.path();
             return true;
         }
         List<String> hosts = hostLines();
-        RequestTarget t = RequestTarget.http1(in.version() == HttpVersion.HTTP_1_1, in.uri(), in.path(), hosts);
+        RequestTarget t = RequestTarget.http1(down.version() == HttpVersion.HTTP_1_1, down.uri(), down.path(), hosts);
         if (t.problem() != null) {
             // Two Host lines are a request-smuggling shape: nothing more is read from this connection.
             closeAfter = true;
@@ -374,7 +364,7 @@ final class Exchange implements Handler<Buffer>, Runnable {
         authority = t.authority();
         uri = t.uri();
         path = t.path();
-        String received = in.uri();
+        String received = down.uri();
         if (authority != null && hosts.size() == 1
                 && (received.isEmpty() || received.charAt(0) == '/' || received.equals("*"))) {
             // An origin-form target (as received): the authority is the Host line, which RequestTarget accepted
@@ -391,12 +381,13 @@ final class Exchange implements Handler<Buffer>, Runnable {
      * answer the client gets without having sent its body, and the connection is closed after it ({@link #localReply}).
      */
     private boolean readExpectation() {
-        String expect = in.getHeader(HttpHeaders.EXPECT);
+        String expect = down.headers().get(HttpHeaders.EXPECT);
         if (expect == null) {
             return true; // nearly every request: no list is built
         }
-        switch (ExpectHeader.of(in.version() != HttpVersion.HTTP_1_0, in.headers().getAll(HttpHeaders.EXPECT))) {
-            case CONTINUE -> awaitingContinue = mayHaveBody() && !in.isEnded(); // a bodiless GET waits for nothing
+        switch (ExpectHeader.of(down.version() != HttpVersion.HTTP_1_0, down.headers().getAll(HttpHeaders.EXPECT))) {
+            // a bodiless GET waits for nothing
+            case CONTINUE -> awaitingContinue = mayHaveBody() && !down.requestEnded();
             case UNSUPPORTED -> {
                 // The client may send its body at once or never: nothing more is read from this connection.
                 closeAfter = true;
@@ -415,17 +406,17 @@ final class Exchange implements Handler<Buffer>, Runnable {
      * otherwise an HTTP/1.x request has none).
      */
     private boolean mayHaveBody() {
-        if (in.version() == HttpVersion.HTTP_2 || in.headers().contains(HttpHeaders.TRANSFER_ENCODING)
-                || in.headers().contains(HttpHeaders.UPGRADE)) { // a WebSocket tunnel resumes when it is connected
+        if (down.version() == HttpVersion.HTTP_2 || down.headers().contains(HttpHeaders.TRANSFER_ENCODING)
+                || down.headers().contains(HttpHeaders.UPGRADE)) { // a WebSocket tunnel resumes when it is connected
             return true;
         }
-        String cl = in.getHeader(HttpHeaders.CONTENT_LENGTH);
+        String cl = down.headers().get(HttpHeaders.CONTENT_LENGTH);
         return cl != null && !cl.equals("0");
     }
 
     /** Every {@code Host} line's value; the one line of nearly every request without Vert.x's list of lists. */
     private List<String> hostLines() {
-        MultiMap h = in.headers();
+        MultiMap h = down.headers();
         String host = h.get(HttpHeaders.HOST);
         if (host == null) {
             return List.of();
@@ -445,41 +436,54 @@ final class Exchange implements Handler<Buffer>, Runnable {
         return h.getAll(HttpHeaders.HOST);
     }
 
-    /** The client's address as text, made once per connection (kept on its channel), not once per request. */
-    private String clientAddress() {
-        io.vertx.core.http.HttpConnection conn = in.connection();
-        if (conn == null) {
-            return remoteText(in.remoteAddress());
-        }
-        io.netty.util.Attribute<String> attr = VertxInternals.channel(conn).attr(CLIENT_ADDRESS);
-        String a = attr.get();
-        if (a == null) {
-            a = remoteText(in.remoteAddress());
-            if (a != null) {
-                attr.set(a);
-            }
-        }
-        return a;
-    }
-
-    private static String remoteText(SocketAddress remote) {
-        return remote == null ? null : remote.hostAddress();
-    }
-
     /** The request's end-to-end headers plus the forwarding headers, written straight into the upstream request. */
     void writeUpstreamHeaders(MultiMap dst) {
-        Headers.copyEndToEnd(in.headers(), dst, true);
-        String client = clientAddress();
+        Headers.copyEndToEnd(down.headers(), dst, true);
+        addForwarding(dst);
+        setDeadline(dst);
+    }
+
+    /**
+     * The upstream request's header fields: made on the first try and handed to every try ({@link
+     * Upstream.Call#useHeaders}), so a retry neither copies them again nor adds the forwarding fields twice. Where the
+     * downstream allows it ({@link Downstream#headersReusable}) the request's own map becomes it, its hop-by-hop
+     * fields removed in place ({@link Headers#keepEndToEnd}): no second map, no copy (issue 13). Only the gRPC
+     * deadline is set anew for each try.
+     */
+    private MultiMap upstreamHeaders() {
+        MultiMap dst = upstreamHeaders;
+        if (dst == null) {
+            MultiMap src = down.headers();
+            if (down.headersReusable()) {
+                acceptsTrailers(); // read before TE is rewritten in place
+                Headers.keepEndToEnd(src);
+                dst = src;
+            } else {
+                dst = VertxInternals.httpHeaders();
+                Headers.copyEndToEnd(src, dst, true);
+            }
+            addForwarding(dst);
+            upstreamHeaders = dst;
+        }
+        setDeadline(dst);
+        return dst;
+    }
+
+    private void addForwarding(MultiMap dst) {
+        String client = down.remoteHost();
         if (client != null) {
             Headers.append(dst, X_FORWARDED_FOR, client);
         }
-        Headers.append(dst, X_FORWARDED_PROTO, in.scheme() == null ? "http" : in.scheme());
+        Headers.append(dst, X_FORWARDED_PROTO, down.scheme() == null ? "http" : down.scheme());
         if (authority != null) {
             Headers.append(dst, X_FORWARDED_HOST, authorityText());
         }
         if (generatedId) {
             dst.set(X_REQUEST_ID, requestId);
         }
+    }
+
+    private void setDeadline(MultiMap dst) {
         if (deadlineNanos != 0) {
             dst.set(Grpc.TIMEOUT, Grpc.formatTimeout(deadlineNanos - dp.ticker.nanoTime()));
         }
@@ -495,13 +499,10 @@ final class Exchange implements Handler<Buffer>, Runnable {
     private PickContext pickContext(HashOn hashOn) {
         String key = switch (hashOn.kind()) {
             case NONE -> null;
-            case HEADER -> in.getHeader(hashOn.name());
-            case COOKIE -> {
-                Cookie c = in.getCookie(hashOn.name());
-                yield c == null ? null : c.getValue();
-            }
-            case QUERY -> in.getParam(hashOn.name());
-            case SOURCE_IP -> in.remoteAddress() == null ? null : in.remoteAddress().hostAddress();
+            case HEADER -> down.headers().get(hashOn.name());
+            case COOKIE -> down.cookie(hashOn.name());
+            case QUERY -> down.queryParam(hashOn.name());
+            case SOURCE_IP -> down.remoteHost();
             case PATH -> path;  // null only for odd request targets; then no key
         };
         return key == null ? PickContext.empty() : PickContext.withHashKey(DataPlane.hashKey(key));
@@ -537,7 +538,7 @@ final class Exchange implements Handler<Buffer>, Runnable {
         if (perTry.compareTo(Duration.ZERO) > 0) {
             a.tryTimer = dp.scheduleOn(ctx, perTry, () -> guarded(TRY_TIMEOUT, a, null));
         }
-        cluster.upstream.open(ctx, cluster.address(a.ep), in.method(), uri, a);
+        cluster.upstream.open(ctx, cluster.address(a.ep), down.method(), uri, a);
     }
 
     /** A try against {@code ep} becomes the current one, counted as active on the endpoint. */
@@ -560,11 +561,11 @@ final class Exchange implements Handler<Buffer>, Runnable {
         if (awaitingContinue) {
             // The body has somewhere to go now: ask the client for it (Envoy answers 100-continue itself too).
             awaitingContinue = false;
-            if (!in.isEnded()) {
-                out.writeContinue();
+            if (!down.requestEnded()) {
+                down.writeContinue();
             }
         }
-        writeUpstreamHeaders(req.headers());
+        req.useHeaders(upstreamHeaders());
         if (authority != null) {
             req.authority(authority, authorityText());
         }
@@ -572,8 +573,8 @@ final class Exchange implements Handler<Buffer>, Runnable {
             req.chunked();
         }
         if (replay != null) {
-            for (Buffer b : replay) {
-                req.write(b);
+            for (ByteBuf b : replay) {
+                req.write(VertxInternals.buffer(b.retainedSlice())); // the kept chunk stays whole for the next try
             }
         }
         if (inEnded) {
@@ -594,56 +595,56 @@ final class Exchange implements Handler<Buffer>, Runnable {
         }
     }
 
-    // An HTTP/2 request throws from pause/resume once its body has ended (a GET ends with its headers), and a
-    // retry or an error answer often comes after that: nothing is left to flow then.
+    // A retry or an error answer often comes after the request's end: nothing is left to flow then.
     private void pauseInbound() {
-        if (!in.isEnded()) {
-            in.pause();
+        if (!down.requestEnded()) {
+            down.pause();
             pausedIn = true;
         }
     }
 
     /** Lets the request's body flow again, if this exchange paused it (resuming a flowing one costs Vert.x a queue). */
     void resumeInbound() {
-        if (pausedIn && !in.isEnded()) {
+        if (pausedIn && !down.requestEnded()) {
             pausedIn = false;
-            in.resume();
+            down.resume();
         }
     }
 
-    private void onInboundChunk(Buffer b) {
+    private void onInboundChunk(ByteBuf b) {
         if (done) {
             return; // answered already: drop the rest of the body so the connection stays usable
         }
-        if (b.length() == 0) {
+        int n = b.readableBytes();
+        if (n == 0) {
             return; // an h2c upgrade hands over the upgrade request's empty body; writing it would commit the head
         }
         if (idleTimer != null) {
             lastActivity = dp.ticker.nanoTime();
         }
         Attempt a = current;
-        if (!chunkedUpstream && in.version() == HttpVersion.HTTP_2
-                && !in.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+        if (!chunkedUpstream && down.version() == HttpVersion.HTTP_2
+                && !down.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
             // An HTTP/2 GET or HEAD with a body after all: stream it chunked. Nothing went upstream yet.
             chunkedUpstream = true;
             if (a != null && a.req != null && !a.finished) {
                 a.req.chunked();
             }
         }
-        bytesIn += b.length();
+        bytesIn += n;
         if (replay != null) {
-            if (replayBytes + b.length() <= dp.options.replayBufferBytes()) {
+            if (replayBytes + n <= dp.options.replayBufferBytes()) {
                 if (replay.isEmpty()) {
                     replay = new ArrayList<>(4);
                 }
-                replay.add(b);
-                replayBytes += b.length();
+                replay.add(b.retain()); // lent by the downstream: kept only with a reference of our own
+                replayBytes += n;
             } else {
-                replay = null;
+                dropReplay();
             }
         }
         if (a != null && a.req != null && !a.finished) {
-            a.req.write(b);
+            a.req.write(VertxInternals.buffer(b.retainedSlice())); // lent to us: the write gets its own reference
             if (a.req.writeQueueFull()) {
                 pauseInbound();
                 awaitingDrain = true;
@@ -702,47 +703,45 @@ final class Exchange implements Handler<Buffer>, Runnable {
         // The route timeout goes on running: it bounds the whole exchange, body included (Envoy's route timeout).
         responded = true;
         a.status = status;
-        out.setStatusCode(status);
-        if (statusMessage != null && in.version() != HttpVersion.HTTP_2
-                && !statusMessage.equals(HttpResponseStatus.valueOf(status).reasonPhrase())) {
-            // Only a reason phrase of the endpoint's own: Vert.x makes a status object for every message set.
-            out.setStatusMessage(statusMessage);
-        }
-        Headers.copyEndToEnd(headers, out.headers(), false);
-        if (!out.headers().contains(X_REQUEST_ID)) {
-            out.headers().set(X_REQUEST_ID, requestId); // the client learns the id its request is logged under
+        down.status(status, statusMessage);
+        Headers.copyEndToEnd(headers, down.responseHeaders(), false);
+        if (!down.responseHeaders().contains(X_REQUEST_ID)) {
+            down.responseHeaders().set(X_REQUEST_ID, requestId); // the client learns the id its request is logged under
         }
         markConnectionClose();
         // HTTP/1.0 has no chunked coding: Vert.x then delimits the body by closing the connection.
-        if (!out.headers().contains(HttpHeaders.CONTENT_LENGTH) && in.version() == HttpVersion.HTTP_1_1
-                && in.method() != HttpMethod.HEAD && status != 204 && status != 304 && status >= 200) {
-            out.setChunked(true);
+        if (!down.responseHeaders().contains(HttpHeaders.CONTENT_LENGTH) && down.version() == HttpVersion.HTTP_1_1
+                && down.method() != HttpMethod.HEAD && status != 204 && status != 304 && status >= 200) {
+            down.chunked();
         }
         // An HTTP/1.x body with a Content-Length ends with its last byte (no trailers can follow), so that chunk
         // goes out with the end of the response: head, body and end in one write down the pipeline.
         a.bodyLeft = a.headHttp2 ? -1 : contentLength(headers);
     }
 
-    private void onResponseData(Attempt a, Buffer buf) {
+    private void onResponseData(Attempt a, Buffer chunk) {
+        ByteBuf buf = VertxInternals.unwrap(chunk); // one reference given to this exchange: passed on or released
         if (done || outEnded || a != current) {
+            buf.release();
             return;
         }
         if (idleTimer != null) {
             lastActivity = dp.ticker.nanoTime();
         }
-        bytesOut += buf.length();
+        int n = buf.readableBytes();
+        bytesOut += n;
         if (a.bodyLeft >= 0) {
-            a.bodyLeft -= buf.length();
+            a.bodyLeft -= n;
             if (a.bodyLeft == 0) {
                 outEnded = true;
-                out.end(buf);
+                down.end(buf);
                 return;
             }
         }
-        out.write(buf);
-        if (out.writeQueueFull()) {
+        down.write(buf);
+        if (down.writeQueueFull()) {
             a.req.pauseResponse();
-            out.drainHandler(v -> a.req.resumeResponse());
+            down.drainHandler(() -> a.req.resumeResponse());
         }
     }
 
@@ -758,13 +757,13 @@ final class Exchange implements Handler<Buffer>, Runnable {
             cluster.markUp(a.ep);
         }
         // HTTP/1.1 trailers only to a client that said it takes them (TE: trailers, RFC 9110 §6.5.1).
-        if (trailers != null && !trailers.isEmpty() && (in.version() == HttpVersion.HTTP_2
-                || (out.isChunked() && acceptsTrailers()))) {
-            out.trailers().addAll(trailers);
+        if (trailers != null && !trailers.isEmpty() && (down.version() == HttpVersion.HTTP_2
+                || (down.isChunked() && acceptsTrailers()))) {
+            down.trailers().addAll(trailers);
         }
         endAttempt(a);
         if (!outEnded) {
-            out.end();
+            down.end(null);
         }
         finish(a.status);
     }
@@ -948,7 +947,7 @@ final class Exchange implements Handler<Buffer>, Runnable {
     private void overflow(CircuitBreakers.Breaker b) {
         cluster.overflow(b);
         if (!responded) {
-            out.headers().set(OVERLOADED, "true");
+            down.responseHeaders().set(OVERLOADED, "true");
         }
         respondError(503, "circuit breaker " + b.key());
     }
@@ -985,17 +984,23 @@ final class Exchange implements Handler<Buffer>, Runnable {
         return latency;
     }
 
+    /** Whether the client's {@code TE} names trailers; read once, before the request's map may be reused. */
     private boolean acceptsTrailers() {
-        for (String te : in.headers().getAll("te")) {
-            for (String part : te.split(",")) {
-                String p = part.trim();
-                int semi = p.indexOf(';');
-                if ((semi < 0 ? p : p.substring(0, semi)).trim().equalsIgnoreCase("trailers")) {
-                    return true;
+        if (trailersTaken == 0) {
+            trailersTaken = 2;
+            if (down.headers().contains(io.netty.handler.codec.http.HttpHeaderNames.TE)) {
+                for (String te : down.headers().getAll("te")) {
+                    for (String part : te.split(",")) {
+                        String p = part.trim();
+                        int semi = p.indexOf(';');
+                        if ((semi < 0 ? p : p.substring(0, semi)).trim().equalsIgnoreCase("trailers")) {
+                            trailersTaken = 1;
+                        }
+                    }
                 }
             }
         }
-        return false;
+        return trailersTaken == 1;
     }
 
     void endAttempt(Attempt a) {
@@ -1042,8 +1047,8 @@ final class Exchange implements Handler<Buffer>, Runnable {
     }
 
     private void markConnectionClose() {
-        if ((dp.draining() || closeAfter) && in.version() != HttpVersion.HTTP_2) {
-            out.headers().set(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+        if ((dp.draining() || closeAfter) && down.version() != HttpVersion.HTTP_2) {
+            down.responseHeaders().set(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
         }
     }
 
@@ -1056,7 +1061,7 @@ final class Exchange implements Handler<Buffer>, Runnable {
             return;
         }
         responded = true;
-        if (!out.ended() && !out.closed()) {
+        if (!down.ended() && !down.closed()) {
             localReply(status, reason);
         }
         finish(status);
@@ -1071,30 +1076,30 @@ final class Exchange implements Handler<Buffer>, Runnable {
      * take a cut body for a whole one.
      */
     private void abortResponse(int status, String reason) {
-        if (outEnded || out.ended() || out.closed()) {
+        if (outEnded || down.ended() || down.closed()) {
             return;
         }
-        if (grpc && (in.version() == HttpVersion.HTTP_2 || (out.isChunked() && acceptsTrailers()))) {
+        if (grpc && (down.version() == HttpVersion.HTTP_2 || (down.isChunked() && acceptsTrailers()))) {
             grpcStatus = Grpc.statusOfHttp(status);
-            out.trailers().set(Grpc.STATUS, Integer.toString(grpcStatus)).set(Grpc.MESSAGE,
+            down.trailers().set(Grpc.STATUS, Integer.toString(grpcStatus)).set(Grpc.MESSAGE,
                     Grpc.encodeMessage(reason)).set(REASON, reason);
             outEnded = true;
-            out.end();
+            down.end(null);
         } else {
-            out.reset();
+            down.reset();
         }
     }
 
     /** The proxy's own answer ({@link LocalReply}: gRPC trailers-only, JSON or text, with the reason). */
     private void localReply(int status, String reason) {
-        LocalReply.Reply r = LocalReply.of(in.headers(), status, reason);
+        LocalReply.Reply r = LocalReply.of(down.headers(), status, reason);
         if (r.grpcStatus() >= 0) {
             grpcStatus = r.grpcStatus();
         }
-        out.setStatusCode(r.httpStatus());
-        LocalReply.writeHeaders(r, reason, out.headers());
+        down.status(r.httpStatus(), null);
+        LocalReply.writeHeaders(r, reason, down.responseHeaders());
         if (requestId != null) {
-            out.headers().set(X_REQUEST_ID, requestId);
+            down.responseHeaders().set(X_REQUEST_ID, requestId);
         }
         if (awaitingContinue) {
             // Refused before the client was asked for its body: it may send it anyway (it need not wait for the 100)
@@ -1102,30 +1107,12 @@ final class Exchange implements Handler<Buffer>, Runnable {
             closeAfter = true;
         }
         markConnectionClose();
-        // Vert.x's server keeps an HTTP/1.1 connection open whatever the response's Connection header says (it reads
-        // only the request's), so the proxy closes it once the answer is written (RFC 9112 §9.6). Vert.x hands over a
-        // request pipelined behind this one as soon as this answer ends, before the close: the mark, set before the
-        // end, keeps it from being served ({@link #closing}).
-        io.vertx.core.http.HttpConnection closing = closeAfter && in.version() != HttpVersion.HTTP_2
-                ? in.connection() : null;
-        if (closing != null) {
-            VertxInternals.channel(closing).attr(CLOSING).set(Boolean.TRUE);
+        if (closeAfter) {
+            // The answer says Connection: close, and it is so (RFC 9112 §9.6): nothing after it on this connection is
+            // served, pipelined or not.
+            down.closeAfterResponse();
         }
-        io.vertx.core.Future<Void> sent = r.body() == null || in.method() == HttpMethod.HEAD ? out.end()
-                : out.end(r.body());
-        if (closing != null) {
-            sent.onComplete(v -> closing.close());
-        }
-    }
-
-    /**
-     * Whether {@code req} arrived on an HTTP/1.x connection the proxy is closing after an earlier answer (pipelined
-     * behind it): such a request is not served at all (RFC 9112 §9.6: no further request on that connection is
-     * processed). One attribute lookup, no allocation.
-     */
-    static boolean closing(HttpServerRequest req) {
-        return req.version() != HttpVersion.HTTP_2 && req.connection() != null
-                && VertxInternals.channel(req.connection()).hasAttr(CLOSING);
+        down.end(r.body() == null || down.method() == HttpMethod.HEAD ? null : VertxInternals.unwrap(r.body()));
     }
 
     void finish(int status) {
@@ -1133,6 +1120,7 @@ final class Exchange implements Handler<Buffer>, Runnable {
             return;
         }
         done = true;
+        dropReplay();
         cancel(routeTimer);
         cancel(idleTimer);
         dp.active.decrementAndGet();
@@ -1153,12 +1141,23 @@ final class Exchange implements Handler<Buffer>, Runnable {
         AccessLog log = dp.accessLog;
         if (log != null) {
             dp.logAccess(log, new AccessLogEntry(dp.wallClock.currentTimeMillis() - nanos / 1_000_000,
-                    in.method().name(), authorityText(), uri != null ? uri : in.uri(),
-                    protocol(in.version()), status, reason, flag,
+                    down.method().name(), authorityText(), uri != null ? uri : down.uri(),
+                    protocol(down.version()), status, reason, flag,
                     route == null ? RequestLabels.NONE : route.name(),
                     cluster == null ? RequestLabels.NONE : cluster.name,
                     lastEndpoint == null ? null : lastEndpoint.authority(), tries, bytesIn, bytesOut, nanos,
                     upstreamNanos, requestId));
+        }
+    }
+
+    /** Releases the chunks the replay buffer holds: no try will replay the body any more. */
+    private void dropReplay() {
+        List<ByteBuf> held = replay;
+        replay = null;
+        if (held != null) {
+            for (ByteBuf b : held) {
+                b.release();
+            }
         }
     }
 
@@ -1196,12 +1195,8 @@ final class Exchange implements Handler<Buffer>, Runnable {
         responded = true;
     }
 
-    HttpServerRequest in() {
-        return in;
-    }
-
-    HttpServerResponse out() {
-        return out;
+    Downstream downstream() {
+        return down;
     }
 
     ClusterState cluster() {
@@ -1226,7 +1221,7 @@ final class Exchange implements Handler<Buffer>, Runnable {
 
     /** Last resort for a bug or an unexpected Vert.x state: answer 502 (or reset) now, release what is held. */
     void crash(RuntimeException e) {
-        LOG.log(System.Logger.Level.ERROR, "request " + in.method() + " " + in.uri() + " failed in the proxy", e);
+        LOG.log(System.Logger.Level.ERROR, "request " + down.method() + " " + down.uri() + " failed in the proxy", e);
         try {
             if (nextHoldsToken) {
                 nextHoldsToken = false;
@@ -1245,11 +1240,11 @@ final class Exchange implements Handler<Buffer>, Runnable {
             if (!done) {
                 reason = "proxy error";
                 flag = RequestLabels.Flag.PROXY_ERROR;
-                if (!responded && !out.headWritten() && !out.ended() && !out.closed()) {
+                if (!responded && !down.headWritten() && !down.ended() && !down.closed()) {
                     responded = true;
                     localReply(502, "proxy error");
                 } else {
-                    out.reset();
+                    down.reset();
                 }
             }
         } catch (RuntimeException again) {

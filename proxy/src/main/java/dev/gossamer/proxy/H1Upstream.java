@@ -494,7 +494,7 @@ final class H1Upstream implements Upstream {
         final HttpMethod method;
         final String uri;
         final Listener l;
-        final MultiMap headers = VertxInternals.httpHeaders();
+        MultiMap headers; // made on first use, or the exchange's own map (useHeaders)
         Conn conn;
         String host;
         boolean chunked;
@@ -516,7 +516,20 @@ final class H1Upstream implements Upstream {
 
         @Override
         public MultiMap headers() {
+            if (headers == null) {
+                headers = VertxInternals.httpHeaders();
+            }
             return headers;
+        }
+
+        /** Vert.x's HTTP/1.x map (the request's own, as the server decoded it) is taken as it is: no second map. */
+        @Override
+        public void useHeaders(MultiMap fields) {
+            if (headers == null && VertxInternals.isHttpHeaders(fields)) {
+                headers = fields;
+            } else {
+                Headers.addAll(fields, headers());
+            }
         }
 
         @Override
@@ -535,6 +548,7 @@ final class H1Upstream implements Upstream {
             }
             headSent = true;
             conn.used = true;
+            MultiMap headers = headers();
             headers.set(HttpHeaderNames.HOST, host != null ? host : server.host() + ":" + server.port());
             if (chunked) {
                 headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
@@ -547,12 +561,13 @@ final class H1Upstream implements Upstream {
         @Override
         public void write(Buffer chunk) {
             if (gone || requestEnded || conn.call != this || chunk.length() == 0) {
+                VertxInternals.unwrap(chunk).release(); // given, and not sent
                 return;
             }
             sendHead();
             conn.lastActive = conn.pool.now();
-            conn.ch.writeAndFlush(new DefaultHttpContent(VertxInternals.byteBuf(chunk)),
-                    conn.ch.voidPromise());
+            // The chunk's ByteBuf is given (Upstream.Call#write): Netty releases it once written.
+            conn.ch.writeAndFlush(new DefaultHttpContent(VertxInternals.unwrap(chunk)), conn.ch.voidPromise());
         }
 
         @Override
@@ -652,11 +667,9 @@ final class H1Upstream implements Upstream {
             if (gone) {
                 return;
             }
-            // A copy on the heap, as Vert.x's own connections make: the read buffer goes back to its pool now.
-            int n = b.readableBytes();
-            ByteBuf copy = VertxInternals.heapBuffer(n);
-            copy.writeBytes(b, b.readerIndex(), n);
-            l.onData(VertxInternals.buffer(copy));
+            // The read buffer's bytes themselves, one reference given to the listener (Listener#onData), which passes
+            // them on to the client: no copy on the way (issue 13).
+            l.onData(VertxInternals.buffer(b.retain()));
         }
 
         void onEnd(HttpHeaders trailers) {

@@ -2,6 +2,8 @@ package dev.gossamer.proxy;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.util.AsciiString;
 import java.util.Iterator;
 import java.util.Map;
@@ -33,6 +35,51 @@ final class Headers {
         for (Map.Entry<String, String> e : src) {
             copy(e.getKey(), e.getValue(), connection, dst, request);
         }
+    }
+
+    /**
+     * Makes a request's own header map what {@link #copyEndToEnd copyEndToEnd(h, dst, true)} would have copied, in
+     * place: the hop-by-hop fields, the fields {@code Connection} names, {@code Host} and {@code Expect} are removed;
+     * {@code TE} stays as one {@code TE: trailers} when a line said just that. No allocation unless {@code Connection}
+     * names fields or a {@code TE} is present.
+     */
+    static void keepEndToEnd(MultiMap h) {
+        String connection = h.get(HttpHeaders.CONNECTION);
+        if (connection != null) {
+            for (String listed : connection.split(",")) {
+                String name = listed.trim();
+                if (!name.isEmpty() && !isHopByHop(name)) { // the hop-by-hop ones follow their own rule below
+                    h.remove(name);
+                }
+            }
+        }
+        if (h.contains(HttpHeaderNames.TE)) {
+            boolean trailers = false;
+            for (String te : h.getAll(HttpHeaderNames.TE)) {
+                trailers |= te.trim().equalsIgnoreCase("trailers");
+            }
+            h.remove(HttpHeaderNames.TE);
+            if (trailers) {
+                h.add(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
+            }
+        }
+        h.remove(HttpHeaderNames.CONNECTION).remove(HttpHeaderNames.KEEP_ALIVE)
+                .remove(HttpHeaderNames.PROXY_CONNECTION).remove(HttpHeaderNames.TRANSFER_ENCODING)
+                .remove(HttpHeaderNames.TRAILER).remove(HttpHeaderNames.UPGRADE).remove(HttpHeaderNames.HOST)
+                .remove(HttpHeaderNames.EXPECT);
+    }
+
+    /** Adds every field of {@code src} to {@code dst}, Netty's entries as they are (no {@code String} per name). */
+    static void addAll(MultiMap src, MultiMap dst) {
+        if (src instanceof io.netty.handler.codec.http.HttpHeaders netty) {
+            Iterator<Map.Entry<CharSequence, CharSequence>> it = netty.iteratorCharSequence();
+            while (it.hasNext()) {
+                Map.Entry<CharSequence, CharSequence> e = it.next();
+                dst.add(e.getKey(), e.getValue());
+            }
+            return;
+        }
+        dst.addAll(src);
     }
 
     private static void copy(CharSequence n, CharSequence value, String connection, MultiMap dst, boolean request) {

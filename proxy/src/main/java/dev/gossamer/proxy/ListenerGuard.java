@@ -20,8 +20,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,8 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Both act below Vert.x's HTTP server, on Netty's channels: the cap on the listening channel's pipeline, which
  * sees every accepted connection before Vert.x sets it up (one over the cap is closed there, before a byte is read);
  * the timer as the first handler of each connection's pipeline, where it sees the raw bytes arrive. The request
- * handler tells it when a head is complete ({@link #headComplete}), and the response's end when the connection waits
- * for the next request. States of one connection:
+ * downstream tells it when a head is complete ({@link #headComplete}), and the response's end when the connection waits
+ * for the next request ({@link #responseEnded}). States of one connection:
  *
  * <pre>
  *   accept ──▶ HEAD (timer from the accept) ──head complete──▶ BODY ──response ended, request ended──▶ IDLE
@@ -155,19 +153,35 @@ final class ListenerGuard {
         return installed.future();
     }
 
-    /** The request handler heard a complete head on {@code req}'s connection: its timer stops. */
-    static void headComplete(HttpServerRequest req) {
-        Channel ch = VertxInternals.channel(req.connection());
+    /**
+     * A complete request head was read on channel {@code ch}: its timer stops; an HTTP/2 connection ({@code http2})
+     * leaves the timer. Returns the head's number on the connection, for {@link #responseEnded}; 0 when the
+     * connection is not timed. Called on the connection's event loop by the downstream that read the head.
+     */
+    static long headComplete(Channel ch, boolean http2) {
         HeadTimer t = ch.attr(TIMER).get();
         if (t == null) {
-            return;
+            return 0;
         }
-        if (req.version() == HttpVersion.HTTP_2) {
+        if (http2) {
             t.leave();
+            return 0;
+        }
+        return t.headComplete();
+    }
+
+    /**
+     * The response to head number {@code head} ({@link #headComplete}) on {@code ch} ended; {@code requestEnded}:
+     * its request had ended too, so the connection now waits for its next head. A no-op for head 0 or no channel.
+     */
+    static void responseEnded(Channel ch, long head, boolean requestEnded) {
+        if (head == 0 || ch == null) {
             return;
         }
-        long head = t.headComplete();
-        req.response().endHandler(v -> t.responseEnded(head, req.isEnded()));
+        HeadTimer t = ch.attr(TIMER).get();
+        if (t != null) {
+            t.responseEnded(head, requestEnded);
+        }
     }
 
     /** On the listening channel: every accepted connection, before Vert.x's initializer runs. */

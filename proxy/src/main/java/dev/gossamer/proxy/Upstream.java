@@ -34,6 +34,16 @@ interface Upstream {
         MultiMap headers();
 
         /**
+         * Sends {@code fields} as the request's header fields; before the first {@link #write} or {@link #end}, and
+         * instead of filling {@link #headers()}. A call may take the map itself instead of copying it (then it may set
+         * {@code Host} and {@code Transfer-Encoding} in it): the exchange makes one map per request and hands it to
+         * every try. By default the fields are added to {@link #headers()}.
+         */
+        default void useHeaders(MultiMap fields) {
+            Headers.addAll(fields, headers());
+        }
+
+        /**
          * The authority sent upstream (Host); the endpoint's address when never set. {@code text} is the same as
          * {@code host[:port]} (made once by the exchange, so a call need not build it again).
          */
@@ -42,6 +52,11 @@ interface Upstream {
         /** The body has no declared length: send it chunked. Call before the first write. */
         void chunked();
 
+        /**
+         * Sends a body chunk. One reference of the chunk's {@code ByteBuf} ({@code VertxInternals.unwrap}) is given
+         * with the call: the call releases it once written, or at once when it drops the chunk; the bytes may be
+         * consumed (pass a slice of a buffer kept for a retry).
+         */
         void write(Buffer chunk);
 
         /** The request is complete. */
@@ -80,6 +95,12 @@ interface Upstream {
         /** The response head; {@code http2} is the protocol it came over. */
         void onResponse(int status, String statusMessage, MultiMap headers, boolean http2);
 
+        /**
+         * A response body chunk, never empty. One reference of its {@code ByteBuf} ({@code VertxInternals.unwrap}) is
+         * given to the listener, which releases it or passes it on ({@link Downstream#write} takes it): {@code
+         * H1Upstream}'s are the pooled read buffers themselves, Vert.x's are heap buffers on which releasing does
+         * nothing.
+         */
         void onData(Buffer chunk);
 
         /** The response is complete; {@code trailers} may be empty. */

@@ -1,5 +1,6 @@
 package dev.gossamer.proxy;
 
+import dev.gossamer.vertx.VertxInternals;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
@@ -117,7 +118,8 @@ final class VertxUpstream implements Upstream {
 
         @Override
         public void write(io.vertx.core.buffer.Buffer chunk) {
-            req.write(chunk);
+            // The chunk's ByteBuf is given (Upstream.Call#write): a pooled one goes to Vert.x as a heap copy.
+            req.write(VertxInternals.take(VertxInternals.unwrap(chunk)));
         }
 
         @Override

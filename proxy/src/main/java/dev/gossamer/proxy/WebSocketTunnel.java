@@ -1,13 +1,11 @@
 package dev.gossamer.proxy;
 
 import dev.gossamer.balancer.PickResult;
-import io.vertx.core.buffer.Buffer;
+import dev.gossamer.vertx.VertxInternals;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.NetSocket;
 
@@ -42,7 +40,6 @@ final class WebSocketTunnel {
             return;
         }
         Exchange.Attempt a = ex.newAttempt(r.endpoint(), false);
-        HttpServerRequest in = ex.in();
         RequestOptions ro = new RequestOptions().setServer(cluster.address(a.ep)).setMethod(HttpMethod.GET)
                 .setURI(ex.uri());
         cluster.client.request(ro).onComplete(ex.guard(ar -> {
@@ -74,34 +71,29 @@ final class WebSocketTunnel {
     }
 
     private void answered(Exchange.Attempt a, HttpClientResponse resp) {
-        HttpServerResponse out = ex.out();
+        Downstream down = ex.downstream();
         ex.report(a, TryOutcome.ofStatus(resp.statusCode()));
         ex.markResponded();
         if (resp.statusCode() != 101) {
             ex.endAttempt(a);
-            out.setStatusCode(resp.statusCode());
-            Headers.copyEndToEnd(resp.headers(), out.headers(), false);
+            down.status(resp.statusCode(), null);
+            Headers.copyEndToEnd(resp.headers(), down.responseHeaders(), false);
             resp.body().onComplete(ex.guard(b -> {
-                out.end(b.succeeded() ? b.result() : Buffer.buffer());
+                down.end(b.succeeded() ? VertxInternals.unwrap(b.result()) : null);
                 ex.finish(resp.statusCode());
             }));
             return;
         }
-        out.setStatusCode(101);
-        out.headers().addAll(resp.headers());
+        down.status(101, null);
+        down.responseHeaders().addAll(resp.headers());
         NetSocket up = resp.netSocket();
-        ex.in().toNetSocket().onComplete(ex.guard(ar -> {
+        down.tunnel(up).onComplete(ex.guard(ar -> {
             ex.endAttempt(a);
             if (ar.failed()) {
                 up.close();
                 ex.finish(502);
                 return;
             }
-            NetSocket down = ar.result();
-            down.pipeTo(up);
-            up.pipeTo(down);
-            down.closeHandler(v -> up.close());
-            up.closeHandler(v -> down.close());
             // The tunnel lives on its own; the exchange counts as answered with 101.
             ex.finish(101);
         }));

@@ -21,7 +21,8 @@
  * each failure kind to 502/503/504 with a reason header, per-try outcome reports for outlier detection, and
  * dead-endpoint marking on connect refusal. Adding those would mean replacing most of its request/response
  * pipeline through interceptors that do not see connection-level failures, so forwarding is written directly
- * on {@code HttpServerRequest} and an {@code Upstream}: {@code H1Upstream} (Netty's HTTP/1.1 codec and a pool
+ * between two small interfaces: a {@code Downstream}, the client's side ({@code VertxDownstream} over Vert.x's
+ * server request and response), and an {@code Upstream}: {@code H1Upstream} (Netty's HTTP/1.1 codec and a pool
  * per event loop and endpoint) for HTTP/1.1 endpoints, Vert.x's {@code HttpClient} for HTTP/2 endpoints and
  * WebSocket upgrades. Netty and Vert.x still do all HTTP parsing; Vert.x's server does h2c, 431/400 answers and
  * GOAWAY on shutdown.

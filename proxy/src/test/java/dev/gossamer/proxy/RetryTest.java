@@ -55,6 +55,33 @@ class RetryTest extends ProxyTestBase {
         assertThat(b.hits.get()).isEqualTo(2);
     }
 
+    /** The upstream fields are made once per request (maybe in the request's own map) and every try gets them once. */
+    @Test
+    void everyTryCarriesTheSameForwardingFieldsOnce() {
+        Backend a = backend("a");
+        Backend b = backend("b");
+        a.behaviour = req -> req.response().setStatusCode(503).end();
+        b.behaviour = a.behaviour;
+        RetrySpec retry = RetrySpec.of(3, RetryOn.GATEWAY_ERROR);
+        DataPlane p = startPlane(List.of(route("r", RouteMatch.ANY, "c").withRetries(retry)),
+                List.of(cluster("c", a.endpoint(), b.endpoint())));
+        Resp r = await(send(client(), p.boundPort("in"), HttpMethod.GET, "/x", Map.of("x-forwarded-for", "10.0.0.1",
+                "x-custom", "1", "keep-alive", "timeout=5", "connection", "keep-alive, x-hop"), null));
+        assertThat(r.status()).isEqualTo(503);
+        List<io.vertx.core.MultiMap> tries = new ArrayList<>(a.headers);
+        tries.addAll(b.headers);
+        assertThat(tries).as("three tries").hasSize(3);
+        String id = tries.get(0).get("x-request-id");
+        assertThat(id).isNotNull();
+        for (io.vertx.core.MultiMap h : tries) {
+            assertThat(h.getAll("x-forwarded-for")).containsExactly("10.0.0.1, 127.0.0.1");
+            assertThat(h.getAll("x-request-id")).containsExactly(id);
+            assertThat(h.getAll("x-custom")).containsExactly("1");
+            assertThat(h.getAll("host")).hasSize(1);
+            assertThat(h.contains("keep-alive")).as("hop-by-hop").isFalse();
+        }
+    }
+
     @Test
     void retryNonIdempotentAllowsPostRetryWithReplayedBody() {
         Backend a = backend("a");

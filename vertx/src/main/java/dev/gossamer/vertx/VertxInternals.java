@@ -66,6 +66,48 @@ public final class VertxInternals {
         return ((BufferInternal) buffer).getByteBuf();
     }
 
+    /**
+     * The {@code ByteBuf} a Vert.x buffer holds, itself: no slice is made (unlike {@link #byteBuf}), so its reader and
+     * writer indices are the buffer's own. Vert.x's buffers hold un-releasable heap {@code ByteBuf}s, whose
+     * {@code retain}/{@code release} do nothing.
+     */
+    public static ByteBuf unwrap(Buffer buffer) {
+        return buffer instanceof io.vertx.core.buffer.impl.BufferImpl b ? b.byteBuf()
+                : ((BufferInternal) buffer).getByteBuf();
+    }
+
+    /**
+     * Whether {@code buf} is one of Vert.x's heap {@code ByteBuf}s, or a slice or duplicate of one, on which reference
+     * counting does nothing.
+     */
+    public static boolean unreleasable(ByteBuf buf) {
+        for (ByteBuf b = buf; b != null; b = b.unwrap()) {
+            if (b instanceof io.vertx.core.buffer.impl.VertxHeapByteBuf
+                    || b instanceof io.vertx.core.buffer.impl.VertxUnsafeHeapByteBuf) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A Vert.x buffer with the readable bytes of {@code given}, taking its reference: a Vert.x heap buffer (or a slice
+     * of one) is wrapped as it is; any other (a pooled read buffer) is copied to the heap and released, because
+     * Vert.x's writes never release a {@code ByteBuf} they did not make. Allocates the wrapper (and the copy).
+     */
+    public static Buffer take(ByteBuf given) {
+        if (unreleasable(given)) {
+            return buffer(given);
+        }
+        try {
+            ByteBuf copy = heapBuffer(given.readableBytes());
+            copy.writeBytes(given, given.readerIndex(), given.readableBytes());
+            return buffer(copy);
+        } finally {
+            given.release();
+        }
+    }
+
     /** A Vert.x buffer over {@code buf}, without a copy (the buffer takes ownership). */
     public static Buffer buffer(ByteBuf buf) {
         return BufferInternal.buffer(buf);
@@ -88,6 +130,14 @@ public final class VertxInternals {
     /** The same new headers map as {@link #httpHeaders()}, typed for Netty's codec (it is a {@link MultiMap} too). */
     public static HttpHeaders newNettyHeaders() {
         return HeadersMultiMap.httpHeaders();
+    }
+
+    /**
+     * Whether {@code headers} is Vert.x's HTTP/1.x map ({@link #httpHeaders()}'s kind: the server's decoded requests
+     * and {@code H1Upstream}'s responses), so {@link #asNetty} takes it as it is.
+     */
+    public static boolean isHttpHeaders(MultiMap headers) {
+        return headers instanceof HeadersMultiMap;
     }
 
     /** A map made by {@link #httpHeaders()} as Netty's {@link HttpHeaders}, without a copy. */
