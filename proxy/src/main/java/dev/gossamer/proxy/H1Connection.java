@@ -46,7 +46,7 @@ import java.net.SocketAddress;
  *       431 for headers over {@link DataPlaneOptions#maxHeaderSize()}, 400 for anything else malformed; each through
  *       {@link LocalReply} (the reason as {@code x-gossamer-reason}), then the connection closes.</li>
  *   <li><b>The listener's timers:</b> the head timer hears each head and each response's end
- *       ({@link ListenerGuard.Heads}); the idle timeout ({@link DataPlaneOptions#downstreamIdleTimeout()}) closes a
+ *       ({@link ListenerGuard#headComplete}, {@link ListenerGuard#responseEnded}); the idle timeout ({@link DataPlaneOptions#downstreamIdleTimeout()}) closes a
  *       connection without an exchange for that long. Vert.x's {@code IdleStateHandler} is taken out: it made a
  *       promise and a listener for every write.</li>
  *   <li><b>Drain:</b> the server's shutdown ({@code HttpServer.shutdown}, which waits for its channel group, this
@@ -87,7 +87,7 @@ final class H1Connection extends ChannelDuplexHandler {
             implements ListenerGuard.Http1Takeover {
 
         @Override
-        public void install(ChannelPipeline pipeline, Context context, ListenerGuard.Heads heads) {
+        public void install(ChannelPipeline pipeline, Context context) {
             pipeline.addLast("gossamer-h1-codec", new HttpServerCodec(new HttpDecoderConfig()
                     .setMaxInitialLineLength(options.maxInitialLineLength())
                     .setMaxHeaderSize(options.maxHeaderSize())
@@ -101,13 +101,12 @@ final class H1Connection extends ChannelDuplexHandler {
                 // objects per write); the connection keeps its own idle timer instead (one task per timeout period).
                 pipeline.remove(IDLE);
             }
-            pipeline.addLast("gossamer-h1", new H1Connection(this, context, heads));
+            pipeline.addLast("gossamer-h1", new H1Connection(this, context));
         }
     }
 
     private final Setup setup;
     private final Context context;
-    private final ListenerGuard.Heads heads;
     private final long idleNanos; // downstreamIdleTimeout; 0: never
     private long idleSince; // the executor ticker's time the connection became idle; -1 while an exchange runs
     private ScheduledFuture<?> idleTimer; // pending; never due after the current idle deadline
@@ -122,10 +121,9 @@ final class H1Connection extends ChannelDuplexHandler {
     // unwinding its end); reading resumes after it. One object per connection.
     private final Runnable serveHeld = this::serveHeld;
 
-    private H1Connection(Setup setup, Context context, ListenerGuard.Heads heads) {
+    private H1Connection(Setup setup, Context context) {
         this.setup = setup;
         this.context = context;
-        this.heads = heads;
         this.idleNanos = setup.options().downstreamIdleTimeout().toNanos();
     }
 
@@ -176,7 +174,7 @@ final class H1Connection extends ChannelDuplexHandler {
             refuse(req.protocolVersion(), req.decoderResult().cause());
             return;
         }
-        H1Downstream d = new H1Downstream(this, req, heads.headComplete());
+        H1Downstream d = new H1Downstream(this, req, ListenerGuard.headComplete(ctx.channel(), false));
         current = d;
         idleSince = -1;
         setup.requests().serve(setup.listener(), d, context);
@@ -235,8 +233,15 @@ final class H1Connection extends ChannelDuplexHandler {
 
     // ---- what the exchange's downstream asks ----
 
-    /** Stops or restarts reading the client: back-pressure on a request body. */
+    /**
+     * Stops or restarts reading the client: back-pressure on a request body. Reading stays stopped while a pipelined
+     * head is held, whoever asks: what comes after it is its own, not the exchange's under way (an exchange whose
+     * try connects at once resumes its request inside the call that started it).
+     */
     void autoRead(boolean on) {
+        if (on && held != null) {
+            return;
+        }
         ctx.channel().config().setAutoRead(on);
     }
 
@@ -267,7 +272,7 @@ final class H1Connection extends ChannelDuplexHandler {
 
     /** Exchange {@code d} is over both ways: the connection waits for the next head. */
     private void next(H1Downstream d) {
-        heads.responseEnded(d.head(), true);
+        ListenerGuard.responseEnded(ctx.channel(), d.head(), true);
         current = null;
         idleSince = now();
         if (shutdown) {

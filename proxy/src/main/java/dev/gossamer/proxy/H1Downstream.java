@@ -49,6 +49,7 @@ final class H1Downstream implements Downstream {
     private final long head; // this request's number on its connection (the head timer's count)
     private final HttpVersion version;
     private final MultiMap headers;
+    private final boolean keepAlive; // read before the exchange may take the headers over (headersReusable)
     private Listener listener;
     private boolean paused;
     private boolean requestEnded;
@@ -72,6 +73,7 @@ final class H1Downstream implements Downstream {
         this.head = head;
         this.version = req.protocolVersion().minorVersion() == 0 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1;
         this.headers = (MultiMap) req.headers(); // the codec's headers factory makes Vert.x maps
+        this.keepAlive = HttpUtil.isKeepAlive(req);
     }
 
     // ---- the request ----
@@ -122,6 +124,15 @@ final class H1Downstream implements Downstream {
     @Override
     public MultiMap headers() {
         return headers;
+    }
+
+    /**
+     * True: the decoded map is this request's alone, and nothing here reads it once the exchange started (the
+     * keep-alive decision was read when the head came), so the exchange may send it upstream as it is.
+     */
+    @Override
+    public boolean headersReusable() {
+        return true;
     }
 
     @Override
@@ -271,7 +282,7 @@ final class H1Downstream implements Downstream {
             HttpUtil.setTransferEncodingChunked(resp, true);
         }
         boolean delimited = chunked || h.contains(HttpHeaderNames.CONTENT_LENGTH) || bodiless();
-        closesConnection = closeAfter || !HttpUtil.isKeepAlive(req) || !delimited || conn.draining()
+        closesConnection = closeAfter || !keepAlive || !delimited || conn.draining()
                 || h.contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true);
         if (closesConnection) {
             if (version == HttpVersion.HTTP_1_1) {

@@ -52,8 +52,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * first request head is complete (at most the initial line and header limits), then leaves an HTTP/2 preface or an
  * {@code Upgrade: h2c} head to Vert.x, or takes the connection from Vert.x ({@link VertxInternals#detachHttpServer})
  * and hands it to the {@link Http1Takeover}, and passes the bytes on untouched. The cap, the count, the timer and
- * Vert.x's idle handler and shutdown stay on either path; the Netty connection tells the timer about its heads
- * through {@link Heads}.
+ * Vert.x's shutdown stay on either path.
  *
  * <p>Threading: the accept handler runs on the acceptor's event loop, the per-connection handler on the
  * connection's; {@link #headComplete} is called on the connection's loop (the request handler's).
@@ -73,18 +72,10 @@ final class ListenerGuard {
     interface Http1Takeover {
         /**
          * Adds the codec and the connection handler to {@code pipeline} (on its event loop, before its first byte is
-         * passed on); {@code context} is the listener's Vert.x context on that loop, {@code heads} the head timer.
+         * passed on); {@code context} is the listener's Vert.x context on that loop. The connection tells the head
+         * timer about its heads as every downstream does ({@link #headComplete}, {@link #responseEnded}).
          */
-        void install(ChannelPipeline pipeline, Context context, Heads heads);
-    }
-
-    /** What a connection's request handling tells its head timer; on the connection's event loop. */
-    interface Heads {
-        /** A request head is complete; returns its number on this connection. */
-        long headComplete();
-
-        /** The response to head {@code head} ended; {@code requestEnded}: its request was complete. */
-        void responseEnded(long head, boolean requestEnded);
+        void install(ChannelPipeline pipeline, Context context);
     }
 
     private final ListenerSpec spec;
@@ -210,7 +201,7 @@ final class ListenerGuard {
     private enum State { HEAD, BODY, IDLE }
 
     /** One connection's request-head timer (and first-bytes switch); confined to its event loop. */
-    private final class HeadTimer extends ChannelDuplexHandler implements Heads {
+    private final class HeadTimer extends ChannelDuplexHandler {
         private ChannelHandlerContext ctx;
         private State state = State.HEAD;
         private ScheduledFuture<?> timer; // pending; it may be due before the current deadline, never after it
@@ -284,7 +275,7 @@ final class ListenerGuard {
                     // Not found only if Vert.x put the connection on a loop none of the listener's instances runs on,
                     // or changed its pipeline: then it stays Vert.x's, as with the switch off.
                     if (context != null && VertxInternals.detachHttpServer(ctx.pipeline())) {
-                        takeover.install(ctx.pipeline(), context, this);
+                        takeover.install(ctx.pipeline(), context);
                     }
                 }
                 default -> throw new AssertionError();
@@ -324,8 +315,8 @@ final class ListenerGuard {
             ctx.fireChannelInactive();
         }
 
-        @Override
-        public long headComplete() {
+        /** A request head is complete; returns its number on this connection. */
+        long headComplete() {
             state = State.BODY;
             bytes = false;
             // The timer is left pending: when it comes it sees BODY or IDLE and stops, or a later head's deadline
@@ -334,8 +325,7 @@ final class ListenerGuard {
             return ++heads;
         }
 
-        @Override
-        public void responseEnded(long head, boolean requestEnded) {
+        void responseEnded(long head, boolean requestEnded) {
             // Only the latest request's end makes the connection idle (a late end of an earlier one must not time a
             // body as a head), and a body still arriving after an early answer is read and dropped under the idle
             // timeout instead.

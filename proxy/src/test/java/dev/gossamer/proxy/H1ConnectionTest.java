@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,8 +34,6 @@ class H1ConnectionTest {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final List<H1Downstream> served = new CopyOnWriteArrayList<>();
     private final List<String> bodies = new CopyOnWriteArrayList<>();
-    private final AtomicInteger headsSeen = new AtomicInteger();
-    private final AtomicInteger responsesEnded = new AtomicInteger();
     private volatile Consumer<H1Downstream> answer = d -> reply(d, 200, d.method() + " " + d.uri());
     private volatile boolean draining;
     private Channel server;
@@ -52,22 +49,11 @@ class H1ConnectionTest {
         }
         H1Connection.Setup setup = new H1Connection.Setup(options, "in", (listener, d, ctx) -> serve((H1Downstream) d),
                 () -> draining);
-        ListenerGuard.Heads heads = new ListenerGuard.Heads() {
-            @Override
-            public long headComplete() {
-                return headsSeen.incrementAndGet();
-            }
-
-            @Override
-            public void responseEnded(long head, boolean requestEnded) {
-                responsesEnded.incrementAndGet();
-            }
-        };
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        setup.install(ch.pipeline(), null, heads);
+                        setup.install(ch.pipeline(), null);
                     }
                 }).bind(ProxyTestBase.HOST, 0).sync().channel();
     }
@@ -82,9 +68,13 @@ class H1ConnectionTest {
         return ((java.net.InetSocketAddress) server.localAddress()).getPort();
     }
 
-    /** The stub exchange: collects the body, answers once the request ended (as {@link #answer} says). */
+    /**
+     * The stub exchange: collects the body, answers once the request ended (as {@link #answer} says). Like
+     * {@link Exchange} with a pooled connection, it holds the body back and lets it flow again before it returns.
+     */
     private void serve(H1Downstream d) {
         served.add(d);
+        d.pause();
         StringBuilder body = new StringBuilder();
         d.listen(new Downstream.Listener() {
             @Override
@@ -102,6 +92,7 @@ class H1ConnectionTest {
             public void onClientGone(Throwable cause) {
             }
         });
+        d.resume();
     }
 
     private static void reply(H1Downstream d, int status, String body) {
@@ -131,8 +122,6 @@ class H1ConnectionTest {
             assertThat(c.read().body()).isEqualTo("/c");
         }
         assertThat(bodies).containsExactly("", "hello", "");
-        assertThat(headsSeen).hasValue(3);
-        Await.until("three responses ended", WAIT, () -> responsesEnded.get() == 3);
     }
 
     @Test
