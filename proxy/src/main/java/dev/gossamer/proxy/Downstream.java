@@ -71,7 +71,9 @@ interface Downstream {
      * Whether the exchange may make {@link #headers()} itself the upstream request's header map once it has read
      * the request's own fields (hop-by-hop fields removed in place, forwarding fields added; {@code Headers}): true
      * only for a mutable map of the request's own that nothing reads after the exchange started, which saves a map
-     * and a copy per request. False (the default): the exchange copies the fields it forwards.
+     * and a copy per request. So a downstream that says true decides what it needs from the head before handing the
+     * request over: keep-alive ({@code Connection} is removed), an {@code Upgrade}. False (the default): the exchange
+     * copies the fields it forwards.
      */
     default boolean headersReusable() {
         return false;
