@@ -1,11 +1,10 @@
 # shellcheck shell=bash
-# Shared by bench/load/run.sh and bench/failover/run.sh: logging, installing peers from Debian's packages, and
-# stopping process groups. Source it after `set -euo pipefail`.
+# Shared by the benchmarks (bench/load, bench/failover, bench/grpc): logging, installing peers from Debian's
+# packages, stopping process groups, and starting Gossamer through its launcher. Source it after `set -euo pipefail`.
 
-# The sidecar's JVM where a benchmark starts `java -jar` itself (failover, grpc, load/ab.sh), so their figures
-# compare: small heap, SerialGC, one CPU's worth of threads. bench/load/run.sh, the benchmark of record, starts
-# Gossamer through the ./gossamer launcher with the launcher's own flags unless GOSSAMER_JAVA_OPTS is set.
-: "${GOSSAMER_JAVA_OPTS:=-XX:+UseSerialGC -Xms64m -Xmx256m -XX:ActiveProcessorCount=1 -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+ExitOnOutOfMemoryError}"
+# Gossamer is started as a user starts it, in every benchmark: through the ./gossamer launcher, which owns the JVM
+# flags (and picks the JVM and its class-data archive). GOSSAMER_JAVA_OPTS, when set, replaces the launcher's flags
+# (handed to it as JAVA_OPTS); GOSSAMER_JAVA and GOSSAMER_CDS=off reach the launcher as they are.
 
 die() { echo "run.sh: $*" >&2; exit 1; }
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
@@ -58,3 +57,45 @@ require_root_and_cpus() {
   NCPU="$(nproc)"
   ((LOADGEN_CPU < NCPU && SERVER_CPU < NCPU)) || die "LOADGEN_CPU/SERVER_CPU: $LOADGEN_CPU/$SERVER_CPU (expected: < nproc=$NCPU)"
 }
+
+# stage_launcher JAR [NAME]: sets LAUNCHER to a copy of ./gossamer staged beside a copy of JAR, in a directory of
+# its own under ~/.cache/gossamer/bench-launcher named by their content (and NAME, for variants that must not share
+# an archive). The launcher always runs the sidecar/target/gossamer.jar beside it, so a rebuild of the tree cannot
+# swap the jar under a run, and the archive it trains there (once per jar, JVM and flags) serves every later run.
+# Trains before any timing starts (the first command of a stage, or of new flags or JVM, trains) and sets
+# GOSSAMER_VERSION. Needs ROOT and WORK.
+stage_launcher() {
+  local jar="$1" name="${2:-}" cache key stage
+  cache="${GOSSAMER_CACHE:-$HOME/.cache/gossamer}/bench-launcher"
+  key="$( { cat "$ROOT/gossamer" "$jar"; echo "$name"; } | sha256sum | cut -c1-16)"
+  stage="$cache/$key"
+  if [[ ! -f "$stage/sidecar/target/gossamer.jar" ]]; then
+    mkdir -p "$stage/sidecar/target"
+    cp "$ROOT/gossamer" "$stage/gossamer"
+    cp "$jar" "$stage/sidecar/target/gossamer.jar.$$" && mv "$stage/sidecar/target/gossamer.jar.$$" "$stage/sidecar/target/gossamer.jar"
+  fi
+  touch "$stage"
+  # keep the six most recently used stages (a jar and its archive are about 100 MB)
+  ls -1dt "$cache"/*/ 2>/dev/null | tail -n +7 | while read -r old; do rm -rf "$old"; done
+  LAUNCHER="$stage/gossamer"
+  log "Gossamer launcher staged in $stage; a first command trains its class-data archive if needed"
+  launcher_argv "$LAUNCHER" version
+  timeout 600 "${LARGV[@]}" >"$WORK/gossamer-train${name:+-$name}.log" 2>&1 </dev/null \
+    || die "'$LAUNCHER version' failed: $(tail -30 "$WORK/gossamer-train${name:+-$name}.log")"
+  GOSSAMER_VERSION="$(grep -v '^gossamer:' "$WORK/gossamer-train${name:+-$name}.log" | awk 'NR == 1' || true)"
+  [[ -n "$GOSSAMER_VERSION" ]] || GOSSAMER_VERSION="?"
+}
+
+# launcher_argv LAUNCHER ARGS...: sets LARGV to the argv that runs LAUNCHER with ARGS and the launcher's own JVM
+# flags, or GOSSAMER_JAVA_OPTS as its JAVA_OPTS when that is set (never an inherited JAVA_OPTS). The launcher execs
+# the JVM, so a process started with LARGV is the JVM itself.
+launcher_argv() {
+  if [[ -n "${GOSSAMER_JAVA_OPTS:-}" ]]; then
+    LARGV=(env JAVA_OPTS="$GOSSAMER_JAVA_OPTS" "$@")
+  else
+    LARGV=(env -u JAVA_OPTS "$@")
+  fi
+}
+
+# jvm_cmdline PID: the JVM's command line as it ran, from /proc (the flags the launcher chose).
+jvm_cmdline() { tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null || echo '?'; }

@@ -18,8 +18,9 @@
 #   HAPROXY_HTTPCHK="GET /__check"   option httpchk (empty: TCP connect checks, which pass against a hung server)
 #   HAPROXY_CHECK="check inter 2s fall 3 rise 2"   extra server options (empty: no active checks)
 #   LOADGEN_CPU=0 SERVER_CPU=1
-#   GOSSAMER_JAR=/tmp/gossamer-failover.jar (copied from sidecar/target/gossamer.jar when missing)
-#   GOSSAMER_JAVA_OPTS  (default in ../lib.sh, shared with the load benchmark)
+#   GOSSAMER_JAR=<repo>/sidecar/target/gossamer.jar   (built through ./gossamer when missing or stale; staged with the
+#                       launcher in a private directory, so a rebuild cannot swap it under a run)
+#   GOSSAMER_JAVA_OPTS  unset: the launcher's own JVM flags, as a user gets them; set: the launcher's JAVA_OPTS
 #   RESULTS_DIR=bench/failover/results
 set -euo pipefail
 
@@ -42,7 +43,7 @@ HAPROXY_HTTPCHK="${HAPROXY_HTTPCHK-GET /__check}"
 HAPROXY_CHECK="${HAPROXY_CHECK-check inter 2s fall 3 rise 2}"
 LOADGEN_CPU="${LOADGEN_CPU:-0}"
 SERVER_CPU="${SERVER_CPU:-1}"
-GOSSAMER_JAR="${GOSSAMER_JAR:-/tmp/gossamer-failover.jar}"
+GOSSAMER_JAR="${GOSSAMER_JAR:-$ROOT/sidecar/target/gossamer.jar}"
 RESULTS_DIR="${RESULTS_DIR:-$HERE/results}"
 
 BACKEND_PORTS=(18181 18182 18183)
@@ -69,10 +70,11 @@ install_missing haproxy:haproxy h2load:nghttp2-client curl:curl python3:python3 
 # The real interpreter, not a version-manager shim: the shim is slow to start and runs extra processes.
 PY="$(python3 -c 'import sys; print(sys.executable)')"
 
-if [[ " $PROXIES " == *" gossamer "* && ! -f "$GOSSAMER_JAR" ]]; then
-  [[ -f "$ROOT/sidecar/target/gossamer.jar" ]] || die "no jar: build it with 'cd $ROOT && mvn -B -o -q -pl sidecar -am package -Dmaven.test.skip=true'"
-  cp "$ROOT/sidecar/target/gossamer.jar" "$GOSSAMER_JAR"   # a private copy: rebuilds by others don't touch it
+if [[ " $PROXIES " == *" gossamer "* && "$GOSSAMER_JAR" == "$ROOT/sidecar/target/gossamer.jar" ]]; then
+  log "checking the Gossamer jar through the launcher (it rebuilds a missing or stale jar)"
+  GOSSAMER_CDS=off timeout 900 "$ROOT/gossamer" version >/dev/null || die "'$ROOT/gossamer version' failed"
 fi
+[[ " $PROXIES " != *" gossamer "* || -f "$GOSSAMER_JAR" ]] || die "GOSSAMER_JAR: $GOSSAMER_JAR does not exist"
 
 # ---------------------------------------------------------------- working dir, process bookkeeping, cleanup
 WORK="$(mktemp -d /tmp/gossamer-failover.XXXXXX)"
@@ -204,10 +206,10 @@ EOF
 
 HAPROXY_VERSION="$(haproxy -v 2>&1 | awk 'NR == 1 {print $3}')"
 H2LOAD_VERSION="$(dpkg-query -W -f '${Version}' nghttp2-client 2>/dev/null || echo '?')"
-JAVA_VERSION="$(java -version 2>&1 | awk 'NR == 1' | sed 's/.*version "\(.*\)".*/\1/')"
 PYTHON_VERSION="$("$PY" -V 2>&1 | awk '{print $2}')"
 GOSSAMER_VERSION="-"
-[[ " $PROXIES " == *" gossamer "* ]] && GOSSAMER_VERSION="$(timeout 60 java -jar "$GOSSAMER_JAR" version 2>/dev/null | awk 'NR == 1' || echo '?')"
+LAUNCHER=""
+[[ " $PROXIES " == *" gossamer "* ]] && stage_launcher "$GOSSAMER_JAR"   # as a user starts it (../lib.sh)
 CPU_MODEL="$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)"
 LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -236,15 +238,13 @@ start_proxy() {  # start_proxy PROXY TAG: sets PROXY_PID, URL, POLL_TARGET
       URL="http://127.0.0.1:$HAPROXY_PORT/"; POLL_TARGET="$WORK/$1.sock"
       wait_http "$URL" 10 "$PROXY_PID" || die "$1 did not start: $(cat "$OUT/raw/$tag.log")";;
     gossamer)
-      # shellcheck disable=SC2206
-      local jopts=($GOSSAMER_JAVA_OPTS)
-      GOSSAMER_CMD="java ${jopts[*]} -jar $GOSSAMER_JAR run --config sidecar.yaml --event-loops 1"
-      start "$tag-gossamer" "$SERVER_CPU" java "${jopts[@]}" -jar "$GOSSAMER_JAR" run --config "$OUT/raw/sidecar.yaml" \
-        --event-loops 1; PROXY_PID=$LAST_PID
+      launcher_argv "$LAUNCHER" run --config "$OUT/raw/sidecar.yaml" --event-loops 1
+      start "$tag-gossamer" "$SERVER_CPU" "${LARGV[@]}"; PROXY_PID=$LAST_PID
       URL="http://127.0.0.1:$GOSSAMER_PORT/"; POLL_TARGET="http://127.0.0.1:$GOSSAMER_ADMIN_PORT/admin/clusters"
       wait_http "http://127.0.0.1:$GOSSAMER_ADMIN_PORT/ready" 60 "$PROXY_PID" \
         || die "gossamer not ready: $(tail -30 "$OUT/raw/$tag-gossamer.log")"
-      wait_http "$URL" 10 "$PROXY_PID" || die "gossamer does not proxy: $(tail -30 "$OUT/raw/$tag-gossamer.log")";;
+      wait_http "$URL" 10 "$PROXY_PID" || die "gossamer does not proxy: $(tail -30 "$OUT/raw/$tag-gossamer.log")"
+      GOSSAMER_CMD="${LARGV[*]}; the JVM as it ran: $(jvm_cmdline "$PROXY_PID")";;
   esac
   local seen
   seen="$(for _ in 1 2 3 4 5 6; do curl -s --max-time 2 "$URL"; done | sort -u | tr -d '\n')"
@@ -317,7 +317,7 @@ MD="$OUT/results.md"
   echo
   echo "- command: \`PROXIES=\"$PROXIES\" FAILURES=\"$FAILURES\" RATE=$RATE CONNS=$CONNS DURATION=$DURATION FAIL_AT=$FAIL_AT WARMUP=$WARMUP POLL_MS=$POLL_MS HAPROXY_CHECK=\"$HAPROXY_CHECK\" HAPROXY_HTTPCHK=\"$HAPROXY_HTTPCHK\" HAPROXY_RETRY_ON=\"$HAPROXY_RETRY_ON\" HAPROXY_NOTO_RETRY_ON=\"$HAPROXY_NOTO_RETRY_ON\" GOSSAMER_RETRY_EXTRA=\"$GOSSAMER_RETRY_EXTRA\" GOSSAMER_JAR=$GOSSAMER_JAR $CMDLINE\`"
   echo "- machine: nproc=$NCPU, CPU \"$CPU_MODEL\", kernel $(uname -r), load average at start $LOAD_AT_START"
-  echo "- versions: $GOSSAMER_VERSION, haproxy $HAPROXY_VERSION, h2load (nghttp2-client) $H2LOAD_VERSION, java $JAVA_VERSION, python $PYTHON_VERSION"
+  echo "- versions: $GOSSAMER_VERSION, haproxy $HAPROXY_VERSION, h2load (nghttp2-client) $H2LOAD_VERSION, python $PYTHON_VERSION"
   echo "- load: \`h2load --h1 -t1 -c$CONNS --rps=$((RATE / CONNS)) -D$DURATION\` (= $RATE req/s) on CPU $LOADGEN_CPU; proxy and the three python backends on CPU $SERVER_CPU"
   echo "- failure: backend $FAILED of 3 at t=${FAIL_AT}s; kill = SIGKILL (connection refused after), hang = accepts and reads but never answers, also on open connections"
   [[ -n "$GOSSAMER_CMD" ]] && echo "- gossamer: \`$GOSSAMER_CMD\`; configs in raw/"

@@ -12,6 +12,8 @@
 #
 # Knobs: ROUNDS=3 DURATION=10 WARMUP=20 CONC=32 RATE=1000 STREAMS=16 LOADGEN_CPU=0 SERVER_CPU=1
 #        GOSSAMER_BUILD=auto (Maven packages both jars first; never: use them as they are)
+#        GOSSAMER_JAVA_OPTS unset: Gossamer runs through the ./gossamer launcher with its own JVM flags, as a user
+#        gets them; set: the launcher's JAVA_OPTS
 # Output: a CSV and a markdown summary under RESULTS_DIR (default bench/grpc/results, git-ignored), summary on stdout.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -105,12 +107,12 @@ clusters:
     protocol: http2
     balancer: {policy: round_robin}
 EOF
-# shellcheck disable=SC2206
-jopts=($GOSSAMER_JAVA_OPTS)
-(cd "$WORK" && start gossamer java "${jopts[@]}" -jar "$GOSSAMER_JAR" run --config "$WORK/sidecar.yaml" \
-  --event-loops 1; echo "$LAST_PID" >"$WORK/gossamer.pid")
+stage_launcher "$GOSSAMER_JAR"   # Gossamer as a user starts it (../lib.sh)
+launcher_argv "$LAUNCHER" run --config "$WORK/sidecar.yaml" --event-loops 1
+(cd "$WORK" && start gossamer "${LARGV[@]}"; echo "$LAST_PID" >"$WORK/gossamer.pid")
 STARTED_PIDS+=("$(cat "$WORK/gossamer.pid")")
 wait_listen $GOSSAMER_PORT 60 || die "gossamer: $(tail -30 "$WORK/gossamer.log")"
+GOSSAMER_JVM="$(jvm_cmdline "$(cat "$WORK/gossamer.pid")")"
 
 declare -A PORT PIDS
 PORT[haproxy]=$HAPROXY_PORT PORT[gossamer]=$GOSSAMER_PORT
@@ -170,7 +172,8 @@ done
   done
   echo
   echo "- machine: $(nproc) CPUs, $(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo), kernel $(uname -r); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- HAProxy $(haproxy -v 2>&1 | awk 'NR == 1 {print $3}'), $(java -version 2>&1 | awk 'NR == 1'), Gossamer JVM: $GOSSAMER_JAVA_OPTS, --event-loops 1"
+  echo "- Gossamer through the launcher: \`${LARGV[*]}\`"
+  echo "- HAProxy $(haproxy -v 2>&1 | awk 'NR == 1 {print $3}'), $(java -version 2>&1 | awk 'NR == 1'), Gossamer's JVM as it ran: $GOSSAMER_JVM"
   echo "- command: ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP CONC=$CONC RATE=$RATE STREAMS=$STREAMS LOADGEN_CPU=$LOADGEN_CPU SERVER_CPU=$SERVER_CPU bench/grpc/run.sh"
 } | tee "$OUT/summary.md"
 log "results in $OUT"

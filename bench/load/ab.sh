@@ -12,12 +12,16 @@
 #   SIDECAR_YAML, when given, is appended to the variant's sidecar.yaml, e.g.
 #   "json|/tmp/g.jar|||access_log: {format: json, path: /tmp/access.log}"
 # Knobs (environment): ROUNDS=6  WINDOW=5 (seconds per wrk window)  WARMUP=20 (seconds per target)  CONNS=50
-#   LOADGEN_CPU=0  SERVER_CPU=1  GOSSAMER_JAVA_OPTS (default in ../lib.sh)
+#   LOADGEN_CPU=0  SERVER_CPU=1
+# Each variant runs through the ./gossamer launcher (staged with its JAR, see ../lib.sh): JVM_FLAGS, when given, are
+# its JAVA_OPTS (they replace the launcher's flags, as for a user); empty: the launcher's own flags, or
+# GOSSAMER_JAVA_OPTS when that is set.
 #   RATE=0  when > 0, each round also gives every target a fixed-rate window (h2load --h1, RATE req/s over
 #           RATE_CONNS=10 connections, WINDOW seconds) and the table adds p50/p99 and the p99 added over HAProxy's
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
 ROUNDS="${ROUNDS:-6}"
 WINDOW="${WINDOW:-5}"
 WARMUP="${WARMUP:-20}"
@@ -71,8 +75,6 @@ LABELS=(haproxy)
 PID[haproxy]=$LAST_PID
 PORT[haproxy]=$HAPROXY_PORT
 i=0
-# shellcheck disable=SC2206
-jopts=($GOSSAMER_JAVA_OPTS)
 for v in "$@"; do
   IFS='|' read -r label jar flags args extra <<<"$v"
   [[ -n "$label" && -f "$jar" ]] || die "variant '$v' (expected: LABEL|JAR|JVM_FLAGS|RUN_ARGS with an existing JAR)"
@@ -82,8 +84,11 @@ for v in "$@"; do
   printf 'node: {id: ab-%s}\nadmin: {address: 127.0.0.1:%s}\nlisteners:\n  - {name: outbound, address: 127.0.0.1:%s}\nmesh_config: %s\n' \
     "$label" $((port + 100)) "$port" "$WORK/mesh.yaml" >"$WORK/$label.yaml"
   [[ -z "${extra:-}" ]] || printf '%s\n' "$extra" >>"$WORK/$label.yaml"
+  stage_launcher "$jar" "$label"
   # shellcheck disable=SC2086
-  start "$label" java "${jopts[@]}" $flags -jar "$jar" run --config "$WORK/$label.yaml" --event-loops 1 $args
+  GOSSAMER_JAVA_OPTS="${flags:-${GOSSAMER_JAVA_OPTS:-}}" launcher_argv "$LAUNCHER" run --config "$WORK/$label.yaml" \
+    --event-loops 1 $args
+  start "$label" "${LARGV[@]}"
   PID[$label]=$LAST_PID
   PORT[$label]=$port
   LABELS+=("$label")

@@ -45,8 +45,6 @@ if [[ "${1:-}" == -h || "${1:-}" == --help ]]; then
 fi
 (($# == 0)) || { echo "run.sh: unexpected arguments: $* (expected: none; knobs are environment variables, see --help)" >&2; exit 2; }
 
-# Read before lib.sh gives GOSSAMER_JAVA_OPTS the other benchmarks' default: here unset means the launcher's flags.
-USER_JAVA_OPTS="${GOSSAMER_JAVA_OPTS:-}"
 QUICK="${QUICK:-0}"
 if [[ "$QUICK" == 1 ]]; then
   : "${ROUNDS:=1}" "${DURATION:=3}" "${WARMUP:=5}" "${RATE_WARMUP:=2}" "${STARTUP_REPS:=1}" "${STARTUP_SECONDS:=3}" \
@@ -121,7 +119,7 @@ if ((RUNS > 1)); then
     # The children get every knob already resolved (QUICK's included) and write their own <stamp>/ under OUT.
     if ! RUNS=1 QUICK=0 RESULTS_DIR="$OUT" TARGETS="$TARGETS" ROUNDS="$ROUNDS" DURATION="$DURATION" WARMUP="$WARMUP" \
         RATE_WARMUP="$RATE_WARMUP" STARTUP_REPS="$STARTUP_REPS" STARTUP_SECONDS="$STARTUP_SECONDS" \
-        IDLE_CONNS="$IDLE_CONNS" PORT_BASE="$PORT_BASE" GOSSAMER_JAVA_OPTS="$USER_JAVA_OPTS" "$HERE/run.sh"; then
+        IDLE_CONNS="$IDLE_CONNS" PORT_BASE="$PORT_BASE" GOSSAMER_JAVA_OPTS="${GOSSAMER_JAVA_OPTS:-}" "$HERE/run.sh"; then
       failed=1; log "run $i/$RUNS failed; summarising the runs that finished"; break
     fi
     GOSSAMER_BUILD=never   # built (or checked) once, by the first run
@@ -133,7 +131,7 @@ if ((RUNS > 1)); then
   {
     echo "# Gossamer load benchmark, $RUNS runs, $STAMP"
     echo
-    echo "- command: \`RUNS=$RUNS TARGETS=\"$TARGETS\" ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP RATE_WARMUP=$RATE_WARMUP STARTUP_REPS=$STARTUP_REPS STARTUP_SECONDS=$STARTUP_SECONDS IDLE_CONNS=$IDLE_CONNS GOSSAMER_JAVA_OPTS=\"$USER_JAVA_OPTS\" $CMDLINE\`"
+    echo "- command: \`RUNS=$RUNS TARGETS=\"$TARGETS\" ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP RATE_WARMUP=$RATE_WARMUP STARTUP_REPS=$STARTUP_REPS STARTUP_SECONDS=$STARTUP_SECONDS IDLE_CONNS=$IDLE_CONNS GOSSAMER_JAVA_OPTS=\"${GOSSAMER_JAVA_OPTS:-}\" $CMDLINE\`"
     echo "- runs: ${#runs[@]} of $RUNS finished: $(for r in "${runs[@]}"; do basename "$(dirname "$r")"; done | tr '\n' ' ')"
     echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); each run's machine, versions, JVM and flags are in its own summary.md"
     echo
@@ -165,23 +163,11 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# gossamer_env ARGS...: runs the staged launcher with ARGS, with JAVA_OPTS=$GOSSAMER_JAVA_OPTS when that was set and
-# without any JAVA_OPTS otherwise (the launcher's defaults); exec all the way, so a started pid is the JVM's.
-gossamer_env() {
-  if [[ -n "$USER_JAVA_OPTS" ]]; then
-    timeout 600 env JAVA_OPTS="$USER_JAVA_OPTS" "$LAUNCHER" "$@"
-  else
-    timeout 600 env -u JAVA_OPTS "$LAUNCHER" "$@"
-  fi
-}
 gossamer_cmd() {  # the argv that starts a long-running sidecar through the launcher: gossamer_cmd CONFIG
   local t=()
   [[ "$GOSSAMER_TRANSPORT" == auto ]] || t=(--transport "$GOSSAMER_TRANSPORT")
-  if [[ -n "$USER_JAVA_OPTS" ]]; then
-    GCMD=(env JAVA_OPTS="$USER_JAVA_OPTS" "$LAUNCHER" run --config "$1" --event-loops 1 "${t[@]}")
-  else
-    GCMD=(env -u JAVA_OPTS "$LAUNCHER" run --config "$1" --event-loops 1 "${t[@]}")
-  fi
+  launcher_argv "$LAUNCHER" run --config "$1" --event-loops 1 "${t[@]}"
+  GCMD=("${LARGV[@]}")
 }
 
 # ---------------------------------------------------------------- Gossamer: jar and launcher (before any timing starts)
@@ -199,28 +185,7 @@ if [[ " $TARGETS " == *" gossamer "* ]]; then
     *) die "GOSSAMER_BUILD: $GOSSAMER_BUILD (expected: auto or never)";;
   esac
   [[ -f "$GOSSAMER_JAR" ]] || die "GOSSAMER_JAR: $GOSSAMER_JAR does not exist (build it, or drop gossamer from TARGETS)"
-  # Gossamer runs as a user starts it: through the launcher, with its JVM choice, flags and class-data archive.
-  # The launcher always runs sidecar/target/gossamer.jar beside itself, so it and the jar are staged in a directory
-  # of their own, named by their content: a rebuild of the tree cannot swap the jar under a run, and the archive
-  # the launcher trains there (once per jar, JVM and flags) serves every later run of the same jar.
-  cache="${GOSSAMER_CACHE:-$HOME/.cache/gossamer}/bench-launcher"
-  key="$(cat "$ROOT/gossamer" "$GOSSAMER_JAR" | sha256sum | cut -c1-16)"
-  stage="$cache/$key"
-  if [[ ! -f "$stage/sidecar/target/gossamer.jar" ]]; then
-    mkdir -p "$stage/sidecar/target"
-    cp "$ROOT/gossamer" "$stage/gossamer"
-    cp "$GOSSAMER_JAR" "$stage/sidecar/target/gossamer.jar.$$" && mv "$stage/sidecar/target/gossamer.jar.$$" "$stage/sidecar/target/gossamer.jar"
-  fi
-  touch "$stage"
-  # keep the three most recently used stages (a jar and its archive are about 100 MB)
-  ls -1dt "$cache"/*/ 2>/dev/null | tail -n +4 | while read -r old; do rm -rf "$old"; done
-  LAUNCHER="$stage/gossamer"
-  # First start in this stage (or with other flags or JVM): the launcher trains its archive here, not in a timed start.
-  log "Gossamer launcher staged in $stage; a first command trains its class-data archive if needed"
-  gossamer_env version >"$WORK/gossamer-train.log" 2>&1 </dev/null \
-    || die "'$LAUNCHER version' failed: $(tail -30 "$WORK/gossamer-train.log")"
-  GOSSAMER_VERSION="$(grep -v '^gossamer:' "$WORK/gossamer-train.log" | awk 'NR == 1' || true)"
-  [[ -n "$GOSSAMER_VERSION" ]] || GOSSAMER_VERSION="?"
+  stage_launcher "$GOSSAMER_JAR"   # Gossamer runs as a user starts it: through the launcher (../lib.sh)
 fi
 
 n_targets=$(wc -w <<<"$TARGETS")
@@ -463,7 +428,7 @@ for t in $TARGETS; do
       [[ "${PIDS[gossamer]}" == "$pid " && "$(cat "/proc/$pid/comm")" == java ]] \
         || die "gossamer: the listening process (${PIDS[gossamer]}) is not the started JVM ($pid)"
       # What really ran: the launcher's choice of JVM, its flags and archive.
-      GOSSAMER_JVM_CMD="$(tr '\0' ' ' <"/proc/$pid/cmdline")"
+      GOSSAMER_JVM_CMD="$(jvm_cmdline "$pid")"
       jexe="$(readlink -f "/proc/$pid/exe")"
       GOSSAMER_JVM_VERSION="$("$jexe" -version 2>&1 | awk 'NR == 1' | sed 's/.*version "\(.*\)".*/\1/') ($(dirname "$(dirname "$jexe")"))"
       GOSSAMER_ARCHIVE="none"
@@ -747,11 +712,11 @@ MEASURES="$OUT/measures.tsv"
 
 # The header both reports share: what ran, where, and how.
 header() {
-  echo "- command: \`QUICK=$QUICK TARGETS=\"$TARGETS\" ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP RATE_WARMUP=$RATE_WARMUP CONNS=$CONNS RATE=$RATE RATE_CONNS=$RATE_CONNS STARTUP_REPS=$STARTUP_REPS STARTUP_SECONDS=$STARTUP_SECONDS IDLE_CONNS=$IDLE_CONNS LOADGEN_CPU=$LOADGEN_CPU SERVER_CPU=$SERVER_CPU GOSSAMER_JAR=$GOSSAMER_JAR GOSSAMER_BUILD=$GOSSAMER_BUILD GOSSAMER_JAVA_OPTS=\"$USER_JAVA_OPTS\" $CMDLINE\`"
+  echo "- command: \`QUICK=$QUICK TARGETS=\"$TARGETS\" ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP RATE_WARMUP=$RATE_WARMUP CONNS=$CONNS RATE=$RATE RATE_CONNS=$RATE_CONNS STARTUP_REPS=$STARTUP_REPS STARTUP_SECONDS=$STARTUP_SECONDS IDLE_CONNS=$IDLE_CONNS LOADGEN_CPU=$LOADGEN_CPU SERVER_CPU=$SERVER_CPU GOSSAMER_JAR=$GOSSAMER_JAR GOSSAMER_BUILD=$GOSSAMER_BUILD GOSSAMER_JAVA_OPTS=\"${GOSSAMER_JAVA_OPTS:-}\" $CMDLINE\`"
   echo "- machine: nproc=$NCPU, CPU \"$CPU_MODEL\", kernel $KERNEL, load average at start $LOAD_AT_START, at the end $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- versions: $GOSSAMER_VERSION, haproxy $HAPROXY_VERSION, nginx $NGINX_VERSION, wrk $WRK_VERSION, h2load (nghttp2-client) $H2LOAD_VERSION, python $(python3 -V 2>&1 | cut -d' ' -f2)"
   if [[ -n "$GOSSAMER_CMD" ]]; then
-    echo "- gossamer started through the launcher as a user starts it: \`$GOSSAMER_CMD\` ($(grep -o '[a-z_]* transport, [0-9]* event loop(s)' "$WORK/gossamer.log" | head -1)); JVM flags: $([[ -n "$USER_JAVA_OPTS" ]] && echo "GOSSAMER_JAVA_OPTS as JAVA_OPTS" || echo "the launcher's defaults")"
+    echo "- gossamer started through the launcher as a user starts it: \`$GOSSAMER_CMD\` ($(grep -o '[a-z_]* transport, [0-9]* event loop(s)' "$WORK/gossamer.log" | head -1)); JVM flags: $([[ -n "${GOSSAMER_JAVA_OPTS:-}" ]] && echo "GOSSAMER_JAVA_OPTS as JAVA_OPTS" || echo "the launcher's defaults")"
     echo "- gossamer's JVM as it ran (/proc/PID/cmdline): \`$GOSSAMER_JVM_CMD\`; java $GOSSAMER_JVM_VERSION; class-data archive: $GOSSAMER_ARCHIVE; after the rounds: $GOSSAMER_AFTER"
   fi
   echo "- cores: load generators (wrk, h2load, idle-conns.py) on CPU $LOADGEN_CPU; the proxy under test and the nginx backends on CPU $SERVER_CPU; connection limit of every proxy $CONN_LIMIT (HAProxy maxconn, nginx worker_connections, Gossamer max_connections), open files $(ulimit -n)"

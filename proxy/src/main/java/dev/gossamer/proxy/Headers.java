@@ -63,11 +63,15 @@ final class Headers {
                 h.add(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
             }
         }
-        h.remove(HttpHeaderNames.CONNECTION).remove(HttpHeaderNames.KEEP_ALIVE)
-                .remove(HttpHeaderNames.PROXY_CONNECTION).remove(HttpHeaderNames.TRANSFER_ENCODING)
+        h.remove(HttpHeaderNames.CONNECTION).remove(KEEP_ALIVE)
+                .remove(PROXY_CONNECTION).remove(HttpHeaderNames.TRANSFER_ENCODING)
                 .remove(HttpHeaderNames.TRAILER).remove(HttpHeaderNames.UPGRADE).remove(HttpHeaderNames.HOST)
                 .remove(HttpHeaderNames.EXPECT);
     }
+
+    // Netty deprecates its constants for these two (not standard fields), which are hop-by-hop all the same.
+    private static final CharSequence KEEP_ALIVE = HttpHeaders.createOptimized("keep-alive");
+    private static final CharSequence PROXY_CONNECTION = HttpHeaders.createOptimized("proxy-connection");
 
     /** Adds every field of {@code src} to {@code dst}, Netty's entries as they are (no {@code String} per name). */
     static void addAll(MultiMap src, MultiMap dst) {

@@ -152,11 +152,11 @@ final class VertxDownstream implements Downstream, Handler<Buffer> {
     }
 
     @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
     public void listen(Listener l) {
         this.listener = l;
         in.handler(this);
         in.endHandler(new End());
-        @SuppressWarnings({"unchecked", "rawtypes"})
         Handler gone = new Gone(); // one object for both: the request's exception and the response's close
         in.exceptionHandler(gone);
         out.closeHandler(gone);

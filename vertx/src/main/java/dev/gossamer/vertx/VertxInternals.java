@@ -53,12 +53,14 @@ public final class VertxInternals {
 
     /**
      * Configures {@code bootstrap} to create the same kind of channels as {@code vertx} (io_uring, epoll or NIO) and
-     * to resolve host names with its asynchronous resolver.
+     * to resolve host names with its asynchronous resolver. An IP literal is not looked up: the bootstrap connects to
+     * it without Vert.x's DNS resolver building its per-event-loop resolver and UDP socket, which a cluster of IP
+     * addresses never needs ({@link LiteralFirstResolverGroup}).
      */
     public static Bootstrap useTransportOf(Vertx vertx, Bootstrap bootstrap) {
         VertxInternal vi = (VertxInternal) vertx;
         return bootstrap.channelFactory(vi.transport().channelFactory(false))
-                .resolver(vi.nameResolver().nettyAddressResolverGroup());
+                .resolver(new LiteralFirstResolverGroup(vi.nameResolver().nettyAddressResolverGroup()));
     }
 
     /** The {@code ByteBuf} behind a Vert.x buffer, without a copy (the buffer keeps ownership). */
