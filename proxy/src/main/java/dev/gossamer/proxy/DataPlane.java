@@ -252,7 +252,11 @@ public final class DataPlane {
         // shares a random port among servers listening on the same negative port, so each port-0 listener gets
         // its own negative key.
         int port = l.port() == 0 ? RANDOM_PORT_KEYS.decrementAndGet() : l.port();
-        guards.put(l.name(), new ListenerGuard(l, registry));
+        // Netty's HTTP/1.1 server takes the connections that are not HTTP/2 (DataPlaneOptions.http1Server).
+        ListenerGuard.Http1Takeover h1 = options.http1Server() == DataPlaneOptions.Http1Server.NETTY
+                ? new H1Connection.Setup(options, l.name(), this::serve, this::draining) : null;
+        guards.put(l.name(), new ListenerGuard(l, registry, h1,
+                options.maxInitialLineLength() + options.maxHeaderSize() + 4));
         return deploy(l, port, options.acceptorInstances());
     }
 
@@ -319,6 +323,11 @@ public final class DataPlane {
             return; // pipelined behind an answer that closes the connection: dropped with it
         }
         new Exchange(this, snapshot, listener, down, ctx).start();
+    }
+
+    /** A request read by Netty's HTTP/1.1 server ({@link H1Connection}), on its connection's event loop. */
+    private void serve(String listener, Downstream d, Context ctx) {
+        new Exchange(this, snapshot, listener, d, ctx).start();
     }
 
     /** Client connections open now on listener {@code listenerName}; -1 when it is not started. */

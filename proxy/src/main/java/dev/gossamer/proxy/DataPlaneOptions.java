@@ -19,11 +19,40 @@ import java.util.List;
  * @param upstreamIdleTimeout    an endpoint connection idle this long is closed; ZERO = never
  * @param deadEndpointBackoff    how long an endpoint that refused a connection is skipped at first
  * @param deadEndpointMaxBackoff the longest skip; the skip doubles on every consecutive refusal
+ * @param http1Server            which server reads HTTP/1.x clients: Vert.x's ({@link Http1Server#VERTX}) or Netty's
+ *                               codec ({@link Http1Server#NETTY}, {@link H1Connection}); HTTP/2 is Vert.x's either way
  */
 public record DataPlaneOptions(int acceptorInstances, int maxHeaderSize, int maxInitialLineLength,
                                int replayBufferBytes, Duration drainTimeout, boolean perEndpointMetrics,
                                Duration downstreamIdleTimeout, Duration upstreamIdleTimeout,
-                               Duration deadEndpointBackoff, Duration deadEndpointMaxBackoff) {
+                               Duration deadEndpointBackoff, Duration deadEndpointMaxBackoff,
+                               Http1Server http1Server) {
+
+    /**
+     * The server that reads HTTP/1.x client connections (issue 13). Chosen per data plane; no YAML key yet: until the
+     * Netty listener is the default, the system property {@value #HTTP1_SERVER_PROPERTY} ({@code vertx} or
+     * {@code netty}) sets the builder's default, so a whole test suite or a sidecar ({@code JAVA_OPTS}) can run on
+     * either without a config change (docs/design.md).
+     */
+    public enum Http1Server {
+        /** Vert.x's {@code HttpServer}: requests and responses as Vert.x objects. */
+        VERTX,
+        /** Netty's {@code HttpServerCodec} under {@link H1Connection}; h2c still goes to Vert.x. */
+        NETTY;
+
+        /** {@code vertx} or {@code netty}, any case; null when {@code text} is neither. */
+        static Http1Server parse(String text) {
+            for (Http1Server s : values()) {
+                if (s.name().equalsIgnoreCase(text.trim())) {
+                    return s;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** The system property read, once per builder, for the default of {@link #http1Server()}. */
+    public static final String HTTP1_SERVER_PROPERTY = "gossamer.http1.server";
 
     /** One acceptor per core: the sidecar shares the machine with its application. */
     public static final int DEFAULT_ACCEPTOR_INSTANCES = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -44,6 +73,8 @@ public record DataPlaneOptions(int acceptorInstances, int maxHeaderSize, int max
     public static final Duration DEFAULT_DOWNSTREAM_IDLE_TIMEOUT = Duration.ofMinutes(5);
     /** Shorter than common server keep-alive timeouts (nginx 75 s, Node 5 s is an outlier) to avoid races. */
     public static final Duration DEFAULT_UPSTREAM_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    /** Vert.x's server until every proxy test passes on Netty's codec both ways; then the default flips. */
+    public static final Http1Server DEFAULT_HTTP1_SERVER = Http1Server.VERTX;
     /** A refused endpoint is retried after 1 s (a restart often takes about that). */
     public static final Duration DEFAULT_DEAD_ENDPOINT_BACKOFF = Duration.ofSeconds(1);
     /** Cap of the doubling skip: a long-dead endpoint is still tried twice a minute. */
@@ -68,6 +99,9 @@ public record DataPlaneOptions(int acceptorInstances, int maxHeaderSize, int max
         checkDuration(problems, "upstreamIdleTimeout", upstreamIdleTimeout, true);
         checkDuration(problems, "deadEndpointBackoff", deadEndpointBackoff, false);
         checkDuration(problems, "deadEndpointMaxBackoff", deadEndpointMaxBackoff, false);
+        if (http1Server == null) {
+            problems.add("http1Server: null (expected: vertx or netty)");
+        }
         if (problems.isEmpty() && deadEndpointMaxBackoff.compareTo(deadEndpointBackoff) < 0) {
             problems.add("deadEndpointMaxBackoff: " + deadEndpointMaxBackoff + " (expected: >= deadEndpointBackoff "
                     + deadEndpointBackoff + ")");
@@ -107,6 +141,8 @@ public record DataPlaneOptions(int acceptorInstances, int maxHeaderSize, int max
         b.upstreamIdleTimeout = upstreamIdleTimeout;
         b.deadEndpointBackoff = deadEndpointBackoff;
         b.deadEndpointMaxBackoff = deadEndpointMaxBackoff;
+        b.http1Server = http1Server;
+        b.http1ServerText = null;
         return b;
     }
 
@@ -122,8 +158,20 @@ public record DataPlaneOptions(int acceptorInstances, int maxHeaderSize, int max
         private Duration upstreamIdleTimeout = DEFAULT_UPSTREAM_IDLE_TIMEOUT;
         private Duration deadEndpointBackoff = DEFAULT_DEAD_ENDPOINT_BACKOFF;
         private Duration deadEndpointMaxBackoff = DEFAULT_DEAD_ENDPOINT_MAX_BACKOFF;
+        private Http1Server http1Server = DEFAULT_HTTP1_SERVER;
+        // The property's text when it is set and unreadable: build() refuses it, naming the property.
+        private String http1ServerText;
 
         private Builder() {
+            String p = System.getProperty(HTTP1_SERVER_PROPERTY);
+            if (p != null) {
+                Http1Server s = Http1Server.parse(p);
+                if (s != null) {
+                    http1Server = s;
+                } else {
+                    http1ServerText = p;
+                }
+            }
         }
 
         public Builder acceptorInstances(int v) {
@@ -172,10 +220,21 @@ public record DataPlaneOptions(int acceptorInstances, int maxHeaderSize, int max
             return this;
         }
 
+        /** Which server reads HTTP/1.x clients; overrides the system property {@value #HTTP1_SERVER_PROPERTY}. */
+        public Builder http1Server(Http1Server v) {
+            http1Server = v;
+            http1ServerText = null;
+            return this;
+        }
+
         public DataPlaneOptions build() {
+            if (http1ServerText != null) {
+                throw new IllegalArgumentException("-D" + HTTP1_SERVER_PROPERTY + ": " + http1ServerText
+                        + " (expected: vertx or netty)");
+            }
             return new DataPlaneOptions(acceptorInstances, maxHeaderSize, maxInitialLineLength, replayBufferBytes,
                     drainTimeout, perEndpointMetrics, downstreamIdleTimeout,
-                    upstreamIdleTimeout, deadEndpointBackoff, deadEndpointMaxBackoff);
+                    upstreamIdleTimeout, deadEndpointBackoff, deadEndpointMaxBackoff, http1Server);
         }
     }
 }

@@ -76,8 +76,8 @@ final class H1Upstream implements Upstream {
     private static final int MAX_INITIAL_LINE = 4096;
     private static final int MAX_HEADER_SIZE = 64 * 1024;
     private static final int MAX_CHUNK = 8192;
-    // Headers as Vert.x multimaps from the start, so the exchange copies them without an adapter.
-    private static final HttpHeadersFactory VERTX_HEADERS = new HttpHeadersFactory() {
+    // Headers as Vert.x multimaps from the start, so the exchange copies them without an adapter (H1Connection too).
+    static final HttpHeadersFactory VERTX_HEADERS = new HttpHeadersFactory() {
         @Override
         public HttpHeaders newHeaders() {
             return VertxInternals.newNettyHeaders();

@@ -12,6 +12,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Context;
@@ -19,6 +21,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServer;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -43,6 +47,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * defences (Netty's flood and reset limits). A response still being written when bytes of the next request arrive
  * (pipelining) leaves that head untimed, so a 408 is never written into the middle of another response.
  *
+ * <p>With Netty's HTTP/1.1 listener ({@link DataPlaneOptions.Http1Server#NETTY}) the per-connection handler also
+ * decides, on the connection's first bytes, which server reads it ({@link FirstBytes}): it holds them until the
+ * first request head is complete (at most the initial line and header limits), then leaves an HTTP/2 preface or an
+ * {@code Upgrade: h2c} head to Vert.x, or takes the connection from Vert.x ({@link VertxInternals#detachHttpServer})
+ * and hands it to the {@link Http1Takeover}, and passes the bytes on untouched. The cap, the count, the timer and
+ * Vert.x's shutdown stay on either path.
+ *
  * <p>Threading: the accept handler runs on the acceptor's event loop, the per-connection handler on the
  * connection's; {@link #headComplete} is called on the connection's loop (the request handler's).
  */
@@ -56,14 +67,38 @@ final class ListenerGuard {
             + "connection: close\r\ncontent-length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
     private static final byte[] PRI = "PRI ".getBytes(StandardCharsets.ISO_8859_1);
 
+    /** Sets up Netty's HTTP/1.1 server on a connection taken from Vert.x ({@link H1Connection#install}). */
+    @FunctionalInterface
+    interface Http1Takeover {
+        /**
+         * Adds the codec and the connection handler to {@code pipeline} (on its event loop, before its first byte is
+         * passed on); {@code context} is the listener's Vert.x context on that loop. The connection tells the head
+         * timer about its heads as every downstream does ({@link #headComplete}, {@link #responseEnded}).
+         */
+        void install(ChannelPipeline pipeline, Context context);
+    }
+
     private final ListenerSpec spec;
+    private final Http1Takeover takeover; // null: Vert.x reads HTTP/1.x too
+    private final int headLimit; // the longest first head held to decide who reads the connection
+    private final Map<EventLoop, Context> contexts = new ConcurrentHashMap<>(); // the listener's, by event loop
     private final long timeoutNanos;
     private final AtomicInteger open = new AtomicInteger();
     private final Counter refused;
     private final Counter headerTimeouts;
 
     ListenerGuard(ListenerSpec spec, MeterRegistry registry) {
+        this(spec, registry, null, 0);
+    }
+
+    /**
+     * @param takeover  Netty's HTTP/1.1 server for connections that are neither HTTP/2 nor h2c; null: Vert.x's
+     * @param headLimit the longest first request head held before deciding (request line and headers)
+     */
+    ListenerGuard(ListenerSpec spec, MeterRegistry registry, Http1Takeover takeover, int headLimit) {
         this.spec = spec;
+        this.takeover = takeover;
+        this.headLimit = headLimit;
         this.timeoutNanos = spec.requestHeadersTimeout().toNanos();
         Tags tags = Tags.of("listener", spec.name());
         io.micrometer.core.instrument.Gauge.builder("gossamer.downstream.connections", open, AtomicInteger::get)
@@ -94,6 +129,7 @@ final class ListenerGuard {
      */
     Future<Void> install(HttpServer server, Context context) {
         Channel listening = VertxInternals.serverChannel(server);
+        contexts.put(VertxInternals.eventLoop(context), context);
         Promise<Void> installed = Promise.promise();
         listening.eventLoop().execute(() -> {
             try {
@@ -152,7 +188,7 @@ final class ListenerGuard {
                     return;
                 }
                 child.closeFuture().addListener(f -> open.decrementAndGet());
-                if (timeoutNanos > 0) {
+                if (timeoutNanos > 0 || takeover != null) {
                     HeadTimer t = new HeadTimer();
                     child.attr(TIMER).set(t);
                     child.pipeline().addFirst(HEAD_HANDLER, t);
@@ -164,7 +200,7 @@ final class ListenerGuard {
 
     private enum State { HEAD, BODY, IDLE }
 
-    /** One connection's request-head timer; confined to its event loop. */
+    /** One connection's request-head timer (and first-bytes switch); confined to its event loop. */
     private final class HeadTimer extends ChannelDuplexHandler {
         private ChannelHandlerContext ctx;
         private State state = State.HEAD;
@@ -174,6 +210,8 @@ final class ListenerGuard {
         private boolean bytes; // bytes of the current head arrived
         private int seen; // bytes of the connection seen, up to the length of the HTTP/2 preface's start
         private long heads; // request heads completed on this connection
+        private boolean sniffing = takeover != null; // the first bytes are held until it is known who reads them
+        private ByteBuf first; // the first bytes held, when one read did not bring the whole first head
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
@@ -189,6 +227,10 @@ final class ListenerGuard {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof ByteBuf b && b.isReadable()) {
+                if (sniffing) {
+                    sniff(ctx, b);
+                    return;
+                }
                 if (seen < PRI.length && http2Preface(b)) {
                     leave();
                 } else if (state == State.IDLE) {
@@ -200,6 +242,57 @@ final class ListenerGuard {
                 }
             }
             ctx.fireChannelRead(msg);
+        }
+
+        /** The first bytes: held until {@link FirstBytes} knows who reads the connection, then passed on. */
+        private void sniff(ChannelHandlerContext ctx, ByteBuf b) {
+            ByteBuf all = b;
+            if (first != null) {
+                all = ctx.alloc().buffer(first.readableBytes() + b.readableBytes());
+                all.writeBytes(first).writeBytes(b);
+                first.release();
+                first = null;
+                b.release();
+            }
+            bytes = true;
+            switch (FirstBytes.classify(all, headLimit)) {
+                case MORE -> {
+                    first = all;
+                    return;
+                }
+                case HTTP2_PREFACE -> {
+                    sniffing = false;
+                    leave();
+                }
+                case H2C_UPGRADE -> {
+                    sniffing = false;
+                    seen = PRI.length;
+                }
+                case HTTP1 -> {
+                    sniffing = false;
+                    seen = PRI.length;
+                    Context context = contexts.get(ctx.channel().eventLoop());
+                    // Not found only if Vert.x put the connection on a loop none of the listener's instances runs on,
+                    // or changed its pipeline: then it stays Vert.x's, as with the switch off.
+                    if (context != null && VertxInternals.detachHttpServer(ctx.pipeline())) {
+                        takeover.install(ctx.pipeline(), context);
+                    }
+                }
+                default -> throw new AssertionError();
+            }
+            ctx.fireChannelRead(all);
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            releaseFirst();
+        }
+
+        private void releaseFirst() {
+            if (first != null) {
+                first.release();
+                first = null;
+            }
         }
 
         /** Whether the connection starts with HTTP/2's preface ("PRI * HTTP/2.0"), as far as seen. */
@@ -218,6 +311,7 @@ final class ListenerGuard {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             cancel();
+            releaseFirst();
             ctx.fireChannelInactive();
         }
 
@@ -250,6 +344,9 @@ final class ListenerGuard {
         }
 
         private void arm() {
+            if (timeoutNanos <= 0) {
+                return; // only the first-bytes switch: no request_headers_timeout
+            }
             deadline = ctx.executor().ticker().nanoTime() + timeoutNanos;
             if (timer == null) {
                 timer = ctx.executor().schedule(fireTask, timeoutNanos, TimeUnit.NANOSECONDS);

@@ -343,7 +343,11 @@ class Http11EdgeIT extends ProxyTestBase {
         }
 
         Raw(DataPlane p) throws IOException {
-            socket = new Socket(HOST, p.boundPort("in"));
+            this(p.boundPort("in"));
+        }
+
+        Raw(int port) throws IOException {
+            socket = new Socket(HOST, port);
             socket.setSoTimeout(WAIT_MS);
             in = new java.io.BufferedInputStream(socket.getInputStream());
             out = socket.getOutputStream();

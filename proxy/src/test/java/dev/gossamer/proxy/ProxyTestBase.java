@@ -36,7 +36,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
-/** Shared fixtures: one Vert.x, real backends on 127.0.0.1 port 0, a data plane in front, a real client. */
+/**
+ * Shared fixtures: one Vert.x, real backends on 127.0.0.1 port 0, a data plane in front, a real client. Every plane is
+ * built from {@link DataPlaneOptions#builder()}, so {@code -Dgossamer.http1.server=netty} on the Maven command line
+ * (surefire and failsafe hand it to the test JVM) runs the whole suite with Netty's HTTP/1.1 listener.
+ */
 abstract class ProxyTestBase {
 
     static final String HOST = "127.0.0.1";

@@ -71,6 +71,8 @@ class TimeoutsTest extends ProxyTestBase {
 
                 @Override
                 public void write(Buffer chunk) {
+                    // Given (Upstream.Call#write): a pooled chunk from Netty's listener must be released here.
+                    dev.gossamer.vertx.VertxInternals.unwrap(chunk).release();
                 }
 
                 @Override

@@ -3,6 +3,7 @@ package dev.gossamer.sidecar;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gossamer.common.testing.Await;
+import dev.gossamer.proxy.DataPlaneOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -79,9 +80,15 @@ class SidecarProcessIT {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         File jar = Path.of("target", "gossamer.jar").toFile();
         assertThat(jar).exists();
-        process = new ProcessBuilder(List.of(javaBin, "-Xmx128m", "-jar", jar.getAbsolutePath(), "run", "--config",
-                dir.resolve("sidecar.yaml").toString(), "--event-loops", "1"))
-                .redirectErrorStream(true).start();
+        List<String> command = new java.util.ArrayList<>(List.of(javaBin, "-Xmx128m"));
+        String http1Server = System.getProperty(DataPlaneOptions.HTTP1_SERVER_PROPERTY);
+        if (http1Server != null) {
+            // -Dgossamer.http1.server=netty on the Maven command line reaches the sidecar under test too.
+            command.add("-D" + DataPlaneOptions.HTTP1_SERVER_PROPERTY + "=" + http1Server);
+        }
+        command.addAll(List.of("-jar", jar.getAbsolutePath(), "run", "--config", dir.resolve("sidecar.yaml").toString(),
+                "--event-loops", "1"));
+        process = new ProcessBuilder(command).redirectErrorStream(true).start();
         reader = new Thread(() -> {
             try (var in = process.getInputStream()) {
                 byte[] buf = new byte[4096];

@@ -3,6 +3,8 @@ package dev.gossamer.vertx;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.vertx.core.Context;
@@ -11,12 +13,15 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.impl.Http1xOrH2CHandler;
 import io.vertx.core.http.impl.headers.HeadersMultiMap;
 import io.vertx.core.impl.buffer.VertxByteBufAllocator;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.core.net.impl.ShutdownEvent;
+import io.vertx.core.net.impl.VertxHandler;
 import java.lang.reflect.Field;
 
 /**
@@ -173,6 +178,45 @@ public final class VertxInternals {
             throw new IllegalStateException("serverChannel: cannot reach Vert.x's listening channel (Vert.x "
                     + "internals changed?): " + e, e);
         }
+    }
+
+    /**
+     * Takes a connection of a Vert.x {@link HttpServer} away from Vert.x, before the server read a byte of it: removes
+     * the handler that tells HTTP/1.x from h2c ({@code Http1xOrH2CHandler}, which would set up Vert.x's HTTP/1.x or
+     * HTTP/2 connection) and Vert.x's connection placeholder ({@code VertxHandler}), exactly what Vert.x 5.0's
+     * {@code HttpServerConnectionInitializer} replaces when it sets the connection up itself. What stays is Netty's:
+     * the listener's {@code IdleStateHandler} ("idle", when an idle timeout is set), whose events the new last handler
+     * then hears, and the server's channel group, so {@link HttpServer#shutdown} still broadcasts its shutdown event
+     * ({@link #isShutdownEvent}) to the connection and waits for it to close. Call on the channel's event loop.
+     *
+     * @return false, changing nothing, when the pipeline is not the one Vert.x 5.0 builds (a Vert.x upgrade moved
+     *         it, or bytes were read already): the connection then stays with Vert.x
+     */
+    public static boolean detachHttpServer(ChannelPipeline pipeline) {
+        ChannelHandler sniffer = null;
+        ChannelHandler placeholder = null;
+        for (java.util.Map.Entry<String, ChannelHandler> e : pipeline) {
+            if (e.getValue() instanceof Http1xOrH2CHandler h) {
+                sniffer = h;
+            } else if (e.getValue() instanceof VertxHandler<?> v) {
+                placeholder = v;
+            }
+        }
+        if (sniffer == null || placeholder == null) {
+            return false;
+        }
+        pipeline.remove(sniffer);
+        pipeline.remove(placeholder);
+        return true;
+    }
+
+    /**
+     * Whether a user event on a server connection's pipeline is Vert.x's graceful shutdown
+     * ({@link HttpServer#shutdown}): finish what is in flight, then close; the server waits for the close up to
+     * its timeout, then closes the connection itself.
+     */
+    public static boolean isShutdownEvent(Object event) {
+        return event instanceof ShutdownEvent;
     }
 
     private static Object field(Object o, String name) throws ReflectiveOperationException {

@@ -119,6 +119,59 @@ class VertxInternalsTest {
     }
 
     @Test
+    void anHttpServerConnectionTakenAwayBeforeItsFirstByteIsNettysAndStillHearsTheServersShutdown()
+            throws Exception {
+        io.vertx.core.http.HttpServer server = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()
+                .setHttp2ClearTextEnabled(true)).requestHandler(req -> req.response().end("vertx"));
+        server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        CompletableFuture<Boolean> detached = new CompletableFuture<>();
+        CompletableFuture<Boolean> shutdownHeard = new CompletableFuture<>();
+        Channel listening = VertxInternals.serverChannel(server);
+        io.netty.channel.ChannelHandler onAccept = new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ((Channel) msg).pipeline().addFirst(new io.netty.channel.ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext c, Object bytes) {
+                        ((ByteBuf) bytes).release();
+                        if (!detached.isDone()) {
+                            detached.complete(VertxInternals.detachHttpServer(c.pipeline()));
+                            c.writeAndFlush(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\n"
+                                    + "netty", StandardCharsets.US_ASCII));
+                        }
+                    }
+
+                    @Override
+                    public void userEventTriggered(ChannelHandlerContext c, Object evt) {
+                        if (VertxInternals.isShutdownEvent(evt)) {
+                            shutdownHeard.complete(true);
+                            c.close();
+                        }
+                    }
+                });
+                ctx.fireChannelRead(msg);
+            }
+        };
+        listening.eventLoop().submit(() -> listening.pipeline().addFirst(onAccept)).sync();
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.actualPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] answer = new byte[64];
+            int n = 0;
+            while (n < 43) {
+                int r = s.getInputStream().read(answer, n, answer.length - n);
+                assertThat(r).as("bytes of the answer").isPositive();
+                n += r;
+            }
+            assertThat(new String(answer, 0, n, StandardCharsets.US_ASCII)).endsWith("netty");
+            assertThat(detached.get(10, TimeUnit.SECONDS)).as("Vert.x 5.0's handlers were found").isTrue();
+            server.shutdown(10, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertThat(shutdownHeard.get(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(s.getInputStream().read()).as("closed by the handler that heard the shutdown").isEqualTo(-1);
+        }
+    }
+
+    @Test
     void theTransportIsNamed() {
         assertThat(VertxInternals.transportName(vertx)).endsWith("Transport");
     }
