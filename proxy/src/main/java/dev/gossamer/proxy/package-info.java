@@ -21,11 +21,12 @@
  * each failure kind to 502/503/504 with a reason header, per-try outcome reports for outlier detection, and
  * dead-endpoint marking on connect refusal. Adding those would mean replacing most of its request/response
  * pipeline through interceptors that do not see connection-level failures, so forwarding is written directly
- * between two small interfaces: a {@code Downstream}, the client's side ({@code VertxDownstream} over Vert.x's
- * server request and response), and an {@code Upstream}: {@code H1Upstream} (Netty's HTTP/1.1 codec and a pool
- * per event loop and endpoint) for HTTP/1.1 endpoints, Vert.x's {@code HttpClient} for HTTP/2 endpoints and
- * WebSocket upgrades. Netty and Vert.x still do all HTTP parsing; Vert.x's server does h2c, 431/400 answers and
- * GOAWAY on shutdown.
+ * between two small interfaces: a {@code Downstream}, the client's side ({@code H1Downstream} on Netty's HTTP/1.1
+ * codec for HTTP/1.x clients, {@code H1Connection}; {@code VertxDownstream} over Vert.x's server request and
+ * response for HTTP/2 and h2c, chosen on a connection's first bytes by {@code FirstBytes}), and an
+ * {@code Upstream}: {@code H1Upstream} (Netty's HTTP/1.1 codec and a pool per event loop and endpoint) for HTTP/1.1
+ * endpoints, Vert.x's {@code HttpClient} for HTTP/2 endpoints and WebSocket upgrades. Netty and Vert.x still do all
+ * HTTP parsing; Vert.x's server listens, does h2c and sends GOAWAY on shutdown.
  *
  * <p>Timeouts: the route timeout bounds the whole exchange, response body included (Envoy's semantics: a backend
  * trickling a body cannot hold a request past it; issue 14); mid-body it resets the client's connection or stream.
