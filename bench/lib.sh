@@ -99,3 +99,26 @@ launcher_argv() {
 
 # jvm_cmdline PID: the JVM's command line as it ran, from /proc (the flags the launcher chose).
 jvm_cmdline() { tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null || echo '?'; }
+
+# on_exit_cleanup [KEEP_DIR]: from here on, however the script ends (success, error, Ctrl-C, TERM), stop the
+# watchdog (WATCHDOG_PID, when set) and every process group in STARTED_PIDS, copy WORK's configs and logs to
+# KEEP_DIR when given, remove WORK, and exit with the script's status. Call it once WORK exists.
+STARTED_PIDS=()   # each a process-group leader (setsid), so the whole group is signalled
+WATCHDOG_PID=""
+on_exit_cleanup() {
+  CLEANUP_KEEP="${1:-}"
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+bench_cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if [[ -n "$WATCHDOG_PID" ]]; then kill -TERM -- "-$WATCHDOG_PID" 2>/dev/null || true; fi
+  ((${#STARTED_PIDS[@]})) && stop_group "${STARTED_PIDS[@]}"
+  if [[ -n "$CLEANUP_KEEP" ]]; then
+    cp -f "$WORK"/*.conf "$WORK"/*.cfg "$WORK"/*.yaml "$WORK"/*.log "$CLEANUP_KEEP/" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+  exit "$rc"
+}

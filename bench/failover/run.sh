@@ -81,20 +81,7 @@ WORK="$(mktemp -d /tmp/gossamer-failover.XXXXXX)"
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 OUT="$RESULTS_DIR/$STAMP"
 mkdir -p "$OUT/raw"
-STARTED_PIDS=()   # process-group leaders (setsid)
-WATCHDOG_PID=""
-
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  if [[ -n "$WATCHDOG_PID" ]]; then kill -TERM -- "-$WATCHDOG_PID" 2>/dev/null || true; fi
-  ((${#STARTED_PIDS[@]})) && stop_group "${STARTED_PIDS[@]}"
-  rm -rf "$WORK"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+on_exit_cleanup   # ../lib.sh: stops the watchdog and what was started
 
 n_cases=$(( $(wc -w <<<"$PROXIES") * $(wc -w <<<"$FAILURES") ))
 MAX_RUNTIME=$(( n_cases * (DURATION + WARMUP + 60) + 60 ))

@@ -43,9 +43,7 @@ WORK="$(mktemp -d /tmp/gossamer-grpc-bench.XXXXXX)"
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 OUT="$RESULTS_DIR/$STAMP"
 mkdir -p "$OUT"
-STARTED_PIDS=()
-cleanup() { ((${#STARTED_PIDS[@]})) && stop_group "${STARTED_PIDS[@]}"; rm -rf "$WORK"; }
-trap cleanup EXIT
+on_exit_cleanup   # ../lib.sh: stops what was started
 
 for p in "${BACKEND_PORTS[@]}" $HAPROXY_PORT $GOSSAMER_PORT $GOSSAMER_ADMIN_PORT; do
   [[ -z "$(ss -ltnH "sport = :$p" 2>/dev/null)" ]] || die "port $p is taken"

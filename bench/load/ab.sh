@@ -45,23 +45,13 @@ require_root_and_cpus
 install_missing haproxy:haproxy nginx:nginx-light wrk:wrk h2load:nghttp2-client curl:curl taskset:util-linux java:openjdk-17-jre-headless
 
 WORK="$(mktemp -d /tmp/gossamer-ab.XXXXXX)"
-PIDS=()
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  ((${#PIDS[@]})) && stop_group "${PIDS[@]}"
-  rm -rf "$WORK"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+on_exit_cleanup   # ../lib.sh: stops what was started
 
 start() { # start NAME CMD...: own session, pinned to SERVER_CPU; sets LAST_PID
   local name=$1; shift
   setsid taskset -c "$SERVER_CPU" "$@" >"$WORK/$name.log" 2>&1 </dev/null &
   LAST_PID=$!
-  PIDS+=("$LAST_PID")
+  STARTED_PIDS+=("$LAST_PID")
 }
 
 backend_nginx_conf >"$WORK/backend-nginx.conf"

@@ -67,17 +67,7 @@ done
 WORK="$(mktemp -d /tmp/gossamer-membench.XXXXXX)"
 OUT="$RESULTS_DIR/memory-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$OUT/raw"
-STARTED_PIDS=()
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  ((${#STARTED_PIDS[@]})) && stop_group "${STARTED_PIDS[@]}"
-  rm -rf "$WORK"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+on_exit_cleanup   # ../lib.sh: stops what was started
 
 start() {  # NAME CMD...: own session, pinned to SERVER_CPU; sets LAST_PID
   local name=$1; shift

@@ -147,21 +147,7 @@ WORK="$(mktemp -d /tmp/gossamer-loadbench.XXXXXX)"
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 OUT="$RESULTS_DIR/$STAMP"
 mkdir -p "$OUT/raw"
-STARTED_PIDS=()   # each is a process-group leader (setsid), so the whole group is signalled
-WATCHDOG_PID=""
-
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  [[ -n "$WATCHDOG_PID" ]] && kill -TERM -- "-$WATCHDOG_PID" 2>/dev/null || true
-  ((${#STARTED_PIDS[@]})) && stop_group "${STARTED_PIDS[@]}"
-  cp -f "$WORK"/*.conf "$WORK"/*.cfg "$WORK"/*.yaml "$WORK"/*.log "$OUT/raw/" 2>/dev/null || true
-  rm -rf "$WORK"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+on_exit_cleanup "$OUT/raw"   # ../lib.sh: stops what was started, keeps configs and logs
 
 gossamer_cmd() {  # the argv that starts a long-running sidecar through the launcher: gossamer_cmd CONFIG
   local t=()

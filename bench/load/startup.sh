@@ -57,18 +57,7 @@ WORK="$(mktemp -d /tmp/gossamer-startbench.XXXXXX)"
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 OUT="$RESULTS_DIR/startup-$STAMP"
 mkdir -p "$OUT/raw"
-STARTED_PIDS=()
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  ((${#STARTED_PIDS[@]})) && stop_group "${STARTED_PIDS[@]}"
-  cp -f "$WORK"/*.conf "$WORK"/*.cfg "$WORK"/*.yaml "$WORK"/*.log "$OUT/raw/" 2>/dev/null || true
-  rm -rf "$WORK"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+on_exit_cleanup "$OUT/raw"   # ../lib.sh: stops what was started, keeps configs and logs
 
 port_free() { [[ -z "$(ss -ltnH "sport = :$1" 2>/dev/null)" ]]; }
 for p in "${BACKEND_PORTS[@]}" $HAPROXY_PORT $GOSSAMER_PORT $GOSSAMER_ADMIN_PORT; do
