@@ -15,7 +15,6 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -151,54 +150,6 @@ class BodyBufferOwnershipTest extends ProxyTestBase {
             assertThat(chunks).allSatisfy(c -> assertThat(c.refCnt()).as("freed by the listener's releases").isZero());
         } finally {
             await(up.close());
-        }
-    }
-
-    /** A call that takes nothing; a fake endpoint answers from {@link #end}. */
-    private abstract static class NoCall implements Upstream.Call {
-        private final MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-
-        @Override
-        public MultiMap headers() {
-            return headers;
-        }
-
-        @Override
-        public void authority(HostAndPort authority, String text) {
-        }
-
-        @Override
-        public void chunked() {
-        }
-
-        @Override
-        public void write(Buffer chunk) {
-            VertxInternals.unwrap(chunk).release();
-        }
-
-        @Override
-        public boolean writeQueueFull() {
-            return false;
-        }
-
-        @Override
-        public void drainHandler(Runnable onDrain) {
-        }
-
-        @Override
-        public void pauseResponse() {
-        }
-
-        @Override
-        public void resumeResponse() {
-        }
-
-        @Override
-        public void discard() {
-        }
-
-        @Override
-        public void reset() {
         }
     }
 }
