@@ -3,7 +3,8 @@
 #
 # Every target runs at once, pinned with the nginx backends to SERVER_CPU; each is warmed, then short wrk windows
 # are taken in turn (HAProxy first in every round). Each variant's figures are divided by HAProxy's window of the
-# same round, so a slow minute of the host hits both sides of a ratio; medians over the rounds are printed.
+# same round, so a slow minute of the host hits both sides of a ratio; medians over the rounds are printed, with
+# each window's max latency (wrk's).
 # run.sh stays the benchmark of record (one target at a time, latency at a fixed rate, RSS); this is the quick
 # comparison behind the "tried" lines of docs/performance.md.
 #
@@ -102,6 +103,7 @@ for r in $(seq "$ROUNDS"); do
     t1=$(cpu_ticks "${PID[$l]}")
     n=$(awk '/requests in/ {print $1}' "$WORK/wrk.out")
     bad=$(grep -cE 'Non-2xx|Socket errors' "$WORK/wrk.out" || true)
+    max=$(to_us "$(awk '$1 == "Latency" {print $4; exit}' "$WORK/wrk.out")")
     lat=""
     if ((RATE > 0)); then
       c0=$(cpu_ticks "${PID[$l]}")
@@ -116,29 +118,34 @@ for r in $(seq "$ROUNDS"); do
         'BEGIN { printf " p50_us %d p99_us %d rate_cpu_us_per_req %.2f", p50, p99, d * 1e6 / hz / n }')
     fi
     awk -v r="$r" -v l="$l" -v n="$n" -v d=$((t1 - t0)) -v w="$WINDOW" -v hz="$(getconf CLK_TCK)" -v bad="$bad" \
-      -v lat="$lat" \
-      'BEGIN { printf "round %d %s rps %.0f cpu_us_per_req %.2f errors_lines %d%s\n", r, l, n / w, d * 1e6 / hz / n, bad, lat }'
+      -v max="$max" -v lat="$lat" \
+      'BEGIN { printf "round %d %s rps %.0f cpu_us_per_req %.2f errors_lines %d max_us %d%s\n", r, l, n / w, d * 1e6 / hz / n, bad, max, lat }'
   done
 done | tee "$WORK/windows.txt"
 
 awk '
-  { rps[$2, $3] = $5; cpu[$2, $3] = $7; p50[$2, $3] = $11; p99[$2, $3] = $13; rcpu[$2, $3] = $15; if (!($3 in seen)) { seen[$3] = 1; order[++nl] = $3 }; rounds[$2] = 1 }
+  { for (i = 4; i < NF; i += 2) f[$i] = $(i + 1)   # the window line: round R LABEL, then name value pairs
+    rps[$2, $3] = f["rps"]; cpu[$2, $3] = f["cpu_us_per_req"]; mx[$2, $3] = f["max_us"]
+    p50[$2, $3] = f["p50_us"]; p99[$2, $3] = f["p99_us"]; rcpu[$2, $3] = f["rate_cpu_us_per_req"]
+    if (!($3 in seen)) { seen[$3] = 1; order[++nl] = $3 }; rounds[$2] = 1 }
   function median(a, n,   i, j, t) {
     for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
     return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
   }
   END {
     lat = (p99[1, "haproxy"] != "")
-    printf "\n| target | req/s (median) | CPU us/req (median) | req/s / HAProxy (median, min-max) | CPU / HAProxy (median) |%s\n", \
+    printf "\n| target | req/s (median) | CPU us/req (median) | req/s / HAProxy (median, min-max) | CPU / HAProxy (median) | max ms (median, min-max) |%s\n", \
       lat ? " p50 / p99 us @rate (median) | p99 added over HAProxy us (median, min-max) | CPU us/req @rate (median) |" : ""
-    printf "|---|---|---|---|---|%s\n", lat ? "---|---|---|" : ""
+    printf "|---|---|---|---|---|---|%s\n", lat ? "---|---|---|" : ""
     for (k = 1; k <= nl; k++) {
       l = order[k]; n = 0
       for (r in rounds) { n++; R[n] = rps[r, l]; C[n] = cpu[r, l]; Q[n] = rps[r, l] / rps[r, "haproxy"]; P[n] = cpu[r, l] / cpu[r, "haproxy"] }
       mr = median(R, n); mc = median(C, n); mp = median(P, n); lo = 1e9; hi = 0
       for (i = 1; i <= n; i++) { if (Q[i] < lo) lo = Q[i]; if (Q[i] > hi) hi = Q[i] }
       mq = median(Q, n)
-      printf "| %s | %.0f | %.2f | %.3f (%.3f-%.3f) | %.3f |", l, mr, mc, mq, lo, hi, mp
+      n = 0; mlo = 1e12; mhi = 0
+      for (r in rounds) { n++; M[n] = mx[r, l]; if (M[n] < mlo) mlo = M[n]; if (M[n] > mhi) mhi = M[n] }
+      printf "| %s | %.0f | %.2f | %.3f (%.3f-%.3f) | %.3f | %.1f (%.1f-%.1f) |", l, mr, mc, mq, lo, hi, mp, median(M, n) / 1000, mlo / 1000, mhi / 1000
       if (lat) {
         n = 0; dlo = 1e9; dhi = -1e9
         for (r in rounds) { n++; A[n] = p50[r, l]; B[n] = p99[r, l]; D[n] = p99[r, l] - p99[r, "haproxy"]; E[n] = rcpu[r, l]

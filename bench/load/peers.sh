@@ -14,6 +14,10 @@ cpu_ticks() {
   echo "$total"
 }
 
+to_us() {  # wrk latency like 1.23ms / 456.00us / 1.2s -> microseconds
+  awk -v v="$1" 'BEGIN{ n=v+0; if (v ~ /us$/) m=1; else if (v ~ /ms$/) m=1000; else if (v ~ /m$/) m=60e6; else if (v ~ /s$/) m=1e6; else m=1; printf "%.0f", n*m }'
+}
+
 nginx_common() {  # $1 = prefix name for temp paths, $2 = worker_connections (default 4096)
   local conns=${2:-4096}
   cat <<EOF

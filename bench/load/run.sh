@@ -434,10 +434,6 @@ for t in $TARGETS; do
 done
 
 # ---------------------------------------------------------------- measurements
-to_us() {  # wrk latency like 1.23ms / 456.00us / 1.2s -> microseconds
-  awk -v v="$1" 'BEGIN{ n=v+0; if (v ~ /us$/) m=1; else if (v ~ /ms$/) m=1000; else if (v ~ /m$/) m=60e6; else if (v ~ /s$/) m=1e6; else m=1; printf "%.0f", n*m }'
-}
-
 # allocated_bytes TARGET: bytes allocated so far by every thread of Gossamer's JVM, from its /metrics
 # (gossamer_process_allocated_bytes_total); empty for other targets and for a jar without the counter
 allocated_bytes() {

@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.lang.reflect.Proxy;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The process meters of our own: {@code gossamer.process.allocated}, and no series where the JVM cannot count. */
+/**
+ * The process meters of our own: {@code gossamer.process.allocated} and the collectors' counters, and no series where
+ * the JVM cannot count.
+ */
 class ProcessMetersTest {
 
     private static volatile Object sink; // keeps the allocation below from being optimised away
@@ -28,6 +33,42 @@ class ProcessMetersTest {
         assertThat(registry.scrape())
                 .contains("# HELP gossamer_process_allocated_bytes_total Bytes allocated on the heap")
                 .contains("# TYPE gossamer_process_allocated_bytes_total counter");
+    }
+
+    @Test
+    void collectorMetersAreReadAtTheScrapeForEveryCollector() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ProcessMeters.bind(registry);
+        List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
+        assertThat(registry.find("jvm.gc.collections").functionCounters()).hasSize(collectors.size());
+        double before = collections(registry);
+        System.gc();
+        assertThat(collections(registry)).isGreaterThan(before);
+        for (GarbageCollectorMXBean gc : collectors) {
+            assertThat(registry.get("jvm.gc.collection").tag("gc", gc.getName()).functionCounter().count())
+                    .isEqualTo(gc.getCollectionTime() / 1e3);
+        }
+        assertThat(registry.scrape())
+                .contains("# TYPE jvm_gc_collections_total counter")
+                .contains("# TYPE jvm_gc_collection_seconds_total counter");
+    }
+
+    @Test
+    void aCollectorThatDoesNotCountHasNoSeries() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        GarbageCollectorMXBean real = ManagementFactory.getGarbageCollectorMXBeans().get(0);
+        GarbageCollectorMXBean uncounted = (GarbageCollectorMXBean) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {GarbageCollectorMXBean.class}, (proxy, method, args) ->
+                        method.getName().startsWith("getCollection") ? -1L : method.invoke(real, args));
+        ProcessMeters.bindGc(registry, List.of(uncounted));
+        assertThat(registry.find("jvm.gc.collections").meters()).isEmpty();
+        ProcessMeters.bindGc(registry, List.of(real));
+        assertThat(registry.find("jvm.gc.collections").meters()).hasSize(1);
+    }
+
+    private static double collections(PrometheusMeterRegistry registry) {
+        return registry.find("jvm.gc.collections").functionCounters().stream()
+                .mapToDouble(FunctionCounter::count).sum();
     }
 
     @Test
