@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Memory and the runtime: the sidecar as a user starts it (through ./gossamer, so with the launcher's class-data
 # archive), one JVM/flag variant after another in interleaved rounds, each round a fresh process:
-# RSS (anonymous and file-backed), threads, CPU per request, p99 at a fixed rate and the max of a closed loop.
+# RSS after the load (anonymous and file-backed) and its peak (VmHWM), threads, CPU per request, p99 at a fixed rate
+# and the max of a closed loop.
 # See README.md beside this file ("Memory and the runtime: memory.sh").
 #
-# Usage: bench/load/memory.sh "LABEL|JAVA|JAVA_OPTS" ...      (as root; JAVA_OPTS "-" = the launcher's default)
+# Usage: bench/load/memory.sh "LABEL|JAVA|JAVA_OPTS[|ENV]" ...  (as root; JAVA_OPTS "-" = the launcher's default;
+#        ENV: space-separated NAME=VALUE for the process's environment, e.g. MALLOC_ARENA_MAX=2)
 #   bench/load/memory.sh "serial|/usr/lib/jvm/temurin-25-jdk-amd64/bin/java|-" \
 #                        "zgc|/usr/lib/jvm/temurin-25-jdk-amd64/bin/java|-Xmx256m -XX:+UseZGC"
 # Knobs (environment):
@@ -57,11 +59,12 @@ fi
 require_root_and_cpus
 install_missing nginx:nginx-light wrk:wrk h2load:nghttp2-client curl:curl taskset:util-linux ss:iproute2
 
-LABELS=(); JAVAS=(); OPTS=()
+LABELS=(); JAVAS=(); OPTS=(); ENVS=()
 for v in "$@"; do
-  IFS='|' read -r label java opts <<<"$v"
-  [[ -n "$label" && -x "$java" && -n "$opts" ]] || die "variant: $v (expected: LABEL|JAVA|JAVA_OPTS with an executable JAVA)"
-  LABELS+=("$label"); JAVAS+=("$java"); OPTS+=("$opts")
+  IFS='|' read -r label java opts extra_env <<<"$v"
+  [[ -n "$label" && -x "$java" && -n "$opts" ]] || die "variant: $v (expected: LABEL|JAVA|JAVA_OPTS[|ENV] with an executable JAVA)"
+  for e in ${extra_env:-}; do [[ "$e" =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || die "variant $label: ENV $e (expected: NAME=VALUE)"; done
+  LABELS+=("$label"); JAVAS+=("$java"); OPTS+=("$opts"); ENVS+=("${extra_env:-}")
 done
 
 WORK="$(mktemp -d /tmp/gossamer-membench.XXXXXX)"
@@ -85,9 +88,6 @@ wait_http() {  # URL SECONDS PID
   return 1
 }
 java_pid() { ss -ltnpH "sport = :$PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
-to_us() {  # wrk latency like 1.23ms / 456.00us / 1.2s -> microseconds
-  awk -v v="$1" 'BEGIN{ n=v+0; if (v ~ /us$/) m=1; else if (v ~ /ms$/) m=1000; else if (v ~ /s$/) m=1e6; else m=1; printf "%.0f", n*m }'
-}
 
 # The backends, as in run.sh.
 mkdir -p "$WORK/backend-tmp"
@@ -110,7 +110,7 @@ for i in "${!LABELS[@]}"; do
     || die "variant ${LABELS[$i]}: ./gossamer version failed: $(tail -5 "$OUT/raw/train-${LABELS[$i]}.log")"
 done
 
-echo "label,round,rss_kib,anon_kib,file_kib,threads,rate_n,rate_err,p50_us,p99_us,max_us,cpu_us_req_rate,wrk_rps,wrk_max_us,cpu_us_req_max,loadavg" \
+echo "label,round,rss_kib,anon_kib,file_kib,threads,rate_n,rate_err,p50_us,p99_us,max_us,cpu_us_req_rate,wrk_rps,wrk_max_us,cpu_us_req_max,loadavg,hwm_kib" \
   >"$OUT/results.csv"
 n=${#LABELS[@]}
 for ((r = 1; r <= ROUNDS; r++)); do
@@ -119,6 +119,8 @@ for ((r = 1; r <= ROUNDS; r++)); do
     env=(GOSSAMER_JAVA="${JAVAS[$i]}")
     opts="${OPTS[$i]}"
     [[ "$opts" != "-" ]] && env+=(JAVA_OPTS="$opts")
+    # shellcheck disable=SC2206
+    env+=(${ENVS[$i]})
     # Through JAVA_TOOL_OPTIONS, so the launcher's flags (and its archive) stay the variant's own.
     ((NMT)) && env+=(JAVA_TOOL_OPTIONS=-XX:NativeMemoryTracking=summary)
     cd "$WORK"
@@ -150,13 +152,14 @@ for ((r = 1; r <= ROUNDS; r++)); do
     # Memory after load.
     rss=$(awk '/^Rss:/{print $2}' "/proc/$pid/smaps_rollup")
     anon=$(awk '/^Anonymous:/{print $2}' "/proc/$pid/smaps_rollup")
+    hwm=$(awk '/^VmHWM:/{print $2}' "/proc/$pid/status")
     threads=$(ls "/proc/$pid/task" | wc -l)
     for t in /proc/"$pid"/task/*; do cat "$t/comm"; done | sed 's/[0-9]*$/N/' | sort | uniq -c | sort -rn \
       >"$OUT/raw/threads-$label-r$r.txt"
     cp "/proc/$pid/smaps_rollup" "$OUT/raw/smaps_rollup-$label-r$r.txt"
     if ((NMT)); then "$(dirname "$(readlink -f "${JAVAS[$i]}")")/jcmd" "$pid" VM.native_memory summary \
       >"$OUT/raw/nmt-$label-r$r.txt" 2>&1 || true; fi
-    echo "$label,$r,$rss,$anon,$((rss - anon)),$threads,$rn,$rerr,$p50,$p99,$rmax,$cpu_rate,$rps,$wmax,$cpu_max,$(cut -d' ' -f1 /proc/loadavg)" \
+    echo "$label,$r,$rss,$anon,$((rss - anon)),$threads,$rn,$rerr,$p50,$p99,$rmax,$cpu_rate,$rps,$wmax,$cpu_max,$(cut -d' ' -f1 /proc/loadavg),$hwm" \
       >>"$OUT/results.csv"
     stop_group "$lp"
     kept=(); for p in "${STARTED_PIDS[@]}"; do [[ "$p" != "$lp" ]] && kept+=("$p"); done; STARTED_PIDS=("${kept[@]}")
@@ -169,21 +172,21 @@ done
   echo "\`$CMDLINE\` — $(nproc) cores, $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo), ROUNDS=$ROUNDS"
   echo "WARMUP=$WARMUP DURATION=$DURATION RATE=$RATE/$RATE_CONNS CONNS=$CONNS NMT=$NMT"
   echo
-  for i in "${!LABELS[@]}"; do echo "- ${LABELS[$i]}: \`${JAVAS[$i]}\` \`${OPTS[$i]}\`"; done
+  for i in "${!LABELS[@]}"; do echo "- ${LABELS[$i]}: \`${JAVAS[$i]}\` \`${OPTS[$i]}\`${ENVS[$i]:+ env \`${ENVS[$i]}\`}"; done
   echo
-  echo "| variant | RSS MiB (median; rounds) | anon MiB | threads | p99 µs @$RATE/s (rounds) | CPU µs/req @$RATE/s | req/s closed | max ms closed (rounds) | CPU µs/req @max |"
-  echo "|---|---|---|---|---|---|---|---|---|"
+  echo "| variant | RSS MiB (median; rounds) | peak RSS MiB (median) | anon MiB | threads | p99 µs @$RATE/s (rounds) | CPU µs/req @$RATE/s | req/s closed | max ms closed (rounds) | CPU µs/req @max |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
   for label in "${LABELS[@]}"; do
     awk -F, -v l="$label" '
       function med(s,   a, k, x, y, t) { k = split(s, a, " ")
         for (x = 2; x <= k; x++) for (y = x; y > 1 && a[y - 1] + 0 > a[y] + 0; y--) { t = a[y]; a[y] = a[y - 1]; a[y - 1] = t }
         return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
-      $1 == l { rss = rss " " $3 / 1024; anon = anon " " $4 / 1024; th = th " " $6; p99 = p99 " " $10
+      $1 == l { rss = rss " " $3 / 1024; hwm = hwm " " $17 / 1024; anon = anon " " $4 / 1024; th = th " " $6; p99 = p99 " " $10
                 cr = cr " " $12; rps = rps " " $13; mx = mx " " $14 / 1000; cm = cm " " $15
                 rl = rl sprintf("%s%.1f", rl ? ", " : "", $3 / 1024); pl = pl (pl ? ", " : "") $10
                 ml = ml sprintf("%s%.1f", ml ? ", " : "", $14 / 1000) }
-      END { printf "| %s | %.1f (%s) | %.1f | %d | %d (%s) | %.1f | %d | %.1f (%s) | %.1f |\n",
-              l, med(rss), rl, med(anon), med(th), med(p99), pl, med(cr), med(rps), med(mx), ml, med(cm) }' \
+      END { printf "| %s | %.1f (%s) | %.1f | %.1f | %d | %d (%s) | %.1f | %d | %.1f (%s) | %.1f |\n",
+              l, med(rss), rl, med(hwm), med(anon), med(th), med(p99), pl, med(cr), med(rps), med(mx), ml, med(cm) }' \
       "$OUT/results.csv"
   done
 } >"$OUT/results.md"
