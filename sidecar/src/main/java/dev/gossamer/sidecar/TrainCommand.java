@@ -31,7 +31,10 @@ import picocli.CommandLine.Option;
  * validated and applied, admin API and listener on free ports), proxies requests over HTTP/1.1 and h2c to one
  * backend, reads the admin endpoints, drains and exits 0. Every class a sidecar needs to reach {@code /ready} and
  * serve is loaded here, so the archive made from this run holds them parsed and verified for the next start, and
- * (Java 25+) the request path runs often enough for its method profiles to be worth keeping.
+ * (Java 25+) the request path runs often enough for its method profiles to be worth keeping. Besides keep-alive
+ * traffic it opens {@link #DEFAULT_CONNECTIONS} HTTP/1.1 connections of one request each: a client's new connection
+ * (accepted, its first bytes read, its pipeline built, its close) is a path of its own, which keep-alive traffic
+ * runs only once per connection.
  * Hidden from the help: users run it only through the launcher.
  */
 @Command(name = "train", hidden = true, mixinStandardHelpOptions = true,
@@ -49,8 +52,19 @@ final class TrainCommand implements Callable<Integer> {
      */
     static final int DEFAULT_REQUESTS = 5000;
 
+    /**
+     * New connections of one request each, so the accept path's profiles are kept too: with keep-alive traffic
+     * alone, every burst of new connections after start ran that path cold, beside the compilers (docs/performance.md,
+     * "Where the closed loop's max comes from").
+     */
+    static final int DEFAULT_CONNECTIONS = 2000;
+
     @Option(names = "--requests", paramLabel = "N", description = "Requests per protocol (default ${DEFAULT-VALUE}).")
     int requests = DEFAULT_REQUESTS;
+
+    @Option(names = "--connections", paramLabel = "N",
+            description = "HTTP/1.1 connections of one request each (default ${DEFAULT-VALUE}).")
+    int connections = DEFAULT_CONNECTIONS;
 
     @Mixin
     TransportOption transport = new TransportOption();
@@ -100,6 +114,12 @@ final class TrainCommand implements Callable<Integer> {
                 } finally {
                     await(client.close());
                 }
+            }
+            HttpClient oneShot = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
+            try {
+                failed += send(oneShot, listener, "/orders/1", connections);
+            } finally {
+                await(oneShot.close());
             }
             HttpClient adminClient = vertx.createHttpClient(new HttpClientOptions());
             try {

@@ -65,8 +65,9 @@ class CliTest {
 
     @Test
     void theLaunchersTrainingRunServesOverBothProtocolsAndExitsZero() {
-        // exit 0 only if every proxied request (HTTP/1.1 and h2c) and every admin read answered 200
-        assertThat(Main.execute("train", "--requests", "20")).isZero();
+        // exit 0 only if every proxied request (HTTP/1.1 and h2c, kept alive and one per connection) and every
+        // admin read answered 200
+        assertThat(Main.execute("train", "--requests", "20", "--connections", "20")).isZero();
     }
 
     @Test
