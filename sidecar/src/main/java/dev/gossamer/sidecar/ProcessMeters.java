@@ -16,7 +16,7 @@ import java.lang.management.OperatingSystemMXBean;
 import java.util.List;
 
 /**
- * The process's own meters (JVM memory, GC, threads, class loading, CPU, uptime) from Micrometer's binders, with
+ * The process's own meters (JVM memory, threads, class loading, CPU, uptime) from Micrometer's binders, with
  * the two names Prometheus' lint refuses replaced (issue 12: {@code promtool check metrics} exited 3):
  * {@code process.cpu.time} in nanoseconds becomes {@code process_cpu_time_seconds_total} (Prometheus wants base
  * units, seconds), and the gauge {@code system.cpu.count} becomes {@code system_available_processors} (a
@@ -34,7 +34,8 @@ import java.util.List;
  * Micrometer's {@code JvmGcMetrics} listens to the JVM's notification after every collection instead, and that
  * notification costs every collection a {@code GcInfo} built on the JVM's notification thread: with the 4 MB young
  * generation the launcher gives a sidecar, about 34 collections a second under load, that thread took 1.9 % of the
- * process's CPU at saturation (docs/performance.md, "The collector's meters"), on the core the event loop shares.
+ * process's CPU at saturation (docs/performance.md, "The collector's meters, read at the scrape"), on the core the
+ * event loop shares.
  */
 final class ProcessMeters {
 

@@ -54,8 +54,9 @@ final class TrainCommand implements Callable<Integer> {
 
     /**
      * New connections of one request each, so the accept path's profiles are kept too: with keep-alive traffic
-     * alone, every burst of new connections after start ran that path cold, beside the compilers (docs/performance.md,
-     * "Where the closed loop's max comes from").
+     * alone, a burst of new connections after start runs that path cold, beside the compilers. Measured: bursts of 50
+     * new connections a median of 7.0-8.1 ms before, 6.4-6.5 ms after; the closed loop's max barely moved, since C2
+     * still compiles that path at run time (docs/performance.md, "Where the closed loop's max comes from").
      */
     static final int DEFAULT_CONNECTIONS = 2000;
 
