@@ -14,6 +14,8 @@
 #   "json|/tmp/g.jar|||access_log: {format: json, path: /tmp/access.log}"
 # Knobs (environment): ROUNDS=6  WINDOW=5 (seconds per wrk window)  WARMUP=20 (seconds per target)  CONNS=50
 #   LOADGEN_CPU=0  SERVER_CPU=1
+#   CLOSE=0  when 1, every wrk request says "Connection: close": one connection per request, which measures the
+#           cost of accepting and setting up a connection rather than of a request
 # Each variant runs through the ./gossamer launcher (staged with its JAR, see ../lib.sh): JVM_FLAGS, when given, are
 # its JAVA_OPTS (they replace the launcher's flags, as for a user); empty: the launcher's own flags, or
 # GOSSAMER_JAVA_OPTS when that is set.
@@ -29,6 +31,7 @@ WARMUP="${WARMUP:-20}"
 CONNS="${CONNS:-50}"
 RATE="${RATE:-0}"
 RATE_CONNS="${RATE_CONNS:-10}"
+CLOSE="${CLOSE:-0}"
 LOADGEN_CPU="${LOADGEN_CPU:-0}"
 SERVER_CPU="${SERVER_CPU:-1}"
 BACKEND_PORTS=(18081 18082 18083)
@@ -39,7 +42,9 @@ FIRST_PORT=18100 # variant i listens on FIRST_PORT+i, its admin API on FIRST_POR
 source "$HERE/../lib.sh"
 # shellcheck source=bench/load/peers.sh
 source "$HERE/peers.sh"
-require_integers ROUNDS WINDOW WARMUP CONNS LOADGEN_CPU SERVER_CPU RATE RATE_CONNS
+require_integers ROUNDS WINDOW WARMUP CONNS LOADGEN_CPU SERVER_CPU RATE RATE_CONNS CLOSE
+WRK_ARGS=()
+((CLOSE)) && WRK_ARGS=(-H "Connection: close")
 ((ROUNDS > 0 && WINDOW > 0)) || die "ROUNDS/WINDOW: $ROUNDS/$WINDOW (expected: > 0)"
 (($# > 0)) || die "usage: $0 \"LABEL|JAR|JVM_FLAGS|RUN_ARGS\" ... (expected: at least one variant)"
 require_root_and_cpus
@@ -93,13 +98,13 @@ for l in "${LABELS[@]}"; do
   done
   ((ok)) || die "$l does not answer on :${PORT[$l]}: $(tail -20 "$WORK/$l.log")"
   log "warming $l for ${WARMUP}s $(grep -o '[a-z_]* transport' "$WORK/$l.log" | head -1)"
-  taskset -c "$LOADGEN_CPU" wrk -t1 -c"$CONNS" -d"${WARMUP}s" "http://127.0.0.1:${PORT[$l]}/" >/dev/null
+  taskset -c "$LOADGEN_CPU" wrk -t1 -c"$CONNS" -d"${WARMUP}s" ${WRK_ARGS[@]+"${WRK_ARGS[@]}"} "http://127.0.0.1:${PORT[$l]}/" >/dev/null
 done
 
 for r in $(seq "$ROUNDS"); do
   for l in "${LABELS[@]}"; do
     t0=$(cpu_ticks "${PID[$l]}")
-    taskset -c "$LOADGEN_CPU" wrk -t1 -c"$CONNS" -d"${WINDOW}s" "http://127.0.0.1:${PORT[$l]}/" >"$WORK/wrk.out"
+    taskset -c "$LOADGEN_CPU" wrk -t1 -c"$CONNS" -d"${WINDOW}s" ${WRK_ARGS[@]+"${WRK_ARGS[@]}"} "http://127.0.0.1:${PORT[$l]}/" >"$WORK/wrk.out"
     t1=$(cpu_ticks "${PID[$l]}")
     n=$(awk '/requests in/ {print $1}' "$WORK/wrk.out")
     bad=$(grep -cE 'Non-2xx|Socket errors' "$WORK/wrk.out" || true)
