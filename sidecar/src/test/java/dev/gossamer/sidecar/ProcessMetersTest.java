@@ -20,9 +20,10 @@ class ProcessMetersTest {
 
     private static volatile Object sink; // keeps the allocation below from being optimised away
 
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT); // per test
+
     @Test
     void theAllocatedCounterGrowsByWhatThisThreadAllocates() {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ProcessMeters.bind(registry);
         FunctionCounter allocated = registry.get("gossamer.process.allocated").functionCounter();
         double before = allocated.count();
@@ -37,13 +38,12 @@ class ProcessMetersTest {
 
     @Test
     void collectorMetersAreReadAtTheScrapeForEveryCollector() {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ProcessMeters.bind(registry);
         List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
         assertThat(registry.find("jvm.gc.collections").functionCounters()).hasSize(collectors.size());
-        double before = collections(registry);
+        double before = collections();
         System.gc();
-        assertThat(collections(registry)).isGreaterThan(before);
+        assertThat(collections()).isGreaterThan(before);
         for (GarbageCollectorMXBean gc : collectors) {
             assertThat(registry.get("jvm.gc.collection").tag("gc", gc.getName()).functionCounter().count())
                     .isEqualTo(gc.getCollectionTime() / 1e3);
@@ -55,7 +55,6 @@ class ProcessMetersTest {
 
     @Test
     void aCollectorThatDoesNotCountHasNoSeries() {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         GarbageCollectorMXBean real = ManagementFactory.getGarbageCollectorMXBeans().get(0);
         GarbageCollectorMXBean uncounted = (GarbageCollectorMXBean) Proxy.newProxyInstance(
                 getClass().getClassLoader(), new Class<?>[] {GarbageCollectorMXBean.class}, (proxy, method, args) ->
@@ -66,14 +65,13 @@ class ProcessMetersTest {
         assertThat(registry.find("jvm.gc.collections").meters()).hasSize(1);
     }
 
-    private static double collections(PrometheusMeterRegistry registry) {
+    private double collections() {
         return registry.find("jvm.gc.collections").functionCounters().stream()
                 .mapToDouble(FunctionCounter::count).sum();
     }
 
     @Test
     void noCounterWhenTheJvmDoesNotCountAllocation() {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ThreadMXBean real = ManagementFactory.getThreadMXBean();
         ThreadMXBean disabled = (ThreadMXBean) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {com.sun.management.ThreadMXBean.class}, (proxy, method, args) -> {
