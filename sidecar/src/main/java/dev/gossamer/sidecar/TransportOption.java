@@ -1,5 +1,6 @@
 package dev.gossamer.sidecar;
 
+import dev.gossamer.vertx.VertxInternals;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.transport.Transport;
@@ -41,16 +42,25 @@ final class TransportOption {
                     + "io_uring, epoll or nio. Default: ${DEFAULT-VALUE}.")
     Transport transport;
 
-    /** The transport {@code kind} names; {@link IllegalArgumentException} when it is unknown or cannot load. */
+    /**
+     * The transport {@code kind} names; {@link IllegalArgumentException} when it is unknown or cannot load. A native
+     * transport is loaded only when it is the one asked for or the one {@code auto} tries next.
+     */
     static Transport choose(String kind) {
         return switch (kind) {
             case "nio" -> Transport.NIO;
-            case "epoll" -> required(Transport.EPOLL, "epoll");
-            case "io_uring" -> required(Transport.IO_URING, "io_uring");
-            case "auto" -> usable(Transport.IO_URING) ? Transport.IO_URING
-                    : usable(Transport.EPOLL) ? Transport.EPOLL : Transport.NIO;
+            case "epoll", "io_uring" -> required(VertxInternals.nativeTransport(kind), kind);
+            case "auto" -> firstUsable(VertxInternals.nativeTransport("io_uring"));
             default -> throw new IllegalArgumentException(kind + " (expected: auto, io_uring, epoll or nio)");
         };
+    }
+
+    private static Transport firstUsable(Transport ioUring) {
+        if (usable(ioUring)) {
+            return ioUring;
+        }
+        Transport epoll = VertxInternals.nativeTransport("epoll");
+        return usable(epoll) ? epoll : Transport.NIO;
     }
 
     /** The options of a sidecar's Vert.x: {@code eventLoops} event loops and the small blocking pools above. */

@@ -16,12 +16,14 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.impl.Http1xOrH2CHandler;
 import io.vertx.core.http.impl.headers.HeadersMultiMap;
 import io.vertx.core.impl.buffer.VertxByteBufAllocator;
+import io.vertx.core.impl.transports.TransportLoader;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.net.impl.ShutdownEvent;
 import io.vertx.core.net.impl.VertxHandler;
+import io.vertx.core.transport.Transport;
 import java.lang.reflect.Field;
 
 /**
@@ -44,6 +46,21 @@ public final class VertxInternals {
      */
     public static String transportName(Vertx vertx) {
         return ((VertxInternal) vertx).transport().getClass().getSimpleName();
+    }
+
+    /**
+     * The native socket transport {@code name} ({@code "io_uring"} or {@code "epoll"}), loaded alone, or null when its
+     * classes are not on the class path; {@link Transport#available()} says whether it can run here. Reading one of
+     * {@link Transport}'s constants initialises all of them, and that loads and links every native transport's
+     * library: a sidecar on io_uring loaded epoll's too, 25-30 ms of its start on one core (docs/performance.md,
+     * "Start-up").
+     */
+    public static Transport nativeTransport(String name) {
+        return switch (name) {
+            case "io_uring" -> TransportLoader.io_uring();
+            case "epoll" -> TransportLoader.epoll();
+            default -> throw new IllegalArgumentException(name + " (expected: io_uring or epoll)");
+        };
     }
 
     /** The Netty event loop that runs {@code ctx}'s tasks. */
