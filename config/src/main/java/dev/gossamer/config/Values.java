@@ -1,6 +1,5 @@
 package dev.gossamer.config;
 
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -32,7 +31,9 @@ final class Values {
     /** A year: larger durations are typos, and they would overflow timer arithmetic downstream. */
     static final Duration MAX_DURATION = Duration.ofDays(366);
 
-    private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|h|m|s)");
+    private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(?:\\.(\\d{1,9}))?(ms|h|m|s)");
+    private static final long[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000,
+        100_000_000, 1_000_000_000};
     private static final Pattern CORE_INT = Pattern.compile("[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+");
     private static final Pattern PERCENT = Pattern.compile("(\\d+(?:\\.\\d+)?)%");
     private static final Pattern HOST_LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
@@ -43,34 +44,55 @@ final class Values {
     private Values() {
     }
 
-    /** {@code 250ms}, {@code 5s}, {@code 1.5s}, {@code 1m30s}, {@code 1h}, {@code 0}. */
+    /**
+     * {@code 250ms}, {@code 5s}, {@code 1.5s}, {@code 1m30s}, {@code 1h}, {@code 0}: up to nine digits after the point,
+     * the sum of the parts rounded half up to the nanosecond.
+     *
+     * <p>Exact in {@code long}s: a part's fraction is counted in picoseconds (nine digits of a millisecond are a
+     * picosecond), its sub-nanosecond rest summed apart and rounded once at the end. Not {@link java.math.BigDecimal}:
+     * its class initialiser computes tables of powers of ten, 60 ms on one core in a fresh JVM, and the first duration
+     * of a config paid it on every start (docs/performance.md, "Start-up").
+     */
     static Duration duration(String text) throws BadValue {
         if (text.equals("0")) {
             return Duration.ZERO;
         }
-        Matcher m = DURATION_PART.matcher(text);
-        BigDecimal nanos = BigDecimal.ZERO;
-        int at = 0;
-        while (at < text.length()) {
-            if (!m.find(at) || m.start() != at) {
-                throw new BadValue(DURATION_EXPECTED);
-            }
-            BigDecimal unit = switch (m.group(2)) {
-                case "ms" -> BigDecimal.valueOf(1_000_000L);
-                case "s" -> BigDecimal.valueOf(1_000_000_000L);
-                case "m" -> BigDecimal.valueOf(60_000_000_000L);
-                default -> BigDecimal.valueOf(3_600_000_000_000L);
-            };
-            nanos = nanos.add(new BigDecimal(m.group(1)).multiply(unit));
-            at = m.end();
-        }
         if (text.isEmpty()) {
             throw new BadValue(DURATION_EXPECTED);
         }
-        if (nanos.compareTo(BigDecimal.valueOf(MAX_DURATION.toNanos())) > 0) {
+        Matcher m = DURATION_PART.matcher(text);
+        long nanos = 0;
+        long picos = 0; // the parts' sub-nanosecond rests, each below 1000
+        try {
+            for (int at = 0; at < text.length(); at = m.end()) {
+                if (!m.find(at) || m.start() != at) {
+                    throw new BadValue(DURATION_EXPECTED);
+                }
+                long millisPerUnit = switch (m.group(3)) {
+                    case "ms" -> 1;
+                    case "s" -> 1_000;
+                    case "m" -> 60_000;
+                    default -> 3_600_000;
+                };
+                nanos = Math.addExact(nanos,
+                        Math.multiplyExact(Long.parseLong(m.group(1)), millisPerUnit * 1_000_000));
+                String fraction = m.group(2);
+                if (fraction != null) {
+                    // below 10^9 * 3.6 * 10^6 = 3.6 * 10^15 picoseconds: no overflow
+                    long fractionPicos = Long.parseLong(fraction) * millisPerUnit
+                            * POWERS_OF_TEN[9 - fraction.length()];
+                    nanos = Math.addExact(nanos, fractionPicos / 1_000);
+                    picos += fractionPicos % 1_000;
+                }
+            }
+        } catch (NumberFormatException | ArithmeticException tooLarge) {
             throw new BadValue("at most " + format(MAX_DURATION));
         }
-        return Duration.ofNanos(nanos.setScale(0, java.math.RoundingMode.HALF_UP).longValueExact());
+        nanos += picos / 1_000 + (picos % 1_000 >= 500 ? 1 : 0);
+        if (nanos > MAX_DURATION.toNanos()) {
+            throw new BadValue("at most " + format(MAX_DURATION));
+        }
+        return Duration.ofNanos(nanos);
     }
 
     /** The shortest config spelling of {@code d}, for messages: {@code 500ms}, {@code 5s}, {@code 1m30s}. */

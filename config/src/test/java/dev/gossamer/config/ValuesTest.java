@@ -28,8 +28,26 @@ class ValuesTest {
         assertThat(Values.duration(text).toMillis()).isEqualTo(millis);
     }
 
+    /** Exact to the nanosecond: the parts' sum is rounded half up once, not each part on its own. */
     @ParameterizedTest
-    @ValueSource(strings = {"", "5", "5 s", "-1s", "1d", "s", "1.s", ".5s", "1m 30s", "1e3ms", "1S", "9999h"})
+    @CsvSource({
+        "1.5s, 1500000000",
+        "1.123456789s, 1123456789",
+        "0.25ms, 250000",
+        "0.0000005ms, 1",
+        "0.000000499ms, 0",
+        "0.0000004ms0.0000004ms, 1",
+        "0.0000005ms0.0000005ms, 1",
+        "1h0.5m, 3630000000000",
+        "8784h, 31622400000000000",
+    })
+    void parsesDurationsToTheNanosecond(String text, long nanos) throws Exception {
+        assertThat(Values.duration(text).toNanos()).isEqualTo(nanos);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "5", "5 s", "-1s", "1d", "s", "1.s", ".5s", "1m 30s", "1e3ms", "1S", "9999h",
+        "8784h1ms", "1.1234567891s", "99999999999999999999h", "9223372036854775807ms"})
     void rejectsBadDurations(String text) {
         assertThatThrownBy(() -> Values.duration(text)).isInstanceOf(Values.BadValue.class);
     }
