@@ -9,6 +9,9 @@
 #   ROUNDS=5            interleaved rounds; the variant order rotates each round
 #   JAVAS="..."         the JVMs to start Gossamer with (java binaries; default: the one the launcher picks)
 #   ARCHIVE="on off"    with and without the launcher's class-data archive (GOSSAMER_CDS)
+#   FLAGS=""            extra JVM flag sets to compare, separated by ';', each given to the JVM as JDK_JAVA_OPTIONS
+#                       beside the launcher's flags (its archive is not retrained for them); "-" is none. Variants
+#                       get "-f0", "-f1", ... in the order given: FLAGS="-;-XX:TieredStopAtLevel=1"
 #   HAPROXY=1           0 leaves HAProxy out
 #   WINDOW=10           seconds at the fixed rate, from the first proxied response
 #   RATE=1000           req/s in that window (h2load --h1 --rps), over RATE_CONNS keep-alive clients
@@ -88,14 +91,23 @@ if [[ -z "${JAVAS:-}" ]]; then  # every JDK 17 or later under /usr/lib/jvm, once
     done | sort -u | tr '\n' ' ')"
   [[ -n "$JAVAS" ]] || JAVAS="$(readlink -f "$(command -v java)")"
 fi
+FLAG_SETS=()
+if [[ -n "${FLAGS:-}" ]]; then IFS=';' read -ra FLAG_SETS <<<"$FLAGS"; fi
 VARIANTS=()
-declare -A VJAVA VARCH
+declare -A VJAVA VARCH VFLAGS
 for j in $JAVAS; do
   [[ -x "$j" ]] || die "JAVAS: $j (expected: a java binary)"
   major="$("$j" -version 2>&1 | sed -n '1s/.*version "\([0-9]*\).*/\1/p')"
   for a in $ARCHIVE; do
     v="java$major-archive-$a"
-    VARIANTS+=("$v"); VJAVA[$v]="$j"; VARCH[$v]="$a"
+    if ((${#FLAG_SETS[@]} == 0)); then
+      VARIANTS+=("$v"); VJAVA[$v]="$j"; VARCH[$v]="$a"; VFLAGS[$v]=""
+    else
+      for k in "${!FLAG_SETS[@]}"; do
+        f="${FLAG_SETS[$k]}"; [[ "$f" == "-" ]] && f=""
+        VARIANTS+=("$v-f$k"); VJAVA[$v-f$k]="$j"; VARCH[$v-f$k]="$a"; VFLAGS[$v-f$k]="$f"
+      done
+    fi
     log "$v: training or checking (launcher)"
     GOSSAMER_JAVA="$j" GOSSAMER_CDS="$a" timeout 900 "$ROOT/gossamer" version >"$WORK/train-$v.log" 2>&1 \
       || die "$v: 'gossamer version' failed: $(tail -30 "$WORK/train-$v.log")"
@@ -143,7 +155,8 @@ measure() {
       "$WORK/$v-r$r.log" 60 -- taskset -c "$SERVER_CPU" haproxy -db -f "$WORK/haproxy.cfg")" \
       || die "$v did not start: $(tail -30 "$WORK/$v-r$r.log")"
   else
-    line="$(cd "$WORK" && GOSSAMER_JAVA="${VJAVA[$v]}" GOSSAMER_CDS="${VARCH[$v]}" python3 "$HERE/startup_probe.py" \
+    line="$(cd "$WORK" && GOSSAMER_JAVA="${VJAVA[$v]}" GOSSAMER_CDS="${VARCH[$v]}" JDK_JAVA_OPTIONS="${VFLAGS[$v]}" \
+      python3 "$HERE/startup_probe.py" \
       "http://127.0.0.1:$GOSSAMER_ADMIN_PORT/ready" "http://127.0.0.1:$GOSSAMER_PORT/" "$WORK/$v-r$r.log" 120 -- \
       taskset -c "$SERVER_CPU" "$ROOT/gossamer" run --config sidecar.yaml --event-loops 1)" \
       || die "$v did not start: $(tail -30 "$WORK/$v-r$r.log")"
@@ -205,7 +218,7 @@ done
   echo "  pinned to CPU $SERVER_CPU with the backends; h2load on CPU $LOADGEN_CPU"
   for v in "${VARIANTS[@]}"; do
     [[ "$v" == haproxy ]] && echo "- haproxy: $(haproxy -v 2>&1 | awk 'NR == 1 {print $3}')" && continue
-    echo "- $v: $("${VJAVA[$v]}" -version 2>&1 | awk 'NR == 2'), GOSSAMER_CDS=${VARCH[$v]}"
+    echo "- $v: $("${VJAVA[$v]}" -version 2>&1 | awk 'NR == 2'), GOSSAMER_CDS=${VARCH[$v]}${VFLAGS[$v]:+, JDK_JAVA_OPTIONS=\`${VFLAGS[$v]}\`}"
   done
   echo
   echo "Medians over rounds (every round in results.csv): ms from spawning the process; p99 in ms."
