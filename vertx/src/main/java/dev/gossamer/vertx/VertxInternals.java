@@ -52,8 +52,8 @@ public final class VertxInternals {
      * The native socket transport {@code name} ({@code "io_uring"} or {@code "epoll"}), loaded alone, or null when its
      * classes are not on the class path; {@link Transport#available()} says whether it can run here. Reading one of
      * {@link Transport}'s constants initialises all of them, and that loads and links every native transport's
-     * library: a sidecar on io_uring loaded epoll's too, 25-30 ms of its start on one core (docs/performance.md,
-     * "Start-up").
+     * library: a sidecar on io_uring loaded epoll's too (22-27 ms of CPU in a profile of a start on one core,
+     * docs/performance.md, "Start-up").
      */
     public static Transport nativeTransport(String name) {
         return switch (name) {
