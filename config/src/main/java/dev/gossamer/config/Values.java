@@ -31,7 +31,7 @@ final class Values {
     /** A year: larger durations are typos, and they would overflow timer arithmetic downstream. */
     static final Duration MAX_DURATION = Duration.ofDays(366);
 
-    private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(?:\\.(\\d{1,9}))?(ms|h|m|s)");
+    private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(?:\\.(\\d+))?(ms|h|m|s)");
     private static final long[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000,
         100_000_000, 1_000_000_000};
     private static final Pattern CORE_INT = Pattern.compile("[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+");
@@ -77,6 +77,9 @@ final class Values {
                 nanos = Math.addExact(nanos,
                         Math.multiplyExact(Long.parseLong(m.group(1)), millisPerUnit * 1_000_000));
                 String fraction = m.group(2);
+                if (fraction != null && fraction.length() > 9) {
+                    throw new BadValue("at most nine digits after the point, like 1.5s or 0.000000001s");
+                }
                 if (fraction != null) {
                     // below 10^9 * 3.6 * 10^6 = 3.6 * 10^15 picoseconds: no overflow
                     long fractionPicos = Long.parseLong(fraction) * millisPerUnit

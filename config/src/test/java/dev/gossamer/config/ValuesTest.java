@@ -53,6 +53,18 @@ class ValuesTest {
     }
 
     @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "1.1234567891s|at most nine digits after the point",
+        "8784h1ms|at most 8784h",
+        "99999999999999999999h|at most 8784h",
+        "5 s|a duration with a unit",
+    })
+    void saysWhatIsWrongWithADuration(String text, String expected) {
+        assertThatThrownBy(() -> Values.duration(text)).isInstanceOf(Values.BadValue.class)
+                .hasMessageContaining(expected);
+    }
+
+    @ParameterizedTest
     @CsvSource({"0, 0", "500ms, 500", "5s, 5000", "1m30s, 90000", "1h, 3600000", "1h1ms, 3600001"})
     void formatsDurationsBackToConfigSyntax(String text, long millis) throws Exception {
         assertThat(Values.format(Duration.ofMillis(millis))).isEqualTo(text);
