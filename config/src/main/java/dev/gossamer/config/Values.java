@@ -32,8 +32,6 @@ final class Values {
     static final Duration MAX_DURATION = Duration.ofDays(366);
 
     private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(?:\\.(\\d+))?(ms|h|m|s)");
-    private static final long[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000,
-        100_000_000, 1_000_000_000};
     private static final Pattern CORE_INT = Pattern.compile("[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+");
     private static final Pattern PERCENT = Pattern.compile("(\\d+(?:\\.\\d+)?)%");
     private static final Pattern HOST_LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
@@ -77,21 +75,21 @@ final class Values {
                 nanos = Math.addExact(nanos,
                         Math.multiplyExact(Long.parseLong(m.group(1)), millisPerUnit * 1_000_000));
                 String fraction = m.group(2);
-                if (fraction != null && fraction.length() > 9) {
-                    throw new BadValue("at most nine digits after the point, like 1.5s or 0.000000001s");
-                }
                 if (fraction != null) {
-                    // below 10^9 * 3.6 * 10^6 = 3.6 * 10^15 picoseconds: no overflow
-                    long fractionPicos = Long.parseLong(fraction) * millisPerUnit
-                            * POWERS_OF_TEN[9 - fraction.length()];
+                    if (fraction.length() > 9) {
+                        throw new BadValue("at most nine digits after the point, like 1.5s or 0.000000001s");
+                    }
+                    // nine digits of a unit in billionths of it, times the unit's milliseconds: picoseconds, below
+                    // 10^9 * 3.6 * 10^6 = 3.6 * 10^15, so no overflow
+                    long fractionPicos = Long.parseLong((fraction + "00000000").substring(0, 9)) * millisPerUnit;
                     nanos = Math.addExact(nanos, fractionPicos / 1_000);
                     picos += fractionPicos % 1_000;
                 }
             }
+            nanos = Math.addExact(nanos, picos / 1_000 + (picos % 1_000 >= 500 ? 1 : 0));
         } catch (NumberFormatException | ArithmeticException tooLarge) {
-            throw new BadValue("at most " + format(MAX_DURATION));
+            nanos = Long.MAX_VALUE; // more digits than a long holds: beyond the bound below
         }
-        nanos += picos / 1_000 + (picos % 1_000 >= 500 ? 1 : 0);
         if (nanos > MAX_DURATION.toNanos()) {
             throw new BadValue("at most " + format(MAX_DURATION));
         }
