@@ -114,6 +114,15 @@ interface Downstream {
     /** The response headers to send, mutable until the head is written (the first write or the end). */
     MultiMap responseHeaders();
 
+    /**
+     * Adds {@code fields} to the response's header fields; before the head is written. The map is given over: a
+     * downstream may make it {@link #responseHeaders()} itself instead of copying it, when it has none yet (the
+     * endpoint's decoded response becomes the client's, no second map). By default the fields are copied.
+     */
+    default void useResponseHeaders(MultiMap fields) {
+        Headers.addAll(fields, responseHeaders());
+    }
+
     /** Sends the response body chunked (HTTP/1.1 without a {@code Content-Length}); before the head is written. */
     void chunked();
 

@@ -456,7 +456,7 @@ final class Exchange implements Downstream.Listener, Runnable {
             MultiMap src = down.headers();
             if (down.headersReusable()) {
                 acceptsTrailers(); // read before TE is rewritten in place
-                Headers.keepEndToEnd(src);
+                Headers.keepEndToEnd(src, true);
                 dst = src;
             } else {
                 dst = VertxInternals.httpHeaders();
@@ -704,7 +704,14 @@ final class Exchange implements Downstream.Listener, Runnable {
         responded = true;
         a.status = status;
         down.status(status, statusMessage);
-        Headers.copyEndToEnd(headers, down.responseHeaders(), false);
+        if (a.req.responseHeadersReusable()) {
+            // The endpoint's decoded map becomes the client's response map, made end-to-end in place: no second map
+            // and no copy of its fields (issue 13), as the request's map goes the other way (upstreamHeaders).
+            Headers.keepEndToEnd(headers, false);
+            down.useResponseHeaders(headers);
+        } else {
+            Headers.copyEndToEnd(headers, down.responseHeaders(), false);
+        }
         if (!down.responseHeaders().contains(X_REQUEST_ID)) {
             down.responseHeaders().set(X_REQUEST_ID, requestId); // the client learns the id its request is logged under
         }

@@ -247,6 +247,16 @@ final class H1Downstream implements Downstream {
         return responseHeaders;
     }
 
+    /** Takes {@code fields} as the response's map when nothing was set yet and the encoder can write it as it is. */
+    @Override
+    public void useResponseHeaders(MultiMap fields) {
+        if (responseHeaders == null && VertxInternals.isHttpHeaders(fields)) {
+            responseHeaders = fields;
+        } else {
+            Headers.addAll(fields, responseHeaders());
+        }
+    }
+
     @Override
     public void chunked() {
         if (version == HttpVersion.HTTP_1_1) {

@@ -503,6 +503,7 @@ final class H1Upstream implements Upstream {
         boolean responseStarted;
         boolean responseEnded;
         boolean keepAlive = true;
+        boolean headReusable; // the decoder reads no field of this response's head after handing it over
         boolean gone; // discarded or reset: the listener hears nothing more
         Throwable failure;
         Runnable drain;
@@ -615,6 +616,11 @@ final class H1Upstream implements Upstream {
         }
 
         @Override
+        public boolean responseHeadersReusable() {
+            return headReusable;
+        }
+
+        @Override
         public void discard() {
             if (gone) {
                 return;
@@ -658,6 +664,9 @@ final class H1Upstream implements Upstream {
         void onHead(HttpResponse r) {
             responseStarted = true;
             keepAlive = HttpUtil.isKeepAlive(r);
+            // Netty's decoder reads a 101's Upgrade field when the message ends (to stop decoding HTTP/1.1); any
+            // other head it has done with.
+            headReusable = r.status().code() != 101;
             if (!gone) {
                 l.onResponse(r.status().code(), r.status().reasonPhrase(), multiMap(r.headers()), false);
             }

@@ -38,12 +38,12 @@ final class Headers {
     }
 
     /**
-     * Makes a request's own header map what {@link #copyEndToEnd copyEndToEnd(h, dst, true)} would have copied, in
-     * place: the hop-by-hop fields, the fields {@code Connection} names, {@code Host} and {@code Expect} are removed;
-     * {@code TE} stays as one {@code TE: trailers} when a line said just that. No allocation unless {@code Connection}
-     * names fields or a {@code TE} is present.
+     * Makes a message's own header map what {@link #copyEndToEnd copyEndToEnd(h, dst, request)} would have copied,
+     * in place: the hop-by-hop fields and the fields {@code Connection} names are removed, and for a request
+     * {@code Host} and {@code Expect} too, {@code TE} staying as one {@code TE: trailers} when a line said just that.
+     * No allocation unless {@code Connection} names fields or a request has a {@code TE}.
      */
-    static void keepEndToEnd(MultiMap h) {
+    static void keepEndToEnd(MultiMap h, boolean request) {
         String connection = h.get(HttpHeaders.CONNECTION);
         if (connection != null) {
             for (String listed : connection.split(",")) {
@@ -53,20 +53,21 @@ final class Headers {
                 }
             }
         }
-        if (h.contains(HttpHeaderNames.TE)) {
-            boolean trailers = false;
+        boolean trailers = false;
+        if (request && h.contains(HttpHeaderNames.TE)) {
             for (String te : h.getAll(HttpHeaderNames.TE)) {
                 trailers |= te.trim().equalsIgnoreCase("trailers");
             }
-            h.remove(HttpHeaderNames.TE);
+        }
+        h.remove(HttpHeaderNames.CONNECTION).remove(KEEP_ALIVE).remove(HttpHeaderNames.TE)
+                .remove(PROXY_CONNECTION).remove(HttpHeaderNames.TRANSFER_ENCODING)
+                .remove(HttpHeaderNames.TRAILER).remove(HttpHeaderNames.UPGRADE);
+        if (request) {
+            h.remove(HttpHeaderNames.HOST).remove(HttpHeaderNames.EXPECT);
             if (trailers) {
                 h.add(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
             }
         }
-        h.remove(HttpHeaderNames.CONNECTION).remove(KEEP_ALIVE)
-                .remove(PROXY_CONNECTION).remove(HttpHeaderNames.TRANSFER_ENCODING)
-                .remove(HttpHeaderNames.TRAILER).remove(HttpHeaderNames.UPGRADE).remove(HttpHeaderNames.HOST)
-                .remove(HttpHeaderNames.EXPECT);
     }
 
     // Netty deprecates its constants for these two (not standard fields), which are hop-by-hop all the same.

@@ -62,6 +62,15 @@ interface Upstream {
         /** The request is complete. */
         void end();
 
+        /**
+         * Whether the listener may keep the map {@link Listener#onResponse} gave it and change it in place (make it
+         * the client's response map, its hop-by-hop fields removed): true only when the call reads none of the head's
+         * fields once it has handed the head over. False by default: the exchange copies the fields it forwards.
+         */
+        default boolean responseHeadersReusable() {
+            return false;
+        }
+
         boolean writeQueueFull();
 
         /** Runs once when the write queue drains after {@link #writeQueueFull} said true. */

@@ -11,10 +11,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The request's own map made end-to-end in place ({@link Headers#keepEndToEnd}) holds exactly what a copy
+ * A message's own map made end-to-end in place ({@link Headers#keepEndToEnd}) holds exactly what a copy
  * ({@link Headers#copyEndToEnd}) would: the same fields with the same values, in the same order within a name (the
  * order of different names carries no meaning, RFC 9110 §5.3; a kept {@code TE: trailers} moves to the end). Each
- * case is a request head's fields, {@code name: value} separated by {@code |}.
+ * case is a request's or a response's head fields, {@code name: value} separated by {@code |}.
  */
 class HeadersTest {
 
@@ -32,18 +32,35 @@ class HeadersTest {
         "Host: a|X-Forwarded-For: 10.0.0.1|x-forwarded-for: 10.0.0.2|Cookie: a=1|Cookie: b=2",
         "host: a|HOST: b|Connection: x-a,  x-b ,|X-A: 1|x-b: 2|X-C: 3",
     })
-    void keepingInPlaceLeavesWhatACopyTakes(String head) {
-        MultiMap request = VertxInternals.httpHeaders();
+    void keepingARequestInPlaceLeavesWhatACopyTakes(String head) {
+        assertKeptAsCopied(head, true);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "Content-Length: 5|Content-Type: text/plain|Server: nginx",
+        "Transfer-Encoding: chunked|Trailer: grpc-status|Content-Type: application/grpc",
+        "Connection: keep-alive|Keep-Alive: timeout=5|Date: Mon, 07 Dec 2026 09:00:00 GMT",
+        "Connection: close, X-Internal|X-Internal: 1|X-Kept: 2|Set-Cookie: a=1|Set-Cookie: b=2",
+        "Upgrade: h2c|Connection: Upgrade|TE: trailers|Proxy-Connection: keep-alive|Content-Length: 0",
+        "Host: kept-in-a-response|Expect: kept-too|connection: x-a,  x-b ,|X-A: 1|x-b: 2|X-C: 3",
+    })
+    void keepingAResponseInPlaceLeavesWhatACopyTakes(String head) {
+        assertKeptAsCopied(head, false);
+    }
+
+    private static void assertKeptAsCopied(String head, boolean request) {
+        MultiMap message = VertxInternals.httpHeaders();
         for (String line : head.split("\\|")) {
             int colon = line.indexOf(':');
-            request.add(line.substring(0, colon), line.substring(colon + 1).trim());
+            message.add(line.substring(0, colon), line.substring(colon + 1).trim());
         }
         MultiMap copy = VertxInternals.httpHeaders();
-        Headers.copyEndToEnd(request, copy, true);
+        Headers.copyEndToEnd(message, copy, request);
 
-        Headers.keepEndToEnd(request);
+        Headers.keepEndToEnd(message, request);
 
-        assertThat(entries(request)).as(head).isEqualTo(entries(copy));
+        assertThat(entries(message)).as(head).isEqualTo(entries(copy));
     }
 
     private static List<Map.Entry<String, String>> entries(MultiMap m) {
