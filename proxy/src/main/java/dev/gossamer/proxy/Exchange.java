@@ -105,6 +105,7 @@ final class Exchange implements Downstream.Listener, Runnable {
     private String authorityText; // authority as host[:port], made once (x-forwarded-host, upstream Host, access log)
     private MultiMap upstreamHeaders; // the upstream request's fields, made once and handed to every try
     private byte trailersTaken; // the client's TE names trailers: 0 not read yet, 1 yes, 2 no
+    private MultiMap requestTrailers; // the request's trailer fields (a chunked HTTP/1.1 body's), sent with each try
 
     // ---- the one exception boundary ----
 
@@ -170,9 +171,12 @@ final class Exchange implements Downstream.Listener, Runnable {
         guarded(CHUNK_IN, chunk, null);
     }
 
-    /** The request is complete (its trailers are not forwarded). */
+    /** The request is complete; its trailers, if any, go to every try with the request's end. */
     @Override
     public void onRequestEnd(MultiMap trailers) {
+        if (trailers != null && !trailers.isEmpty()) {
+            requestTrailers = trailers;
+        }
         guarded(END_IN, null, null);
     }
 
@@ -579,7 +583,7 @@ final class Exchange implements Downstream.Listener, Runnable {
         }
         if (inEnded) {
             a.reqEnded = true;
-            req.end();
+            req.end(requestTrailers); // a retry sends them again, after the replayed body
         } else if (req.writeQueueFull()) {
             awaitingDrain = true;
             req.drainHandler(() -> guarded(DRAINED, a, null));
@@ -658,7 +662,7 @@ final class Exchange implements Downstream.Listener, Runnable {
         Attempt a = current;
         if (!done && a != null && a.req != null && !a.finished && !a.reqEnded) {
             a.reqEnded = true;
-            a.req.end();
+            a.req.end(requestTrailers);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.gossamer.proxy;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,6 +14,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -572,14 +574,21 @@ final class H1Upstream implements Upstream {
         }
 
         @Override
-        public void end() {
+        public void end(MultiMap trailers) {
             if (gone || requestEnded || conn.call != this) {
                 return;
             }
             sendHead();
             conn.lastActive = conn.pool.now();
             requestEnded = true;
-            conn.ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, conn.ch.voidPromise());
+            LastHttpContent last = LastHttpContent.EMPTY_LAST_CONTENT;
+            if (chunked && trailers != null && !trailers.isEmpty()) {
+                // A body with a length has no trailer section (RFC 9112 §7.1.2): only a chunked one carries them.
+                HttpHeaders fields = VertxInternals.newNettyHeaders();
+                Headers.copyEndToEnd(trailers, (MultiMap) fields, false);
+                last = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, fields);
+            }
+            conn.ch.writeAndFlush(last, conn.ch.voidPromise());
             maybeRelease();
         }
 

@@ -59,8 +59,12 @@ interface Upstream {
          */
         void write(Buffer chunk);
 
-        /** The request is complete. */
-        void end();
+        /**
+         * The request is complete; {@code trailers} are its trailer fields to send after the body, or null. Only a
+         * chunked HTTP/1.1 body carries them ({@code H1Upstream}); Vert.x's client has no way to send request
+         * trailers, so {@code VertxUpstream} (HTTP/2 endpoints) drops them.
+         */
+        void end(MultiMap trailers);
 
         /**
          * Whether the listener may keep the map {@link Listener#onResponse} gave it and change it in place (make it

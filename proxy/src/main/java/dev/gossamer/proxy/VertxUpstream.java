@@ -123,9 +123,9 @@ final class VertxUpstream implements Upstream {
         }
 
         @Override
-        public void end() {
+        public void end(MultiMap trailers) {
             ended = true;
-            req.end();
+            req.end(); // Vert.x's client request has no trailers to set: an HTTP/2 endpoint gets none
         }
 
         @Override

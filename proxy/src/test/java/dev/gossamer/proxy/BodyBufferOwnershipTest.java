@@ -50,7 +50,7 @@ class BodyBufferOwnershipTest extends ProxyTestBase {
             public void open(Context ctx, SocketAddress server, HttpMethod method, String uri, Listener l) {
                 l.onOpen(new NoCall() {
                     @Override
-                    public void end() {
+                    public void end(MultiMap trailers) {
                         MultiMap h = MultiMap.caseInsensitiveMultiMap();
                         if (contentLength) {
                             h.add("content-length", Integer.toString(String.join("", chunks).length()));
@@ -109,7 +109,7 @@ class BodyBufferOwnershipTest extends ProxyTestBase {
 
                         @Override
                         public void onOpen(Upstream.Call call) {
-                            call.end();
+                            call.end(null);
                         }
 
                         @Override

@@ -337,7 +337,7 @@ class H1UpstreamTest extends ProxyTestBase {
                 call.reset();
                 done.tryComplete(0);
             } else {
-                call.end();
+                call.end(null);
             }
         }
 

@@ -30,7 +30,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * 100-continue} (RFC 9110 §10.1.1; curl sends it for bodies over 1 KB), other expectations (417), and pipelining
  * (RFC 9112 §9.3.2: answered in order). The proxy answers {@code 100 Continue} itself once a try to an endpoint is
  * connected, does not forward {@code Expect}, and closes a connection whose request it refused before asking for
- * the body (the client may or may not send it: the next bytes cannot be told apart from a next request).
+ * the body (the client may or may not send it: the next bytes cannot be told apart from a next request). And a
+ * chunked request's trailer section, which reaches an HTTP/1.1 endpoint after the body on every try.
  */
 class Http11EdgeIT extends ProxyTestBase {
 
@@ -305,6 +306,62 @@ class Http11EdgeIT extends ProxyTestBase {
                 .as("nor even routed").allSatisfy(m -> assertThat(m.count()).isZero());
     }
 
+    // ---- request trailers ----
+
+    private static final String CHUNKED_WITH_TRAILERS = "POST /upload HTTP/1.1\r\nHost: orders\r\n"
+            + "Transfer-Encoding: chunked\r\nTrailer: x-checksum\r\n\r\n"
+            + "5\r\nhello\r\n6\r\n world\r\n0\r\nx-checksum: 5eb63bbb\r\nx-parts: 2\r\n\r\n";
+
+    @Test
+    void aChunkedRequestsTrailersReachTheEndpointAfterItsBody() throws Exception {
+        try (RawEndpoint ep = new RawEndpoint(200)) {
+            DataPlane p = plane(route("r", RouteMatch.ANY, "c"), cluster("c", ep.endpoint()));
+            try (Raw c = new Raw(p)) {
+                c.write(CHUNKED_WITH_TRAILERS);
+                assertThat(c.read().status).isEqualTo(200);
+            }
+            RawEndpoint.Request got = ep.requests.poll(WAIT_MS, TimeUnit.MILLISECONDS);
+            assertThat(got).as("the endpoint got the request").isNotNull();
+            assertThat(got.body()).isEqualTo("hello world");
+            assertThat(got.trailers()).containsExactly("x-checksum: 5eb63bbb", "x-parts: 2");
+        }
+    }
+
+    @Test
+    void aRetriedTrySendsTheTrailersAgainAfterTheReplayedBody() throws Exception {
+        try (RawEndpoint failing = new RawEndpoint(503); RawEndpoint ok = new RawEndpoint(200)) {
+            RetrySpec retry = RetrySpec.of(2, RetryOn.GATEWAY_ERROR).withRetryNonIdempotent(true);
+            DataPlane p = plane(route("r", RouteMatch.ANY, "c").withRetries(retry),
+                    cluster("c", failing.endpoint(), ok.endpoint()));
+            try (Raw c = new Raw(p)) {
+                c.write(CHUNKED_WITH_TRAILERS);
+                assertThat(c.read().status).isEqualTo(200);
+            }
+            for (RawEndpoint ep : List.of(failing, ok)) {
+                RawEndpoint.Request got = ep.requests.poll(WAIT_MS, TimeUnit.MILLISECONDS);
+                assertThat(got).as("each endpoint got one try").isNotNull();
+                assertThat(got.body()).isEqualTo("hello world");
+                assertThat(got.trailers()).containsExactly("x-checksum: 5eb63bbb", "x-parts: 2");
+            }
+        }
+    }
+
+    @Test
+    void aRequestWithoutTrailersEndsWithAnEmptyTrailerSection() throws Exception {
+        try (RawEndpoint ep = new RawEndpoint(200)) {
+            DataPlane p = plane(route("r", RouteMatch.ANY, "c"), cluster("c", ep.endpoint()));
+            try (Raw c = new Raw(p)) {
+                c.write("POST /upload HTTP/1.1\r\nHost: orders\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "3\r\nabc\r\n0\r\n\r\n");
+                assertThat(c.read().status).isEqualTo(200);
+            }
+            RawEndpoint.Request got = ep.requests.poll(WAIT_MS, TimeUnit.MILLISECONDS);
+            assertThat(got).isNotNull();
+            assertThat(got.body()).isEqualTo("abc");
+            assertThat(got.trailers()).isEmpty();
+        }
+    }
+
     // ---- curl ----
 
     @Test
@@ -331,6 +388,110 @@ class Http11EdgeIT extends ProxyTestBase {
             Files.deleteIfExists(body);
         }
         assertThat(bodies).containsExactly(BODY);
+    }
+
+    /**
+     * An HTTP/1.1 endpoint on a plain socket, for what Vert.x's server does not show (a request's trailer section):
+     * reads each request byte for byte (a chunked body with its trailer lines, or a length), records it, and answers
+     * {@code status} with an empty body on the same connection.
+     */
+    static final class RawEndpoint implements AutoCloseable {
+        record Request(String head, String body, List<String> trailers) {
+        }
+
+        final java.util.concurrent.BlockingQueue<Request> requests = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final java.net.ServerSocket server;
+        private final List<Socket> accepted = new CopyOnWriteArrayList<>();
+        private final int status;
+
+        RawEndpoint(int status) throws IOException {
+            this.status = status;
+            this.server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName(HOST));
+            Thread t = new Thread(this::acceptLoop, "raw-endpoint-" + server.getLocalPort());
+            t.setDaemon(true);
+            t.start();
+        }
+
+        Endpoint endpoint() {
+            return Endpoint.of(HOST, server.getLocalPort());
+        }
+
+        private void acceptLoop() {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    accepted.add(s);
+                    Thread t = new Thread(() -> serve(s), "raw-endpoint-conn");
+                    t.setDaemon(true);
+                    t.start();
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        }
+
+        private void serve(Socket s) {
+            try (s) {
+                InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+                OutputStream out = s.getOutputStream();
+                while (true) {
+                    StringBuilder head = new StringBuilder();
+                    String line = line(in);
+                    if (line == null) {
+                        return; // the proxy closed its pooled connection
+                    }
+                    boolean chunked = false;
+                    int length = 0;
+                    for (; !line.isEmpty(); line = line(in)) {
+                        head.append(line).append('\n');
+                        String lower = line.toLowerCase(java.util.Locale.ROOT);
+                        chunked |= lower.startsWith("transfer-encoding:") && lower.contains("chunked");
+                        if (lower.startsWith("content-length:")) {
+                            length = Integer.parseInt(lower.substring(15).trim());
+                        }
+                    }
+                    ByteArrayOutputStream body = new ByteArrayOutputStream();
+                    List<String> trailers = new java.util.ArrayList<>();
+                    if (chunked) {
+                        for (int size; (size = Integer.parseInt(line(in).split(";")[0].trim(), 16)) > 0; ) {
+                            body.write(in.readNBytes(size));
+                            line(in);
+                        }
+                        for (String t = line(in); !t.isEmpty(); t = line(in)) {
+                            trailers.add(t);
+                        }
+                    } else {
+                        body.write(in.readNBytes(length));
+                    }
+                    requests.add(new Request(head.toString(), body.toString(StandardCharsets.ISO_8859_1), trailers));
+                    out.write(("HTTP/1.1 " + status + " X\r\ncontent-length: 0\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                }
+            } catch (IOException | RuntimeException gone) {
+                // the test ended, or the proxy reset the connection
+            }
+        }
+
+        /** One line without its CRLF; null at the end of the stream before any byte of it. */
+        private static String line(InputStream in) throws IOException {
+            StringBuilder sb = new StringBuilder();
+            int c;
+            while ((c = in.read()) != -1 && c != '\n') {
+                if (c != '\r') {
+                    sb.append((char) c);
+                }
+            }
+            return c == -1 && sb.isEmpty() ? null : sb.toString();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            for (Socket s : accepted) {
+                s.close();
+            }
+        }
     }
 
     /** A raw client: writes exact bytes, reads one response at a time (1xx included) with a deadline. */

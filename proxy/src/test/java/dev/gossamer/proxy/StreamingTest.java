@@ -192,7 +192,13 @@ class StreamingTest extends ProxyTestBase {
         };
         ClusterSpec one = new ClusterSpec("c", List.of(a.endpoint()), new TestRoundRobin(), HashOn.NONE,
                 Protocol.HTTP1, Duration.ofSeconds(1), 1);
-        DataPlane p = startPlane(List.of(streaming(route("r", RouteMatch.ANY, "c"))), List.of(one));
+        // One event loop: H1Upstream splits max_connections_per_endpoint across the listener's loops, each of N
+        // opening up to max(1, 1/N), so with the tests' two the upload could land on a loop whose pool has a
+        // connection free, and its body would reach the backend at once (seen once in a full run).
+        DataPlane p = plane(DataPlaneOptions.builder().acceptorInstances(1).drainTimeout(Duration.ofSeconds(2))
+                .build(), null);
+        p.apply(List.of(streaming(route("r", RouteMatch.ANY, "c"))), List.of(one));
+        await(p.start(List.of(new ListenerSpec("in", HOST, 0))));
         HttpClientAgent c = client();
         int port = p.boundPort("in");
         Future<Resp> held = send(c, port, HttpMethod.GET, "/hold", Map.of(), null);

@@ -54,7 +54,7 @@ class TimeoutsTest extends ProxyTestBase {
             Context loop = ctx;
             l.onOpen(new NoCall() {
                 @Override
-                public void end() {
+                public void end(MultiMap trailers) {
                     if (answering.contains(host)) {
                         l.onResponse(200, "OK", MultiMap.caseInsensitiveMultiMap().add("content-length", "2"), false);
                         l.onData(Buffer.buffer(host + "!"));
