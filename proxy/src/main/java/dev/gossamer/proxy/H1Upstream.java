@@ -584,9 +584,9 @@ final class H1Upstream implements Upstream {
             LastHttpContent last = LastHttpContent.EMPTY_LAST_CONTENT;
             if (chunked && trailers != null && !trailers.isEmpty()) {
                 // A body with a length has no trailer section (RFC 9112 §7.1.2): only a chunked one carries them.
-                HttpHeaders fields = VertxInternals.newNettyHeaders();
-                Headers.copyEndToEnd(trailers, (MultiMap) fields, false);
-                last = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, fields);
+                MultiMap fields = VertxInternals.httpHeaders();
+                Headers.copyEndToEnd(trailers, fields, false);
+                last = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, VertxInternals.asNetty(fields));
             }
             conn.ch.writeAndFlush(last, conn.ch.voidPromise());
             maybeRelease();
