@@ -250,11 +250,7 @@ final class H1Downstream implements Downstream {
     /** Takes {@code fields} as the response's map when nothing was set yet and the encoder can write it as it is. */
     @Override
     public void useResponseHeaders(MultiMap fields) {
-        if (responseHeaders == null && VertxInternals.isHttpHeaders(fields)) {
-            responseHeaders = fields;
-        } else {
-            Headers.addAll(fields, responseHeaders());
-        }
+        responseHeaders = Headers.take(responseHeaders, fields);
     }
 
     @Override

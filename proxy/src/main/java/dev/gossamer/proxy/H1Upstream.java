@@ -528,11 +528,7 @@ final class H1Upstream implements Upstream {
         /** Vert.x's HTTP/1.x map (the request's own, as the server decoded it) is taken as it is: no second map. */
         @Override
         public void useHeaders(MultiMap fields) {
-            if (headers == null && VertxInternals.isHttpHeaders(fields)) {
-                headers = fields;
-            } else {
-                Headers.addAll(fields, headers());
-            }
+            headers = Headers.take(headers, fields);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.gossamer.proxy;
 
+import dev.gossamer.vertx.VertxInternals;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -73,6 +74,21 @@ final class Headers {
     // Netty deprecates its constants for these two (not standard fields), which are hop-by-hop all the same.
     private static final CharSequence KEEP_ALIVE = HttpHeaders.createOptimized("keep-alive");
     private static final CharSequence PROXY_CONNECTION = HttpHeaders.createOptimized("proxy-connection");
+
+    /**
+     * The map a message keeps when {@code fields} are given over to it ({@code Upstream.Call.useHeaders},
+     * {@code Downstream.useResponseHeaders}): {@code fields} itself when the message has none yet ({@code current}
+     * null) and it is Vert.x's HTTP/1.x map, which Netty's encoder writes as it is (no second map); else
+     * {@code current}, made when null, with the fields added.
+     */
+    static MultiMap take(MultiMap current, MultiMap fields) {
+        if (current == null && VertxInternals.isHttpHeaders(fields)) {
+            return fields;
+        }
+        MultiMap kept = current != null ? current : VertxInternals.httpHeaders();
+        addAll(fields, kept);
+        return kept;
+    }
 
     /** Adds every field of {@code src} to {@code dst}, Netty's entries as they are (no {@code String} per name). */
     static void addAll(MultiMap src, MultiMap dst) {

@@ -320,10 +320,7 @@ class Http11EdgeIT extends ProxyTestBase {
                 c.write(CHUNKED_WITH_TRAILERS);
                 assertThat(c.read().status).isEqualTo(200);
             }
-            RawEndpoint.Request got = ep.requests.poll(WAIT_MS, TimeUnit.MILLISECONDS);
-            assertThat(got).as("the endpoint got the request").isNotNull();
-            assertThat(got.body()).isEqualTo("hello world");
-            assertThat(got.trailers()).containsExactly("x-checksum: 5eb63bbb", "x-parts: 2");
+            assertReceived(ep, "hello world", "x-checksum: 5eb63bbb", "x-parts: 2");
         }
     }
 
@@ -337,11 +334,8 @@ class Http11EdgeIT extends ProxyTestBase {
                 c.write(CHUNKED_WITH_TRAILERS);
                 assertThat(c.read().status).isEqualTo(200);
             }
-            for (RawEndpoint ep : List.of(failing, ok)) {
-                RawEndpoint.Request got = ep.requests.poll(WAIT_MS, TimeUnit.MILLISECONDS);
-                assertThat(got).as("each endpoint got one try").isNotNull();
-                assertThat(got.body()).isEqualTo("hello world");
-                assertThat(got.trailers()).containsExactly("x-checksum: 5eb63bbb", "x-parts: 2");
+            for (RawEndpoint ep : List.of(failing, ok)) { // each got one try
+                assertReceived(ep, "hello world", "x-checksum: 5eb63bbb", "x-parts: 2");
             }
         }
     }
@@ -355,11 +349,16 @@ class Http11EdgeIT extends ProxyTestBase {
                         + "3\r\nabc\r\n0\r\n\r\n");
                 assertThat(c.read().status).isEqualTo(200);
             }
-            RawEndpoint.Request got = ep.requests.poll(WAIT_MS, TimeUnit.MILLISECONDS);
-            assertThat(got).isNotNull();
-            assertThat(got.body()).isEqualTo("abc");
-            assertThat(got.trailers()).isEmpty();
+            assertReceived(ep, "abc");
         }
+    }
+
+    /** The endpoint's next request, within the deadline: its body and its trailer lines, in order. */
+    private static void assertReceived(RawEndpoint ep, String body, String... trailers) throws InterruptedException {
+        RawEndpoint.Request got = ep.requests.poll(WAIT_MS, TimeUnit.MILLISECONDS);
+        assertThat(got).as("the endpoint got the request").isNotNull();
+        assertThat(got.body()).isEqualTo(body);
+        assertThat(got.trailers()).containsExactly(trailers);
     }
 
     // ---- curl ----
