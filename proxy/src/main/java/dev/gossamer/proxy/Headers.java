@@ -47,8 +47,14 @@ final class Headers {
     static void keepEndToEnd(MultiMap h, boolean request) {
         String connection = h.get(HttpHeaders.CONNECTION);
         if (connection != null) {
-            for (String listed : connection.split(",")) {
-                String name = listed.trim();
+            // Token by token without String.split (a list and an array for every keep-alive response): a value
+            // of one token, "keep-alive" or "close", is read without allocating (substring and trim return it).
+            for (int start = 0, comma; start <= connection.length(); start = comma + 1) {
+                comma = connection.indexOf(',', start);
+                if (comma < 0) {
+                    comma = connection.length();
+                }
+                String name = connection.substring(start, comma).trim();
                 if (!name.isEmpty() && !isHopByHop(name)) { // the hop-by-hop ones follow their own rule below
                     h.remove(name);
                 }
