@@ -1,5 +1,6 @@
 package dev.gossamer.proxy;
 
+import io.netty.util.concurrent.FastThreadLocal;
 import io.vertx.core.net.HostAndPort;
 import java.util.List;
 
@@ -81,13 +82,37 @@ record RequestTarget(HostAndPort authority, String uri, String path, String prob
         return new RequestTarget(authority, origin, q < 0 ? origin : origin.substring(0, q), null);
     }
 
+    /**
+     * The last authority this thread parsed, with its text. The requests of a keep-alive connection repeat one
+     * {@code Host} line, and so does most of a sidecar's outbound traffic; Vert.x's parse allocates its result, the
+     * host's string and a buffer for it (about 97 B a request, docs/performance.md, "Allocation per request"). A parse
+     * is a function of the text alone and its result immutable, so answering a repeat from here changes nothing else.
+     */
+    private static final FastThreadLocal<Parsed> LAST = new FastThreadLocal<>() {
+        @Override
+        protected Parsed initialValue() {
+            return new Parsed();
+        }
+    };
+
+    private static final class Parsed {
+        String text;
+        HostAndPort authority;
+    }
+
     private static HostAndPort parseAuthority(String s) {
+        Parsed last = LAST.get();
+        if (s.equals(last.text)) {
+            return last.authority;
+        }
         HostAndPort a = HostAndPort.parseAuthority(s, -1);
         // Vert.x parses the longest valid prefix ("a b" → "a"); only a whole match is an authority.
-        if (a == null) {
+        if (a == null || !wholeMatch(s, a)) {
             return null;
         }
-        return wholeMatch(s, a) ? a : null;
+        last.text = s;
+        last.authority = a;
+        return a;
     }
 
     /** Whether {@code s} is exactly {@code a} written out ({@code host} or {@code host:port}), ignoring case. */

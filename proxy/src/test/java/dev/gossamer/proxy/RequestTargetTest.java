@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -56,5 +57,26 @@ class RequestTargetTest {
         assertThat(a).isEqualTo(authority);
         assertThat(t.uri()).isEqualTo(upstream);
         assertThat(t.path()).isEqualTo(path);
+    }
+
+    /** A thread answers a repeated Host from its last parse: the same answer as parsing it, whatever came between. */
+    @Test
+    void aRepeatedHostIsReadAsItWasTheFirstTime() {
+        List<String> sequence = List.of("orders:8080", "orders:8080", "a b", "orders:8080", "Orders:8080", "a:080",
+                "payments", "orders:8080", "a:080", "a:080");
+        for (String host : sequence) {
+            RequestTarget t = RequestTarget.http1(true, "/x", "/x", List.of(host));
+            switch (host) {
+                case "a b", "a:080" -> assertThat(t.problem()).as(host).isEqualTo("invalid Host");
+                case "payments" -> assertThat(t.authority().host() + ":" + t.authority().port())
+                        .isEqualTo("payments:-1");
+                default -> assertThat(t.authority().host() + ":" + t.authority().port()).as(host)
+                        .isEqualToIgnoringCase("orders:8080");
+            }
+        }
+        RequestTarget first = RequestTarget.http1(true, "/x", "/x", List.of("orders:8080"));
+        RequestTarget again = RequestTarget.http1(true, "/y", "/y", List.of("orders:8080"));
+        assertThat(again.authority()).isEqualTo(first.authority());
+        assertThat(again.uri()).isEqualTo("/y");
     }
 }
