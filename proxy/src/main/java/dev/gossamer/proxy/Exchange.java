@@ -174,9 +174,7 @@ final class Exchange implements Downstream.Listener, Runnable {
     /** The request is complete; its trailers, if any, go to every try with the request's end. */
     @Override
     public void onRequestEnd(MultiMap trailers) {
-        if (trailers != null && !trailers.isEmpty()) {
-            requestTrailers = trailers;
-        }
+        requestTrailers = trailers; // null or empty for most requests: Upstream.Call.end sends what there is
         guarded(END_IN, null, null);
     }
 
