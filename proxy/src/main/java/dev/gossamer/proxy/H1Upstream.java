@@ -9,20 +9,22 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -56,8 +58,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Why not Vert.x's client: on the request path its connection pool, futures and per-request stream objects were
  * about an eighth of the proxy's CPU (docs/performance.md). A proxy needs much less of a client: a keep-alive
  * connection per in-flight request, a request head and body written as they come, a response streamed back with
- * back-pressure. Parsing and encoding stay Netty's ({@link HttpClientCodec}); this class is the pool and the
- * bookkeeping.
+ * back-pressure. Parsing and encoding stay Netty's ({@link HttpRequestEncoder}, and its response decoder through
+ * {@link H1ResponseDecoder}); this class is the pool and the bookkeeping.
  *
  * <p>Pools: one per (event loop, endpoint), confined to that loop, so taking and returning a connection needs no
  * lock: like Envoy's per-worker pools. {@code max_connections_per_endpoint} is split evenly across the event loops
@@ -307,13 +309,18 @@ final class H1Upstream implements Upstream {
             ChannelFuture f = bootstrap.clone(loop.el).handler(new ChannelInitializer<>() {
                 @Override
                 protected void initChannel(Channel ch) {
-                    ch.pipeline().addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
+                    HttpDecoderConfig config = new HttpDecoderConfig()
                             .setMaxInitialLineLength(MAX_INITIAL_LINE)
                             .setMaxHeaderSize(MAX_HEADER_SIZE)
                             .setMaxChunkSize(MAX_CHUNK)
                             .setValidateHeaders(false)
                             .setHeadersFactory(VERTX_HEADERS)
-                            .setTrailersFactory(VERTX_HEADERS), false, false));
+                            .setTrailersFactory(VERTX_HEADERS);
+                    // HttpClientCodec's pair, with a decoder that takes fewer objects per head and learns the
+                    // request's method from the call the connection carries (H1ResponseDecoder)
+                    ch.pipeline().addLast("codec", new CombinedChannelDuplexHandler<>(
+                            new H1ResponseDecoder(config, () -> conn.call == null ? null : conn.call.method),
+                            new HttpRequestEncoder()));
                     ch.pipeline().addLast("gossamer", conn);
                 }
             }).connect(remote);
@@ -668,7 +675,9 @@ final class H1Upstream implements Upstream {
 
         void onHead(HttpResponse r) {
             responseStarted = true;
-            keepAlive = HttpUtil.isKeepAlive(r);
+            // A 2xx to CONNECT makes the connection a tunnel, which the proxy does not carry on: closed after it.
+            keepAlive = HttpUtil.isKeepAlive(r)
+                    && !(HttpMethod.CONNECT.equals(method) && r.status().codeClass() == HttpStatusClass.SUCCESS);
             // Netty's decoder reads a 101's Upgrade field when the message ends (to stop decoding HTTP/1.1); any
             // other head it has done with.
             headReusable = r.status().code() != 101;

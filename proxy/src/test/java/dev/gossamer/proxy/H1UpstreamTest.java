@@ -213,6 +213,39 @@ class H1UpstreamTest extends ProxyTestBase {
     }
 
     @Test
+    void aResponseToHeadHasNoBodyWhateverItsLengthSaysAndItsConnectionServesTheNextRequest() {
+        // One connection answers each request head in turn: a HEAD's answer announces 5 bytes and sends none (RFC
+        // 9110 §9.3.2), so the GET's answer follows at once; a decoder that waited for 5 bytes would eat it.
+        ConnCount count = new ConnCount();
+        AtomicInteger heads = new AtomicInteger();
+        NetServer s = vertx.createNetServer().connectHandler(so -> {
+            count.accepted.incrementAndGet();
+            StringBuilder seen = new StringBuilder();
+            so.handler(b -> {
+                seen.append(b.toString());
+                for (int end; (end = seen.indexOf("\r\n\r\n")) >= 0; seen.delete(0, end + 4)) {
+                    so.write(heads.getAndIncrement() == 0
+                            ? "HTTP/1.1 200 OK\r\ncontent-length: 5\r\nx-kind: head\r\n\r\n"
+                            : "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+                }
+            });
+        });
+        await(s.listen(0, HOST));
+        rawServers.add(s);
+        DataPlane p = plane(oneLoop().build(), limited(Endpoint.of(HOST, s.actualPort()), 8), RetrySpec.NONE);
+        HttpClientAgent c = client();
+        Resp head = await(send(c, p.boundPort("in"), HttpMethod.HEAD, "/", Map.of(), null));
+        assertThat(head.status()).isEqualTo(200);
+        assertThat(head.headers().get("x-kind")).isEqualTo("head");
+        assertThat(head.headers().get("content-length")).as("passed on as the endpoint said it").isEqualTo("5");
+        assertThat(head.body()).isEmpty();
+        Resp get = get(c, p.boundPort("in"), "/");
+        assertThat(get.status()).isEqualTo(200);
+        assertThat(get.body()).isEqualTo("ok");
+        assertThat(count.accepted.get()).as("both on one upstream connection").isEqualTo(1);
+    }
+
+    @Test
     void aBodyDelimitedByTheConnectionClosingArrivesWhole() {
         Endpoint ep = raw(so -> so.write("HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\nhello, ")
                 .compose(v -> so.write("until close"))
