@@ -27,9 +27,10 @@ import io.vertx.core.net.NetSocket;
  *
  * <p><b>Types:</b> no server, stream, handler or buffer type of Vert.x appears here, except in the WebSocket hand-off
  * ({@link #tunnel}: its peer is a socket of Vert.x's client, which opens every upgrade). Headers are Vert.x's
- * {@link MultiMap} because it costs neither side a copy: Vert.x's HTTP/1.x map ({@code HeadersMultiMap}) is a Netty
- * {@code HttpHeaders} too, so {@code H1Downstream} configures its decoder with that map (as {@code H1Upstream}
- * does, {@code HttpDecoderConfig.setHeadersFactory}) and hands the decoded map over as is, while Vert.x's HTTP/2
+ * {@link MultiMap} because it costs neither side a copy: the HTTP/1.x map ({@code FieldMap}, as Vert.x's own
+ * {@code HeadersMultiMap}) is a Netty {@code HttpHeaders} too, so {@code H1Downstream} configures its decoder with that
+ * map (as {@code H1Upstream} does, {@code HttpDecoderConfig.setHeadersFactory}) and hands the decoded map over as is,
+ * while Vert.x's HTTP/2
  * map ({@code Http2HeadersAdaptor}) is a {@code MultiMap} only; Netty's {@code HttpHeaders} here would need an
  * adapter per HTTP/2 request. Everything the exchange hands on takes a {@code MultiMap} already (the route match,
  * {@link LocalReply}, {@link Headers}, {@link Upstream.Call#headers()}). {@link HttpMethod}, {@link HttpVersion} and

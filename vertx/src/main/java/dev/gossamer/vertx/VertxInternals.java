@@ -138,30 +138,30 @@ public final class VertxInternals {
     }
 
     /**
-     * A new, empty, case-insensitive HTTP headers map: Vert.x's own, which is at once a Vert.x {@link MultiMap} and a
-     * Netty {@link HttpHeaders} ({@link #asNetty}), so one object is filled on one side and written on the other
-     * without a copy.
+     * A new, empty, case-insensitive HTTP headers map, at once a Vert.x {@link MultiMap} and a Netty
+     * {@link HttpHeaders} ({@link #asNetty}), so one object is filled on one side and written on the other without a
+     * copy: a {@link FieldMap}, which behaves as Vert.x's own map of that kind and allocates less.
      */
     public static MultiMap httpHeaders() {
-        return HeadersMultiMap.httpHeaders();
+        return new FieldMap();
     }
 
     /** The same new headers map as {@link #httpHeaders()}, typed for Netty's codec (it is a {@link MultiMap} too). */
     public static HttpHeaders newNettyHeaders() {
-        return HeadersMultiMap.httpHeaders();
+        return new FieldMap();
     }
 
     /**
-     * Whether {@code headers} is Vert.x's HTTP/1.x map ({@link #httpHeaders()}'s kind: the server's decoded requests
-     * and {@code H1Upstream}'s responses), so {@link #asNetty} takes it as it is.
+     * Whether {@code headers} is an HTTP/1.x map that is a Netty {@link HttpHeaders} too ({@link #httpHeaders()}'s
+     * kind, or Vert.x's own, which its HTTP/1.x server decodes requests into), so {@link #asNetty} takes it as it is.
      */
     public static boolean isHttpHeaders(MultiMap headers) {
-        return headers instanceof HeadersMultiMap;
+        return headers instanceof FieldMap || headers instanceof HeadersMultiMap;
     }
 
-    /** A map made by {@link #httpHeaders()} as Netty's {@link HttpHeaders}, without a copy. */
+    /** A map {@link #isHttpHeaders} accepts, as Netty's {@link HttpHeaders}, without a copy. */
     public static HttpHeaders asNetty(MultiMap headers) {
-        return (HeadersMultiMap) headers;
+        return (HttpHeaders) headers;
     }
 
     /**
