@@ -381,9 +381,17 @@ public final class FieldMap extends HttpHeaders implements MultiMap {
     }
 
     @Override
-    @SuppressWarnings({"rawtypes", "unchecked"})
+    @SuppressWarnings("rawtypes")
     public FieldMap add(CharSequence name, Iterable values) {
-        for (Object v : (Iterable<Object>) values) {
+        return addEach(name, values, false);
+    }
+
+    /** Adds each of {@code values} as a {@code name} field; with {@code stopAtNull}, up to the first null. */
+    private FieldMap addEach(CharSequence name, Iterable<?> values, boolean stopAtNull) {
+        for (Object v : values) {
+            if (v == null && stopAtNull) {
+                break;
+            }
             add0(name, value(v));
         }
         return this;
@@ -437,17 +445,11 @@ public final class FieldMap extends HttpHeaders implements MultiMap {
     }
 
     @Override
-    @SuppressWarnings({"rawtypes", "unchecked"})
+    @SuppressWarnings("rawtypes")
     public FieldMap set(CharSequence name, Iterable values) {
         Objects.requireNonNull(values, "values");
         remove0(name);
-        for (Object v : (Iterable<Object>) values) {
-            if (v == null) {
-                break;
-            }
-            add0(name, value(v));
-        }
-        return this;
+        return addEach(name, values, true); // the values up to a null, as Vert.x's map takes them
     }
 
     @Override
@@ -469,10 +471,7 @@ public final class FieldMap extends HttpHeaders implements MultiMap {
     private FieldMap setAll0(Iterable<Map.Entry<String, String>> entries) {
         checkMutable();
         clear0();
-        for (Map.Entry<String, String> e : entries) {
-            add0(e.getKey(), e.getValue());
-        }
-        return this;
+        return addAll(entries);
     }
 
     @Override
