@@ -48,15 +48,19 @@ final class Headers {
         String connection = h.get(HttpHeaders.CONNECTION);
         if (connection != null) {
             // Token by token without String.split (a list and an array for every keep-alive response): a value
-            // of one token, "keep-alive" or "close", is read without allocating (substring and trim return it).
+            // of one token, "keep-alive" or "close", is read without allocating (substring returns it).
             for (int start = 0, comma; start <= connection.length(); start = comma + 1) {
                 comma = connection.indexOf(',', start);
                 if (comma < 0) {
                     comma = connection.length();
                 }
-                String name = connection.substring(start, comma).trim();
-                if (!name.isEmpty() && !isHopByHop(name)) { // the hop-by-hop ones follow their own rule below
-                    h.remove(name);
+                int from = skipOws(connection, start, comma);
+                int to = trimOws(connection, from, comma);
+                if (to > from) {
+                    String name = connection.substring(from, to);
+                    if (!isHopByHop(name)) { // the hop-by-hop ones follow their own rule below
+                        h.remove(name);
+                    }
                 }
             }
         }
@@ -149,20 +153,30 @@ final class Headers {
         while (i < len) {
             int comma = connection.indexOf(',', i);
             int end = comma < 0 ? len : comma;
-            int s = i;
-            int t = end;
-            while (s < t && connection.charAt(s) == ' ') {
-                s++;
-            }
-            while (t > s && connection.charAt(t - 1) == ' ') {
-                t--;
-            }
+            int s = skipOws(connection, i, end);
+            int t = trimOws(connection, s, end);
             if (t - s == hlen && regionEqualsIgnoreCase(connection, s, header)) {
                 return true;
             }
             i = end + 1;
         }
         return false;
+    }
+
+    // A list element's optional whitespace (RFC 9110 §5.6.3: spaces and tabs), one rule for both readers of
+    // Connection: the first index in [from, to) that is not OWS, and the end of [from, to) without trailing OWS.
+    private static int skipOws(String s, int from, int to) {
+        while (from < to && (s.charAt(from) == ' ' || s.charAt(from) == '\t')) {
+            from++;
+        }
+        return from;
+    }
+
+    private static int trimOws(String s, int from, int to) {
+        while (to > from && (s.charAt(to - 1) == ' ' || s.charAt(to - 1) == '\t')) {
+            to--;
+        }
+        return to;
     }
 
     private static boolean regionEqualsIgnoreCase(String s, int from, CharSequence h) {

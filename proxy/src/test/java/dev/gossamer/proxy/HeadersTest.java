@@ -31,6 +31,7 @@ class HeadersTest {
         "Host: a|Transfer-Encoding: chunked|Trailer: x-sum|Proxy-Connection: keep-alive|Expect: 100-continue",
         "Host: a|X-Forwarded-For: 10.0.0.1|x-forwarded-for: 10.0.0.2|Cookie: a=1|Cookie: b=2",
         "host: a|HOST: b|Connection: x-a,  x-b ,|X-A: 1|x-b: 2|X-C: 3",
+        "Host: a|Connection: x-a,\tx-b\t, close|X-A: 1|x-b: 2|X-C: 3", // tabs are list whitespace too
     })
     void keepingARequestInPlaceLeavesWhatACopyTakes(String head) {
         assertKeptAsCopied(head, true);
@@ -44,6 +45,7 @@ class HeadersTest {
         "Connection: close, X-Internal|X-Internal: 1|X-Kept: 2|Set-Cookie: a=1|Set-Cookie: b=2",
         "Upgrade: h2c|Connection: Upgrade|TE: trailers|Proxy-Connection: keep-alive|Content-Length: 0",
         "Host: kept-in-a-response|Expect: kept-too|connection: x-a,  x-b ,|X-A: 1|x-b: 2|X-C: 3",
+        "Connection: x-a ,\tx-b|X-A: 1|x-b: 2|X-C: 3",
     })
     void keepingAResponseInPlaceLeavesWhatACopyTakes(String head) {
         assertKeptAsCopied(head, false);
