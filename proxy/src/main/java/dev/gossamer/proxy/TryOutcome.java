@@ -26,10 +26,19 @@ public record TryOutcome(Kind kind, int status, int grpcStatus) {
         this(kind, status, -1);
     }
 
-    /** SUCCESS for status < 500, HTTP_5XX otherwise. */
+    /** SUCCESS for status < 500, HTTP_5XX otherwise; one instance per status (a value, so the same each time). */
     public static TryOutcome ofStatus(int status) {
-        return new TryOutcome(status >= 500 ? Kind.HTTP_5XX : Kind.SUCCESS, status);
+        if (status < 0 || status >= BY_STATUS.length) {
+            return new TryOutcome(status >= 500 ? Kind.HTTP_5XX : Kind.SUCCESS, status);
+        }
+        TryOutcome o = BY_STATUS[status];
+        if (o == null) { // a racy fill is harmless: a record's fields are final, so any thread sees it whole
+            BY_STATUS[status] = o = new TryOutcome(status >= 500 ? Kind.HTTP_5XX : Kind.SUCCESS, status);
+        }
+        return o;
     }
+
+    private static final TryOutcome[] BY_STATUS = new TryOutcome[600]; // an outcome per response, no object each
 
     /** A gRPC response that ended with {@code grpcStatus}: HTTP_5XX when the code stands for a 5xx. */
     public static TryOutcome ofGrpc(int grpcStatus) {
