@@ -1,5 +1,6 @@
 package dev.gossamer.proxy;
 
+import dev.gossamer.vertx.FieldMap;
 import dev.gossamer.vertx.VertxInternals;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
@@ -92,9 +93,9 @@ final class H1Connection extends ChannelDuplexHandler {
                     .setMaxInitialLineLength(options.maxInitialLineLength())
                     .setMaxHeaderSize(options.maxHeaderSize())
                     .setMaxChunkSize(MAX_CHUNK)
-                    // Vert.x multimaps from the start: the exchange reads them and copies them upstream as they are.
-                    .setHeadersFactory(H1Upstream.VERTX_HEADERS)
-                    .setTrailersFactory(H1Upstream.VERTX_HEADERS)));
+                    // Multimaps from the start (FieldMap): the exchange reads them and hands them upstream as they are.
+                    .setHeadersFactory(FieldMap.FACTORY)
+                    .setTrailersFactory(FieldMap.FACTORY)));
             pipeline.addLast("gossamer-h1-flow", new FlowControlHandler());
             if (pipeline.get(IDLE) instanceof IdleStateHandler) {
                 // Vert.x's idle handler turns every write's void promise into a promise with a listener (three

@@ -21,7 +21,6 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
@@ -31,6 +30,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import dev.gossamer.common.Ticker;
+import dev.gossamer.vertx.FieldMap;
 import dev.gossamer.vertx.VertxInternals;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -80,19 +80,6 @@ final class H1Upstream implements Upstream {
     private static final int MAX_INITIAL_LINE = 4096;
     private static final int MAX_HEADER_SIZE = 64 * 1024;
     private static final int MAX_CHUNK = 8192;
-    // Headers as Vert.x multimaps from the start, so the exchange copies them without an adapter (H1Connection too).
-    static final HttpHeadersFactory VERTX_HEADERS = new HttpHeadersFactory() {
-        @Override
-        public HttpHeaders newHeaders() {
-            return VertxInternals.newNettyHeaders();
-        }
-
-        @Override
-        public HttpHeaders newEmptyHeaders() {
-            return VertxInternals.newNettyHeaders();
-        }
-    };
-
     private final Bootstrap bootstrap;
     private final Ticker ticker;
     private final int maxPerLoop;
@@ -314,8 +301,8 @@ final class H1Upstream implements Upstream {
                             .setMaxHeaderSize(MAX_HEADER_SIZE)
                             .setMaxChunkSize(MAX_CHUNK)
                             .setValidateHeaders(false)
-                            .setHeadersFactory(VERTX_HEADERS)
-                            .setTrailersFactory(VERTX_HEADERS);
+                            .setHeadersFactory(FieldMap.FACTORY)
+                            .setTrailersFactory(FieldMap.FACTORY);
                     // HttpClientCodec's pair, with a decoder that takes fewer objects per head and learns the
                     // request's method from the call the connection carries (H1ResponseDecoder)
                     ch.pipeline().addLast("codec", new CombinedChannelDuplexHandler<>(
@@ -714,7 +701,7 @@ final class H1Upstream implements Upstream {
             }
         }
 
-        /** The decoder's headers are Vert.x multimaps (VERTX_HEADERS), except Netty's shared empty trailers. */
+        /** The decoder's headers are multimaps ({@link FieldMap#FACTORY}), except Netty's shared empty trailers. */
         private static MultiMap multiMap(HttpHeaders h) {
             return h instanceof MultiMap m ? m : VertxInternals.httpHeaders();
         }

@@ -3,6 +3,7 @@ package dev.gossamer.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gossamer.common.testing.Seeds;
+import dev.gossamer.vertx.FieldMap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -96,8 +97,8 @@ class H1ResponseDecoderTest {
     }
 
     private static HttpDecoderConfig config() {
-        return new HttpDecoderConfig().setValidateHeaders(false).setHeadersFactory(H1Upstream.VERTX_HEADERS)
-                .setTrailersFactory(H1Upstream.VERTX_HEADERS);
+        return new HttpDecoderConfig().setValidateHeaders(false).setHeadersFactory(FieldMap.FACTORY)
+                .setTrailersFactory(FieldMap.FACTORY);
     }
 
     private static String randomResponse(Random r) {

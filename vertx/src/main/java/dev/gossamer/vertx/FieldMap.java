@@ -1,6 +1,7 @@
 package dev.gossamer.vertx;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.impl.HttpUtils;
@@ -31,6 +32,23 @@ import java.util.function.Consumer;
  * of the maps it replaces is.
  */
 public final class FieldMap extends HttpHeaders implements MultiMap {
+
+    /**
+     * What Netty's HTTP/1.x codecs decode into ({@code HttpDecoderConfig.setHeadersFactory} and
+     * {@code setTrailersFactory}): new maps of this kind, so the exchange reads and hands on the decoded maps as they
+     * are.
+     */
+    public static final HttpHeadersFactory FACTORY = new HttpHeadersFactory() {
+        @Override
+        public HttpHeaders newHeaders() {
+            return new FieldMap();
+        }
+
+        @Override
+        public HttpHeaders newEmptyHeaders() {
+            return new FieldMap();
+        }
+    };
 
     private static final boolean VALIDATE = !HttpHeadersInternal.DISABLE_HTTP_HEADERS_VALIDATION;
     private static final CharSequence[] NONE = new CharSequence[0];
