@@ -68,14 +68,16 @@ public final class FieldMap extends HttpHeaders implements MultiMap {
     // ---- reading ----
 
     private int indexOf(CharSequence name, int from) {
-        int n = name.length();
         for (int i = from; i < length; i += 2) {
-            CharSequence k = fields[i];
-            if (k == name || (k.length() == n && AsciiString.contentEqualsIgnoreCase(k, name))) {
+            if (sameName(fields[i], name)) {
                 return i;
             }
         }
         return -1;
+    }
+
+    private static boolean sameName(CharSequence k, CharSequence name) {
+        return k == name || (k.length() == name.length() && AsciiString.contentEqualsIgnoreCase(k, name));
     }
 
     private CharSequence get0(CharSequence name) {
@@ -239,14 +241,7 @@ public final class FieldMap extends HttpHeaders implements MultiMap {
 
         @Override
         public CharSequence setValue(CharSequence value) {
-            Objects.requireNonNull(value, "value");
-            checkMutable();
-            if (VALIDATE) {
-                HttpUtils.validateHeaderValue(value);
-            }
-            CharSequence old = fields[at + 1];
-            fields[at + 1] = value;
-            return old;
+            return replaceValue(at, value);
         }
 
         @Override
@@ -285,14 +280,7 @@ public final class FieldMap extends HttpHeaders implements MultiMap {
 
                     @Override
                     public String setValue(String value) {
-                        Objects.requireNonNull(value, "value");
-                        checkMutable();
-                        if (VALIDATE) {
-                            HttpUtils.validateHeaderValue(value);
-                        }
-                        String old = getValue();
-                        fields[at + 1] = value;
-                        return old;
+                        return replaceValue(at, value).toString();
                     }
 
                     @Override
@@ -334,6 +322,18 @@ public final class FieldMap extends HttpHeaders implements MultiMap {
 
     // ---- writing ----
 
+    /** An entry's {@code setValue}: the value of the field at {@code at} replaced, validated; the old one. */
+    private CharSequence replaceValue(int at, CharSequence value) {
+        Objects.requireNonNull(value, "value");
+        checkMutable();
+        if (VALIDATE) {
+            HttpUtils.validateHeaderValue(value);
+        }
+        CharSequence old = fields[at + 1];
+        fields[at + 1] = value;
+        return old;
+    }
+
     private void checkMutable() {
         if (readOnly) {
             throw new IllegalStateException("Read only");
@@ -361,7 +361,7 @@ public final class FieldMap extends HttpHeaders implements MultiMap {
         }
         for (int r = w + 2; r < length; r += 2) {
             CharSequence k = fields[r];
-            if (k == name || (k.length() == name.length() && AsciiString.contentEqualsIgnoreCase(k, name))) {
+            if (sameName(k, name)) {
                 continue;
             }
             fields[w] = k;
