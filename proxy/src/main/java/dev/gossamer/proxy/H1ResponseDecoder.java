@@ -148,24 +148,20 @@ final class H1ResponseDecoder extends HttpResponseDecoder {
     }
 
     private static AsciiString[][] byLength(String[] names) {
-        List<List<AsciiString>> by = new ArrayList<>();
+        List<AsciiString> forms = new ArrayList<>();
         for (String n : names) {
-            for (String form : n.equals(n.toLowerCase(Locale.ROOT)) ? List.of(n) : List.of(n, n.toLowerCase(Locale.ROOT))) {
-                while (by.size() <= form.length()) {
-                    by.add(null);
-                }
-                if (by.get(form.length()) == null) {
-                    by.set(form.length(), new ArrayList<>());
-                }
+            for (String form : List.of(n, n.toLowerCase(Locale.ROOT))) {
                 AsciiString a = AsciiString.cached(form);
-                if (!by.get(form.length()).contains(a)) {
-                    by.get(form.length()).add(a);
+                if (!forms.contains(a)) {
+                    forms.add(a);
                 }
             }
         }
-        AsciiString[][] out = new AsciiString[by.size()][];
-        for (int i = 0; i < by.size(); i++) {
-            out[i] = by.get(i) == null ? null : by.get(i).toArray(new AsciiString[0]);
+        AsciiString[][] out = new AsciiString[forms.stream().mapToInt(AsciiString::length).max().orElse(0) + 1][];
+        for (int len = 0; len < out.length; len++) {
+            int l = len;
+            AsciiString[] of = forms.stream().filter(a -> a.length() == l).toArray(AsciiString[]::new);
+            out[len] = of.length == 0 ? null : of;
         }
         return out;
     }
