@@ -37,7 +37,7 @@ public record DataPlaneOptions(int acceptorInstances, int maxHeaderSize, int max
     public enum Http1Server {
         /** Vert.x's {@code HttpServer}: requests and responses as Vert.x objects. */
         VERTX,
-        /** Netty's {@code HttpServerCodec} under {@link H1Connection}; h2c still goes to Vert.x. */
+        /** Netty's HTTP/1.x codec ({@link H1ServerCodec}) under {@link H1Connection}; h2c still goes to Vert.x. */
         NETTY;
 
         /** {@code vertx} or {@code netty}, any case; null when {@code text} is neither. */

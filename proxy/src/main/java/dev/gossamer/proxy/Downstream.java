@@ -13,7 +13,7 @@ import io.vertx.core.net.NetSocket;
  * it. {@link Exchange} reads and writes the client only through this interface, as it reaches endpoints only
  * through {@link Upstream}. Two implementations: {@code VertxDownstream} over Vert.x's {@code HttpServerRequest} /
  * {@code HttpServerResponse} (HTTP/2, h2c, and HTTP/1.1 until the Netty listener takes it) and {@code H1Downstream}
- * on Netty's {@code HttpServerCodec} (docs/design.md, "the HTTP/1.1 listener on Netty's codec").
+ * on Netty's HTTP/1.x codec ({@link H1ServerCodec}; docs/design.md, "the HTTP/1.1 listener on Netty's codec").
  *
  * <p><b>Threading:</b> one downstream belongs to one connection's event loop. Every method is called on that loop,
  * and every {@link Listener} callback and every callback passed in ({@link #drainHandler}) runs on it.

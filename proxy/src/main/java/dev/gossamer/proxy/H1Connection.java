@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -32,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP/1.x client connection on Netty's codec (docs/design.md, "the HTTP/1.1 listener on Netty's codec"): reads
- * request heads and bodies from {@link HttpServerCodec} and serves them one exchange at a time, each through an
+ * request heads and bodies from {@link H1ServerCodec} (Netty's codec) and serves them one exchange at a time, each through an
  * {@link H1Downstream} handed to the data plane. What Vert.x's server did and this class does instead:
  * <ul>
  *   <li><b>One exchange at a time, in order.</b> A head that comes while an exchange is under way (pipelined) is
@@ -89,7 +88,7 @@ final class H1Connection extends ChannelDuplexHandler {
 
         @Override
         public void install(ChannelPipeline pipeline, Context context) {
-            pipeline.addLast("gossamer-h1-codec", new HttpServerCodec(new HttpDecoderConfig()
+            pipeline.addLast("gossamer-h1-codec", new H1ServerCodec(new HttpDecoderConfig()
                     .setMaxInitialLineLength(options.maxInitialLineLength())
                     .setMaxHeaderSize(options.maxHeaderSize())
                     .setMaxChunkSize(MAX_CHUNK)

@@ -7,9 +7,6 @@ import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AsciiString;
 import io.vertx.core.http.HttpMethod;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
@@ -35,17 +32,15 @@ final class H1ResponseDecoder extends HttpResponseDecoder {
 
     private static final String HTTP_1_1 = "HTTP/1.1"; // the literal Netty's HttpVersion.valueOf recognises as is
     private static final String HTTP_1_0 = "HTTP/1.0";
-    private static final String[] COMMON_NAMES = {
+    /** The names of common response fields (and the same in lower case) as constants. */
+    static final KnownNames NAMES = new KnownNames(
         "Server", "Date", "Content-Type", "Content-Length", "Connection", "Keep-Alive", "Transfer-Encoding",
         "Cache-Control", "ETag", "Etag", "Last-Modified", "Expires", "Vary", "Location", "Set-Cookie",
         "Content-Encoding", "Content-Language", "Content-Disposition", "Accept-Ranges", "Age", "Pragma", "Via",
         "Link", "Retry-After", "Trailer", "Upgrade", "Alt-Svc", "WWW-Authenticate",
         "Access-Control-Allow-Origin", "Access-Control-Allow-Credentials", "Access-Control-Expose-Headers",
         "Strict-Transport-Security", "Content-Security-Policy", "Referrer-Policy", "X-Content-Type-Options",
-        "X-Frame-Options", "X-XSS-Protection", "X-Powered-By", "X-Request-Id", "X-Request-ID",
-    };
-    /** The constants by length: each common name as written above and in lower case. */
-    private static final AsciiString[][] NAMES_BY_LENGTH = byLength(COMMON_NAMES);
+        "X-Frame-Options", "X-XSS-Protection", "X-Powered-By", "X-Request-Id", "X-Request-ID");
     /** Status codes 100-599 as strings, made on first sight (a racy fill of immutable strings is harmless). */
     private static final String[] CODES = new String[600];
 
@@ -72,17 +67,17 @@ final class H1ResponseDecoder extends HttpResponseDecoder {
 
     @Override
     protected AsciiString splitHeaderName(byte[] sb, int start, int length) {
-        AsciiString known = known(sb, start, length);
+        AsciiString known = NAMES.find(sb, start, length);
         return known != null ? known : super.splitHeaderName(sb, start, length);
     }
 
     @Override
     protected String splitFirstWordInitialLine(byte[] sb, int start, int length) {
         code = -1;
-        if (same(HTTP_1_1, sb, start, length)) {
+        if (KnownNames.same(HTTP_1_1, sb, start, length)) {
             return HTTP_1_1;
         }
-        if (same(HTTP_1_0, sb, start, length)) {
+        if (KnownNames.same(HTTP_1_0, sb, start, length)) {
             return HTTP_1_0;
         }
         return super.splitFirstWordInitialLine(sb, start, length);
@@ -111,58 +106,14 @@ final class H1ResponseDecoder extends HttpResponseDecoder {
             HttpResponseStatus standard = HttpResponseStatus.valueOf(code);
             // valueOf(code, reason) in Netty's createMessage returns the constant status for its own phrase
             String phrase = standard.reasonPhrase();
-            if (same(phrase, sb, start, length)) {
+            if (KnownNames.same(phrase, sb, start, length)) {
                 return phrase;
             }
         }
         return super.splitThirdWordInitialLine(sb, start, length);
     }
 
-    /** The constant with exactly these bytes, or null. */
-    static AsciiString known(byte[] sb, int start, int length) {
-        if (length >= NAMES_BY_LENGTH.length || NAMES_BY_LENGTH[length] == null) {
-            return null;
-        }
-        for (AsciiString name : NAMES_BY_LENGTH[length]) {
-            if (same(name, sb, start, length)) {
-                return name;
-            }
-        }
-        return null;
-    }
-
-    private static boolean same(CharSequence s, byte[] sb, int start, int length) {
-        if (s.length() != length) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            if (s.charAt(i) != (char) (sb[start + i] & 0xff)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static int digit(byte b) {
         return b >= '0' && b <= '9' ? b - '0' : -1000;
-    }
-
-    private static AsciiString[][] byLength(String[] names) {
-        List<AsciiString> forms = new ArrayList<>();
-        for (String n : names) {
-            for (String form : List.of(n, n.toLowerCase(Locale.ROOT))) {
-                AsciiString a = AsciiString.cached(form);
-                if (!forms.contains(a)) {
-                    forms.add(a);
-                }
-            }
-        }
-        AsciiString[][] out = new AsciiString[forms.stream().mapToInt(AsciiString::length).max().orElse(0) + 1][];
-        for (int len = 0; len < out.length; len++) {
-            int l = len;
-            AsciiString[] of = forms.stream().filter(a -> a.length() == l).toArray(AsciiString[]::new);
-            out[len] = of.length == 0 ? null : of;
-        }
-        return out;
     }
 }

@@ -53,11 +53,11 @@ class H1ResponseDecoderTest {
     @Test
     void aCommonNameInItsUsualOrLowerCaseIsAConstantAndAnyOtherSpellingIsDecodedAsSent() {
         byte[] b = "..Content-Type..content-type..CONTENT-TYPE..Content-Typ".getBytes(StandardCharsets.US_ASCII);
-        assertThat((Object) H1ResponseDecoder.known(b, 2, 12)).hasToString("Content-Type")
-                .isSameAs(H1ResponseDecoder.known("Content-Type".getBytes(StandardCharsets.US_ASCII), 0, 12));
-        assertThat((Object) H1ResponseDecoder.known(b, 16, 12)).hasToString("content-type");
-        assertThat((Object) H1ResponseDecoder.known(b, 30, 12)).isNull();
-        assertThat((Object) H1ResponseDecoder.known(b, 44, 11)).isNull();
+        assertThat((Object) H1ResponseDecoder.NAMES.find(b, 2, 12)).hasToString("Content-Type")
+                .isSameAs(H1ResponseDecoder.NAMES.find("Content-Type".getBytes(StandardCharsets.US_ASCII), 0, 12));
+        assertThat((Object) H1ResponseDecoder.NAMES.find(b, 16, 12)).hasToString("content-type");
+        assertThat((Object) H1ResponseDecoder.NAMES.find(b, 30, 12)).isNull();
+        assertThat((Object) H1ResponseDecoder.NAMES.find(b, 44, 11)).isNull();
 
         String response = "HTTP/1.1 200 OK\r\nServer: s\r\nX-Custom: v\r\ncontent-length: 0\r\n\r\n";
         EmbeddedChannel first = new EmbeddedChannel(new H1ResponseDecoder(config(), () -> HttpMethod.GET));
