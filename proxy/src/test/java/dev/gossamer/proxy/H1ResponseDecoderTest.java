@@ -18,7 +18,6 @@ import io.vertx.core.http.HttpMethod;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
@@ -106,17 +105,7 @@ class H1ResponseDecoderTest {
         s.append(r.nextInt(5) == 0 ? "HTTP/1.0" : "HTTP/1.1").append(' ')
                 .append(CODES[r.nextInt(CODES.length)]).append(' ').append(REASONS.get(r.nextInt(REASONS.size())))
                 .append("\r\n");
-        int fields = r.nextInt(8);
-        for (int i = 0; i < fields; i++) {
-            String name = NAMES.get(r.nextInt(NAMES.size()));
-            name = switch (r.nextInt(4)) {
-                case 0 -> name.toLowerCase(Locale.ROOT);
-                case 1 -> name.toUpperCase(Locale.ROOT);
-                default -> name;
-            };
-            s.append(name).append(':').append(r.nextBoolean() ? " " : "").append("v").append(r.nextInt(1000))
-                    .append("\r\n");
-        }
+        RandomFields.append(s, r, NAMES, 8);
         String body = "b".repeat(r.nextInt(20));
         s.append("Content-Length: ").append(body.length()).append("\r\n\r\n").append(body);
         return s.toString();

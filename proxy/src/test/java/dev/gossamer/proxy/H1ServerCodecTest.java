@@ -25,7 +25,6 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Supplier;
@@ -175,17 +174,7 @@ class H1ServerCodecTest {
         StringBuilder s = new StringBuilder();
         s.append(pick(r, METHODS)).append(' ').append(pick(r, TARGETS)).append(' ').append(pick(r, VERSIONS))
                 .append("\r\n");
-        int fields = r.nextInt(6);
-        for (int i = 0; i < fields; i++) {
-            String name = pick(r, NAMES);
-            name = switch (r.nextInt(4)) {
-                case 0 -> name.toLowerCase(Locale.ROOT);
-                case 1 -> name.toUpperCase(Locale.ROOT);
-                default -> name;
-            };
-            s.append(name).append(':').append(r.nextBoolean() ? " " : "").append("v").append(r.nextInt(1000))
-                    .append("\r\n");
-        }
+        RandomFields.append(s, r, NAMES, 6);
         String body = "b".repeat(r.nextInt(40));
         switch (r.nextInt(5)) {
             case 0 -> s.append("\r\n"); // no body
