@@ -31,8 +31,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP/1.x client connection on Netty's codec (docs/design.md, "the HTTP/1.1 listener on Netty's codec"): reads
- * request heads and bodies from {@link H1ServerCodec} (Netty's codec) and serves them one exchange at a time, each through an
- * {@link H1Downstream} handed to the data plane. What Vert.x's server did and this class does instead:
+ * request heads and bodies from {@link H1ServerCodec} (Netty's decoder and encoder) and serves them one exchange at
+ * a time, each through an {@link H1Downstream} handed to the data plane. What Vert.x's server did and this class
+ * does instead:
  * <ul>
  *   <li><b>One exchange at a time, in order.</b> A head that comes while an exchange is under way (pipelined) is
  *       held, and reading stops ({@code autoRead} off) until that exchange's response has ended; Netty's

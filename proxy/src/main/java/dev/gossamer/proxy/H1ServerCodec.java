@@ -45,7 +45,8 @@ import java.util.List;
  *
  * <p>Threading: one instance per connection, confined to its event loop.
  */
-final class H1ServerCodec extends CombinedChannelDuplexHandler<H1ServerCodec.RequestDecoder, H1ServerCodec.ResponseEncoder> {
+final class H1ServerCodec
+        extends CombinedChannelDuplexHandler<H1ServerCodec.RequestDecoder, H1ServerCodec.ResponseEncoder> {
 
     /** Requests decoded and not yet answered, at most: {@code HttpServerCodec}'s default. */
     static final int MAX_PIPELINE_DEPTH = 128;
