@@ -114,11 +114,26 @@ clusters:
 EOF
 }
 
+# The request the load tools send (CLIENT): "bare", their own (wrk's and h2load's: a Host field and little else), or
+# "usual", the same with eight fields a service's HTTP client typically sends beside it, so that the cost of reading
+# and forwarding a realistic head shows (each proxy forwards every field). Sets CLIENT_ARGS (-H options, accepted by
+# both wrk and h2load).
+client_args() {
+  case "${CLIENT:-bare}" in
+    bare) CLIENT_ARGS=() ;;
+    usual) CLIENT_ARGS=(-H "User-Agent: okhttp/4.12.0" -H "Accept: application/json" -H "Accept-Encoding: gzip"
+      -H "X-Request-Id: 7f0c2a4e-5b1d-4c47-9d7e-2f7c1b9a3e11"
+      -H "traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+      -H "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.x" -H "Accept-Language: en-US" -H "Cache-Control: no-cache") ;;
+    *) die "CLIENT: $CLIENT (expected: bare or usual)" ;;
+  esac
+}
+
 # The fixed-rate latency run: RATE req/s spread over RATE_CONNS keep-alive HTTP/1.1 clients (h2load on
-# LOADGEN_CPU), one line per request in LOGFILE. Reads the globals RATE, RATE_CONNS and LOADGEN_CPU.
+# LOADGEN_CPU), one line per request in LOGFILE. Reads the globals RATE, RATE_CONNS, LOADGEN_CPU and CLIENT_ARGS.
 h2load_at_rate() {  # URL SECONDS LOGFILE; h2load's own output goes to stdout
   timeout $(($2 + 30)) taskset -c "$LOADGEN_CPU" h2load --h1 -t1 -c"$RATE_CONNS" --rps=$((RATE / RATE_CONNS)) \
-    -D"$2" --log-file="$3" "$1"
+    ${CLIENT_ARGS[@]+"${CLIENT_ARGS[@]}"} -D"$2" --log-file="$3" "$1"
 }
 
 # Quantiles of an h2load per-request log, in µs over the 200s: prints "n errors p50 p90 p99 p999 max"

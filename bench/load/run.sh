@@ -34,6 +34,9 @@
 #   PORT_BASE=18080     127.0.0.1 ports used: PORT_BASE+1..3 backends, +10 HAProxy, +11 nginx, +12/+13 Gossamer
 #                       (listener/admin), +14..16 the start-up run's processes
 #   RESULTS_DIR=bench/load/results
+#   CLIENT=bare         the request wrk and h2load send: bare (their own, a Host field) or usual (eight more fields a
+#                       service's client sends: User-Agent, Accept, Accept-Encoding, X-Request-Id, traceparent,
+#                       Authorization, Accept-Language, Cache-Control; bench/load/peers.sh)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -93,6 +96,7 @@ source "$HERE/peers.sh"
 
 require_integers RUNS ROUNDS DURATION WARMUP RATE_WARMUP CONNS RATE RATE_CONNS LOADGEN_CPU SERVER_CPU STARTUP_REPS \
   STARTUP_SECONDS IDLE_CONNS
+client_args
 [[ "$QUICK" == 0 || "$QUICK" == 1 ]] || die "QUICK: $QUICK (expected: 0 or 1)"
 ((RUNS > 0)) || die "RUNS: $RUNS (expected: > 0)"
 ((ROUNDS > 0)) || die "ROUNDS: $ROUNDS (expected: > 0)"
@@ -119,7 +123,8 @@ if ((RUNS > 1)); then
     # The children get every knob already resolved (QUICK's included) and write their own <stamp>/ under OUT.
     if ! RUNS=1 QUICK=0 RESULTS_DIR="$OUT" TARGETS="$TARGETS" ROUNDS="$ROUNDS" DURATION="$DURATION" WARMUP="$WARMUP" \
         RATE_WARMUP="$RATE_WARMUP" STARTUP_REPS="$STARTUP_REPS" STARTUP_SECONDS="$STARTUP_SECONDS" \
-        IDLE_CONNS="$IDLE_CONNS" PORT_BASE="$PORT_BASE" GOSSAMER_JAVA_OPTS="${GOSSAMER_JAVA_OPTS:-}" "$HERE/run.sh"; then
+        IDLE_CONNS="$IDLE_CONNS" PORT_BASE="$PORT_BASE" GOSSAMER_JAVA_OPTS="${GOSSAMER_JAVA_OPTS:-}" CLIENT="${CLIENT:-bare}" \
+        "$HERE/run.sh"; then
       failed=1; log "run $i/$RUNS failed; summarising the runs that finished"; break
     fi
     GOSSAMER_BUILD=never   # built (or checked) once, by the first run
@@ -131,7 +136,7 @@ if ((RUNS > 1)); then
   {
     echo "# Gossamer load benchmark, $RUNS runs, $STAMP"
     echo
-    echo "- command: \`RUNS=$RUNS TARGETS=\"$TARGETS\" ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP RATE_WARMUP=$RATE_WARMUP STARTUP_REPS=$STARTUP_REPS STARTUP_SECONDS=$STARTUP_SECONDS IDLE_CONNS=$IDLE_CONNS GOSSAMER_JAVA_OPTS=\"${GOSSAMER_JAVA_OPTS:-}\" $CMDLINE\`"
+    echo "- command: \`RUNS=$RUNS TARGETS=\"$TARGETS\" ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP RATE_WARMUP=$RATE_WARMUP STARTUP_REPS=$STARTUP_REPS STARTUP_SECONDS=$STARTUP_SECONDS IDLE_CONNS=$IDLE_CONNS CLIENT=${CLIENT:-bare} GOSSAMER_JAVA_OPTS=\"${GOSSAMER_JAVA_OPTS:-}\" $CMDLINE\`"
     echo "- runs: ${#runs[@]} of $RUNS finished: $(for r in "${runs[@]}"; do basename "$(dirname "$r")"; done | tr '\n' ' ')"
     echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); each run's machine, versions, JVM and flags are in its own summary.md"
     echo
@@ -456,7 +461,7 @@ run_max() {
   # shellcheck disable=SC2086
   c0=$(cpu_ticks ${PIDS[$t]}); b0=$(cpu_ticks $BACKEND_PIDS)
   lg0=$(core_jiffies "$LOADGEN_CPU"); sv0=$(core_jiffies "$SERVER_CPU")
-  timeout $((DURATION + 30)) taskset -c "$LOADGEN_CPU" wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency "${URL[$t]}" >"$f" 2>&1 &
+  timeout $((DURATION + 30)) taskset -c "$LOADGEN_CPU" wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency ${CLIENT_ARGS[@]+"${CLIENT_ARGS[@]}"} "${URL[$t]}" >"$f" 2>&1 &
   wpid=$!
   while kill -0 "$wpid" 2>/dev/null; do
     if [[ -n "${PIDS[$t]}" ]]; then
@@ -518,7 +523,7 @@ log "warm-up (not recorded): Gossamer ${WARMUP}s, others 2s, then each ${RATE_WA
 for t in $TARGETS; do
   w=2; [[ "$t" == gossamer ]] && w=$WARMUP
   ((w > 0)) || continue
-  timeout $((w + 30)) taskset -c "$LOADGEN_CPU" wrk -t1 -c"$CONNS" -d"${w}s" "${URL[$t]}" >"$OUT/raw/warmup-$t.txt" 2>&1 \
+  timeout $((w + 30)) taskset -c "$LOADGEN_CPU" wrk -t1 -c"$CONNS" -d"${w}s" ${CLIENT_ARGS[@]+"${CLIENT_ARGS[@]}"} "${URL[$t]}" >"$OUT/raw/warmup-$t.txt" 2>&1 \
     || die "warm-up of $t failed: $(cat "$OUT/raw/warmup-$t.txt")"
   ((RATE_WARMUP > 0)) || continue
   h2load_at_rate "${URL[$t]}" "$RATE_WARMUP" /dev/null >"$OUT/raw/warmup-rate-$t.txt" 2>&1 \
@@ -694,7 +699,7 @@ MEASURES="$OUT/measures.tsv"
 
 # The header both reports share: what ran, where, and how.
 header() {
-  echo "- command: \`QUICK=$QUICK TARGETS=\"$TARGETS\" ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP RATE_WARMUP=$RATE_WARMUP CONNS=$CONNS RATE=$RATE RATE_CONNS=$RATE_CONNS STARTUP_REPS=$STARTUP_REPS STARTUP_SECONDS=$STARTUP_SECONDS IDLE_CONNS=$IDLE_CONNS LOADGEN_CPU=$LOADGEN_CPU SERVER_CPU=$SERVER_CPU GOSSAMER_JAR=$GOSSAMER_JAR GOSSAMER_BUILD=$GOSSAMER_BUILD GOSSAMER_JAVA_OPTS=\"${GOSSAMER_JAVA_OPTS:-}\" $CMDLINE\`"
+  echo "- command: \`QUICK=$QUICK TARGETS=\"$TARGETS\" ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP RATE_WARMUP=$RATE_WARMUP CONNS=$CONNS RATE=$RATE RATE_CONNS=$RATE_CONNS STARTUP_REPS=$STARTUP_REPS STARTUP_SECONDS=$STARTUP_SECONDS IDLE_CONNS=$IDLE_CONNS CLIENT=${CLIENT:-bare} LOADGEN_CPU=$LOADGEN_CPU SERVER_CPU=$SERVER_CPU GOSSAMER_JAR=$GOSSAMER_JAR GOSSAMER_BUILD=$GOSSAMER_BUILD GOSSAMER_JAVA_OPTS=\"${GOSSAMER_JAVA_OPTS:-}\" $CMDLINE\`"
   echo "- machine: nproc=$NCPU, CPU \"$CPU_MODEL\", kernel $KERNEL, load average at start $LOAD_AT_START, at the end $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- versions: $GOSSAMER_VERSION, haproxy $HAPROXY_VERSION, nginx $NGINX_VERSION, wrk $WRK_VERSION, h2load (nghttp2-client) $H2LOAD_VERSION, python $(python3 -V 2>&1 | cut -d' ' -f2)"
   if [[ -n "$GOSSAMER_CMD" ]]; then
@@ -743,7 +748,7 @@ header() {
   echo
   header
   echo "- direct = wrk/h2load straight to the nginx backend 127.0.0.1:${BACKEND_PORTS[0]} (the three backends share one nginx worker, so round robin would not change its cost)"
-  echo "- max throughput: \`wrk -t1 -c$CONNS -d${DURATION}s --latency\`, HTTP/1.1 keep-alive; fixed rate: \`h2load --h1 -t1 -c$RATE_CONNS --rps=$((RATE / RATE_CONNS)) -D$DURATION\` (= $RATE req/s)"
+  echo "- max throughput: \`wrk -t1 -c$CONNS -d${DURATION}s --latency\`, HTTP/1.1 keep-alive; fixed rate: \`h2load --h1 -t1 -c$RATE_CONNS --rps=$((RATE / RATE_CONNS)) -D$DURATION\` (= $RATE req/s); the request: CLIENT=${CLIENT:-bare} (bench/load/peers.sh, client_args)"
   echo "- $ROUNDS interleaved rounds (order rotated each round), medians below; per-round rows in results.csv, raw tool output in raw/; issue 13's measures (max latency, RSS under load, allocation, start-up, idle connections) in summary.md"
   echo
   echo "$summary"
