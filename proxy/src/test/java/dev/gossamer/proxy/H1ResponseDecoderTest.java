@@ -63,8 +63,8 @@ class H1ResponseDecoderTest {
         EmbeddedChannel second = new EmbeddedChannel(new H1ResponseDecoder(config(), () -> HttpMethod.GET));
         HttpResponse a = head(first, response);
         HttpResponse b2 = head(second, response);
-        List<Map.Entry<CharSequence, CharSequence>> fa = fields(a);
-        List<Map.Entry<CharSequence, CharSequence>> fb = fields(b2);
+        List<Map.Entry<CharSequence, CharSequence>> fa = HeadFields.of(a);
+        List<Map.Entry<CharSequence, CharSequence>> fb = HeadFields.of(b2);
         assertThat(fa.get(0).getKey()).as("Server: one constant for both").isSameAs(fb.get(0).getKey());
         assertThat(fa.get(1).getKey()).as("X-Custom: decoded each time").isNotSameAs(fb.get(1).getKey());
         assertThat(fa.get(2).getKey()).as("content-length").isSameAs(fb.get(2).getKey());
@@ -105,7 +105,7 @@ class H1ResponseDecoderTest {
         s.append(r.nextInt(5) == 0 ? "HTTP/1.0" : "HTTP/1.1").append(' ')
                 .append(CODES[r.nextInt(CODES.length)]).append(' ').append(REASONS.get(r.nextInt(REASONS.size())))
                 .append("\r\n");
-        RandomFields.append(s, r, NAMES, 8);
+        HeadFields.appendRandom(s, r, NAMES, 8);
         String body = "b".repeat(r.nextInt(20));
         s.append("Content-Length: ").append(body.length()).append("\r\n\r\n").append(body);
         return s.toString();
@@ -136,12 +136,6 @@ class H1ResponseDecoderTest {
         ch.writeInbound(Unpooled.copiedBuffer(response, StandardCharsets.US_ASCII));
         HttpResponse h = ch.readInbound();
         return h;
-    }
-
-    private static List<Map.Entry<CharSequence, CharSequence>> fields(HttpResponse h) {
-        List<Map.Entry<CharSequence, CharSequence>> out = new ArrayList<>();
-        h.headers().iteratorCharSequence().forEachRemaining(e -> out.add(Map.entry(e.getKey(), e.getValue())));
-        return out;
     }
 
     private static List<String> drain(EmbeddedChannel ch) {

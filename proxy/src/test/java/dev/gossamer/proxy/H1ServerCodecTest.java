@@ -90,8 +90,8 @@ class H1ServerCodecTest {
                 + "X-Custom: d\r\n\r\n";
         HttpRequest a = read(first, request);
         HttpRequest b = read(second, request);
-        List<Map.Entry<CharSequence, CharSequence>> fa = fields(a);
-        List<Map.Entry<CharSequence, CharSequence>> fb = fields(b);
+        List<Map.Entry<CharSequence, CharSequence>> fa = HeadFields.of(a);
+        List<Map.Entry<CharSequence, CharSequence>> fb = HeadFields.of(b);
         assertThat(fa.get(1).getKey()).as("User-Agent: one constant for both").isSameAs(fb.get(1).getKey());
         assertThat(fa.get(2).getKey()).as("user-agent: one constant for both").isSameAs(fb.get(2).getKey());
         assertThat(fa.get(3).getKey()).as("USER-AGENT: decoded each time").isNotSameAs(fb.get(3).getKey());
@@ -174,7 +174,7 @@ class H1ServerCodecTest {
         StringBuilder s = new StringBuilder();
         s.append(pick(r, METHODS)).append(' ').append(pick(r, TARGETS)).append(' ').append(pick(r, VERSIONS))
                 .append("\r\n");
-        RandomFields.append(s, r, NAMES, 6);
+        HeadFields.appendRandom(s, r, NAMES, 6);
         String body = "b".repeat(r.nextInt(40));
         switch (r.nextInt(5)) {
             case 0 -> s.append("\r\n"); // no body
@@ -251,11 +251,5 @@ class H1ServerCodecTest {
             ReferenceCountUtil.release(o);
         }
         return h;
-    }
-
-    private static List<Map.Entry<CharSequence, CharSequence>> fields(HttpRequest h) {
-        List<Map.Entry<CharSequence, CharSequence>> out = new ArrayList<>();
-        h.headers().iteratorCharSequence().forEachRemaining(e -> out.add(Map.entry(e.getKey(), e.getValue())));
-        return out;
     }
 }
