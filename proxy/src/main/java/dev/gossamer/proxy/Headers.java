@@ -1,13 +1,17 @@
 package dev.gossamer.proxy;
 
+import dev.gossamer.vertx.FieldMap;
 import dev.gossamer.vertx.VertxInternals;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.util.AsciiString;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /** Hop-by-hop header handling (RFC 9110 §7.6.1). Stateless. */
 final class Headers {
@@ -16,12 +20,14 @@ final class Headers {
     }
 
     /**
-     * Copies {@code src} into {@code dst} without hop-by-hop headers, without the headers that {@code Connection}
-     * names, and without {@code Host} / {@code Expect} (the proxy sets the authority itself and answers
-     * 100-continue on its own). {@code TE: trailers} is kept (gRPC needs it).
+     * Copies {@code src} into {@code dst} without the fields {@link #dropRule} drops: the hop-by-hop ones, those
+     * {@code Connection} names, and for a request {@code Host} / {@code Expect} (the proxy sets the authority itself
+     * and answers 100-continue on its own). A request's {@code TE: trailers} is kept, as one field after the others
+     * (gRPC needs it).
      */
     static void copyEndToEnd(MultiMap src, MultiMap dst, boolean request) {
-        String connection = src.get(HttpHeaders.CONNECTION);
+        Predicate<CharSequence> drop = dropRule(src.get(HttpHeaders.CONNECTION), request);
+        boolean trailers = false;
         if (src instanceof io.netty.handler.codec.http.HttpHeaders netty) {
             // The HTTP/1.x header maps (FieldMap, Vert.x's server's own) are Netty headers too: their entries as
             // they are, without the String conversion and the wrapper per entry of MultiMap's iterator (issue 13: a
@@ -29,61 +35,93 @@ final class Headers {
             Iterator<Map.Entry<CharSequence, CharSequence>> it = netty.iteratorCharSequence();
             while (it.hasNext()) {
                 Map.Entry<CharSequence, CharSequence> e = it.next();
-                copy(e.getKey(), e.getValue(), connection, dst, request);
+                trailers |= copy(e.getKey(), e.getValue(), drop, dst, request);
             }
-            return;
+        } else {
+            for (Map.Entry<String, String> e : src) {
+                trailers |= copy(e.getKey(), e.getValue(), drop, dst, request);
+            }
         }
-        for (Map.Entry<String, String> e : src) {
-            copy(e.getKey(), e.getValue(), connection, dst, request);
+        if (trailers) {
+            dst.add(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
         }
     }
 
     /**
      * Makes a message's own header map what {@link #copyEndToEnd copyEndToEnd(h, dst, request)} would have copied,
-     * in place: the hop-by-hop fields and the fields {@code Connection} names are removed, and for a request
-     * {@code Host} and {@code Expect} too, {@code TE} staying as one {@code TE: trailers} when a line said just that.
-     * No allocation unless {@code Connection} names fields or a request has a {@code TE}.
+     * in place: the fields {@link #dropRule} drops are removed, {@code TE} staying as one {@code TE: trailers} when a
+     * line said just that. A {@link FieldMap} (every HTTP/1.x message's) is edited in one pass over its fields, not a
+     * scan per dropped name; no allocation unless {@code Connection} names other fields or a request has a
+     * {@code TE}.
      */
     static void keepEndToEnd(MultiMap h, boolean request) {
-        String connection = h.get(HttpHeaders.CONNECTION);
-        if (connection != null) {
-            // Token by token without String.split (a list and an array for every keep-alive response): a value
-            // of one token, "keep-alive" or "close", is read without allocating (substring returns it).
-            for (int start = 0, comma; start <= connection.length(); start = comma + 1) {
-                comma = connection.indexOf(',', start);
-                if (comma < 0) {
-                    comma = connection.length();
-                }
-                int from = skipOws(connection, start, comma);
-                int to = trimOws(connection, from, comma);
-                if (to > from) {
-                    String name = connection.substring(from, to);
-                    if (!isHopByHop(name)) { // the hop-by-hop ones follow their own rule below
-                        h.remove(name);
-                    }
-                }
-            }
-        }
+        Predicate<CharSequence> drop = dropRule(h.get(HttpHeaders.CONNECTION), request);
         boolean trailers = false;
         if (request && h.contains(HttpHeaderNames.TE)) {
             for (String te : h.getAll(HttpHeaderNames.TE)) {
-                trailers |= te.trim().equalsIgnoreCase("trailers");
+                trailers |= isTrailers(te);
             }
         }
-        h.remove(HttpHeaderNames.CONNECTION).remove(KEEP_ALIVE).remove(HttpHeaderNames.TE)
-                .remove(PROXY_CONNECTION).remove(HttpHeaderNames.TRANSFER_ENCODING)
-                .remove(HttpHeaderNames.TRAILER).remove(HttpHeaderNames.UPGRADE);
-        if (request) {
-            h.remove(HttpHeaderNames.HOST).remove(HttpHeaderNames.EXPECT);
-            if (trailers) {
-                h.add(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
+        if (h instanceof FieldMap fields) {
+            fields.removeIf(drop);
+        } else {
+            List<String> dropped = new ArrayList<>();
+            for (String name : h.names()) {
+                if (drop.test(name)) {
+                    dropped.add(name);
+                }
             }
+            dropped.forEach(h::remove);
+        }
+        if (trailers) {
+            h.add(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
         }
     }
 
-    // Netty deprecates its constants for these two (not standard fields), which are hop-by-hop all the same.
-    private static final CharSequence KEEP_ALIVE = HttpHeaders.createOptimized("keep-alive");
-    private static final CharSequence PROXY_CONNECTION = HttpHeaders.createOptimized("proxy-connection");
+    private static final Predicate<CharSequence> REQUEST_RULE =
+            n -> isHopByHop(n) || eq(n, "host") || eq(n, "expect");
+    private static final Predicate<CharSequence> RESPONSE_RULE = Headers::isHopByHop;
+
+    /**
+     * Which fields of a message do not cross the proxy (RFC 9110 §7.6.1): the hop-by-hop fields, those the
+     * message's {@code connection} value names, and for a request {@code Host} and {@code Expect}. Names compare
+     * without case. Allocates only when {@code Connection} names a field that is not hop-by-hop itself (its usual
+     * values, {@code keep-alive}, {@code close}, {@code Upgrade}, do not).
+     */
+    static Predicate<CharSequence> dropRule(String connection, boolean request) {
+        Predicate<CharSequence> base = request ? REQUEST_RULE : RESPONSE_RULE;
+        if (connection == null || !namesOtherFields(connection)) {
+            return base;
+        }
+        return n -> base.test(n) || listed(connection, n);
+    }
+
+    /**
+     * Whether a {@code Connection} value names a field that is not hop-by-hop, token by token without
+     * {@code String.split}: a value of one token ({@code keep-alive}, {@code close}) is read without allocating.
+     */
+    private static boolean namesOtherFields(String connection) {
+        for (int start = 0, comma; start <= connection.length(); start = comma + 1) {
+            comma = connection.indexOf(',', start);
+            if (comma < 0) {
+                comma = connection.length();
+            }
+            int from = skipOws(connection, start, comma);
+            int to = trimOws(connection, from, comma);
+            if (to > from && !isHopByHopName(connection, from, to)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isHopByHopName(String s, int from, int to) {
+        return isHopByHop(s.substring(from, to)); // the string itself when the range is all of it
+    }
+
+    private static boolean isTrailers(CharSequence te) {
+        return te.toString().trim().equalsIgnoreCase("trailers");
+    }
 
     /**
      * The map a message keeps when {@code fields} are given over to it ({@code Upstream.Call.useHeaders},
@@ -114,20 +152,14 @@ final class Headers {
         dst.addAll(src);
     }
 
-    private static void copy(CharSequence n, CharSequence value, String connection, MultiMap dst, boolean request) {
-        if (isHopByHop(n)) {
-            if (request && eq(n, "te") && value.toString().trim().equalsIgnoreCase("trailers")) {
-                dst.add(n, "trailers");
-            }
-            return;
+    /** Adds the field to {@code dst} unless {@code drop} drops it; whether it was a request's {@code TE: trailers}. */
+    private static boolean copy(CharSequence n, CharSequence value, Predicate<CharSequence> drop, MultiMap dst,
+            boolean request) {
+        if (!drop.test(n)) {
+            dst.add(n, value);
+            return false;
         }
-        if (request && (eq(n, "host") || eq(n, "expect"))) {
-            return;
-        }
-        if (connection != null && listed(connection, n)) {
-            return;
-        }
-        dst.add(n, value);
+        return request && eq(n, "te") && isTrailers(value);
     }
 
     private static boolean eq(CharSequence a, String b) {
@@ -193,7 +225,7 @@ final class Headers {
     /** Appends {@code value} to a comma-separated header, joining every existing line. */
     static void append(MultiMap headers, CharSequence name, String value) {
         if (!headers.contains(name)) {
-            headers.set(name, value); // the common case, without building a list of the (no) old lines
+            headers.add(name, value); // the common case: no list of the (no) old lines, no second scan to remove them
             return;
         }
         java.util.List<String> old = headers.getAll(name);

@@ -16,7 +16,10 @@ final class HeadFields {
     private HeadFields() {
     }
 
-    /** Appends up to {@code max - 1} lines {@code name: vN} (or without the space) to {@code s}. */
+    /**
+     * Appends up to {@code max - 1} lines {@code name: vN} (or without the space) to {@code s}; one value in twenty
+     * holds a control character, which the field maps refuse.
+     */
     static void appendRandom(StringBuilder s, Random r, List<String> names, int max) {
         int fields = r.nextInt(max);
         for (int i = 0; i < fields; i++) {
@@ -27,7 +30,7 @@ final class HeadFields {
                 default -> name;
             };
             s.append(name).append(':').append(r.nextBoolean() ? " " : "").append("v").append(r.nextInt(1000))
-                    .append("\r\n");
+                    .append(r.nextInt(20) == 0 ? "\u0001" : "").append("\r\n");
         }
     }
 
