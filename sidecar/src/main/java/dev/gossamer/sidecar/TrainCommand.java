@@ -67,6 +67,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "HTTP/1.1 connections of one request each (default ${DEFAULT-VALUE}).")
     int connections = DEFAULT_CONNECTIONS;
 
+    @Option(names = "--natives", paramLabel = "DIR",
+            description = "Also copy this jar's native transport libraries into DIR (the launcher's java.library.path).")
+    Path natives;
+
     @Mixin
     TransportOption transport = new TransportOption();
 
@@ -74,6 +78,17 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (natives != null) {
+            Path jar = NativeLibraries.ownJar();
+            if (jar == null) {
+                err.println("gossamer train: --natives needs the sidecar's jar; these classes come from a directory");
+                return 1;
+            }
+            List<Path> copied = NativeLibraries.extract(jar, natives);
+            if (copied.isEmpty()) {
+                err.println("gossamer train: no native transport library for this architecture in " + jar);
+            }
+        }
         Path dir = Files.createTempDirectory("gossamer-train");
         Vertx vertx = transport.vertx(1);
         DemoBackends backends = null;

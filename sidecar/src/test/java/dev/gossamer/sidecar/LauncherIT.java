@@ -126,6 +126,18 @@ class LauncherIT {
         assertThat(pod.output).as("the build's archive serves the limited container as it is")
                 .doesNotContain("training").contains("Opened AOT cache").contains("gossamer 0.")
                 .containsPattern("size_t MaxHeapSize +?= 100663296 ");
+
+        // Netty's io_uring library from the copy the build's training left beside the jar: with a temporary directory
+        // nothing can be written to, Netty's own way (a copy there at every start) fails, and so does --transport
+        // io_uring ("cannot load here", exit 2). The missing config is read after the transport loaded (exit 1).
+        assumeThat(io.netty.channel.uring.IoUring.isAvailable()).as("io_uring on this kernel").isTrue();
+        Map<String, String> noTmp = new java.util.HashMap<>(env);
+        noTmp.put("JDK_JAVA_OPTIONS", "-Djava.io.tmpdir=/proc");
+        Result transport = run(List.of("setpriv", "--reuid=" + ids[0], "--regid=" + ids[1], "--clear-groups", launcher,
+                "run", "--transport", "io_uring", "--config", "/nonexistent/sidecar.yaml"), noTmp);
+        assertThat(transport.output).as("io_uring loads without a temporary copy")
+                .doesNotContain("cannot load here").contains("/nonexistent/sidecar.yaml").doesNotContain("training");
+        assertThat(transport.exit).as(transport.output).isEqualTo(1);
     }
 
     private static final String JDK25 = "/usr/lib/jvm/temurin-25-jdk-amd64";
