@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
  * (Java 25+) the request path runs often enough for its method profiles to be worth keeping. Besides keep-alive
  * traffic it opens {@link #DEFAULT_CONNECTIONS} HTTP/1.1 connections of one request each: a client's new connection
  * (accepted, its first bytes read, its pipeline built, its close) is a path of its own, which keep-alive traffic
- * runs only once per connection.
+ * runs only once per connection. With {@code --natives DIR} it also copies Netty's native transport libraries out of
+ * the jar into {@code DIR} ({@link NativeLibraries}), which the launcher puts on {@code java.library.path}.
  * Hidden from the help: users run it only through the launcher.
  */
 @Command(name = "train", hidden = true, mixinStandardHelpOptions = true,
