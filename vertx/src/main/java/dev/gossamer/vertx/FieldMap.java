@@ -356,21 +356,10 @@ public final class FieldMap extends HttpHeaders implements MultiMap {
 
     private void remove0(CharSequence name) {
         checkMutable();
-        int w = indexOf(name, 0);
-        if (w < 0) {
-            return;
+        int first = indexOf(name, 0);
+        if (first >= 0) {
+            compact(first, null, name);
         }
-        for (int r = w + 2; r < length; r += 2) {
-            CharSequence k = fields[r];
-            if (sameName(k, name)) {
-                continue;
-            }
-            fields[w] = k;
-            fields[w + 1] = fields[r + 1];
-            w += 2;
-        }
-        Arrays.fill(fields, w, length, null);
-        length = w;
     }
 
     /**
@@ -378,11 +367,21 @@ public final class FieldMap extends HttpHeaders implements MultiMap {
      * is a pass each); the others keep their order. Returns this map.
      */
     public FieldMap removeIf(Predicate<? super CharSequence> drop) {
+        Objects.requireNonNull(drop, "drop");
         checkMutable();
-        int w = 0;
-        for (int r = 0; r < length; r += 2) {
+        compact(0, drop, null);
+        return this;
+    }
+
+    /**
+     * From index {@code from} on, moves the fields kept over those removed (by {@code drop}, or when null those
+     * named {@code name}) and clears the slots left at the end.
+     */
+    private void compact(int from, Predicate<? super CharSequence> drop, CharSequence name) {
+        int w = from;
+        for (int r = from; r < length; r += 2) {
             CharSequence k = fields[r];
-            if (drop.test(k)) {
+            if (drop != null ? drop.test(k) : sameName(k, name)) {
                 continue;
             }
             fields[w] = k;
@@ -391,7 +390,6 @@ public final class FieldMap extends HttpHeaders implements MultiMap {
         }
         Arrays.fill(fields, w, length, null);
         length = w;
-        return this;
     }
 
     private static CharSequence value(Object value) {
