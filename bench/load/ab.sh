@@ -16,6 +16,8 @@
 #   LOADGEN_CPU=0  SERVER_CPU=1
 #   CLOSE=0  when 1, every wrk request says "Connection: close": one connection per request, which measures the
 #           cost of accepting and setting up a connection rather than of a request
+#   CLIENT=bare  the request wrk and h2load send, as in run.sh (peers.sh's client_args): bare (a Host field) or usual
+#           (eight more fields a service's client sends), so a head's cost is judged in rounds against HAProxy's
 # Each variant runs through the ./gossamer launcher (staged with its JAR, see ../lib.sh): JVM_FLAGS, when given, are
 # its JAVA_OPTS (they replace the launcher's flags, as for a user); empty: the launcher's own flags, or
 # GOSSAMER_JAVA_OPTS when that is set.
@@ -43,8 +45,9 @@ source "$HERE/../lib.sh"
 # shellcheck source=bench/load/peers.sh
 source "$HERE/peers.sh"
 require_integers ROUNDS WINDOW WARMUP CONNS LOADGEN_CPU SERVER_CPU RATE RATE_CONNS CLOSE
-WRK_ARGS=()
-((CLOSE)) && WRK_ARGS=(-H "Connection: close")
+client_args
+WRK_ARGS=(${CLIENT_ARGS[@]+"${CLIENT_ARGS[@]}"})
+((CLOSE)) && WRK_ARGS+=(-H "Connection: close")
 ((ROUNDS > 0 && WINDOW > 0)) || die "ROUNDS/WINDOW: $ROUNDS/$WINDOW (expected: > 0)"
 (($# > 0)) || die "usage: $0 \"LABEL|JAR|JVM_FLAGS|RUN_ARGS\" ... (expected: at least one variant)"
 require_root_and_cpus
