@@ -52,8 +52,8 @@ final class Headers {
      * in place: the fields {@link #dropRule} drops are removed, {@code TE} staying as one {@code TE: trailers} when a
      * line said just that. A {@link FieldMap} (the HTTP/1.x messages of the proxy's own codecs) is edited in one pass
      * over its fields, not a scan per dropped name, without allocating unless {@code Connection} names other fields or
-     * a request has a {@code TE}; another map (Vert.x's server's, with {@code -Dgossamer.http1.server=vertx}) is read once for
-     * the names it holds and loses those dropped.
+     * a request has a {@code TE}; another map (Vert.x's server's, with {@code -Dgossamer.http1.server=vertx}) is read
+     * once for the names it holds and loses those dropped.
      */
     static void keepEndToEnd(MultiMap h, boolean request) {
         Predicate<CharSequence> drop = dropRule(h.get(HttpHeaders.CONNECTION), request);

@@ -69,7 +69,8 @@ final class TrainCommand implements Callable<Integer> {
     int connections = DEFAULT_CONNECTIONS;
 
     @Option(names = "--natives", paramLabel = "DIR",
-            description = "Also copy this jar's native transport libraries into DIR (the launcher's java.library.path).")
+            description = "Also copy this jar's native transport libraries into DIR "
+                    + "(the launcher's java.library.path).")
     Path natives;
 
     @Mixin

@@ -39,7 +39,8 @@ class NativeLibrariesTest {
         List<Path> copied = NativeLibraries.extract(jar, tmp.resolve("natives"));
 
         assertThat(copied).extracting(p -> p.getFileName().toString()).containsExactlyInAnyOrder(
-                "libnetty_transport_native_io_uring42_" + arch + ".so", "libnetty_transport_native_epoll_" + arch + ".so");
+                "libnetty_transport_native_io_uring42_" + arch + ".so",
+                "libnetty_transport_native_epoll_" + arch + ".so");
         for (Path p : copied) {
             assertThat(Files.readString(p)).isEqualTo("META-INF/native/" + p.getFileName());
         }
